@@ -1,0 +1,265 @@
+"""Articles: front matter, page-chrome cleaning and sentence spans.
+
+Everything downstream (facts, questions, the curated bank) refers to the
+*cleaned body* by character offsets, so the cleaner is deterministic and
+the cleaned body is the single coordinate system of an article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+#: Largest article the generator accepts, in characters (about 5 MB of text).
+MAX_ARTICLE_CHARS = 6_000_000
+
+
+class ArticleError(ValueError):
+    """An article that cannot be read; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A news article with its metadata and cleaned body."""
+
+    body: str
+    slug: str = ""
+    title: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    paragraphs: tuple[tuple[int, int], ...] = field(default=())
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """Return the ``(start, end)`` span of every sentence in the body."""
+        spans: list[tuple[int, int]] = []
+        for start, end in self.paragraphs:
+            spans.extend(sentence_spans(self.body, start, end))
+        return spans
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """Return the span of the sentence holding ``offset``."""
+        for start, end in self.sentences():
+            if start <= offset < end:
+                return start, end
+        raise ValueError(f"offset {offset} is outside every sentence")
+
+    def to_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+# --- front matter -------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """Split YAML front matter (between ``---`` lines) from the body.
+
+    :raises ArticleError: when the front matter is not a YAML mapping.
+    """
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}" if mark else "front matter"
+        raise ArticleError(f"{where}: front matter is not valid YAML") from None
+    if not isinstance(meta, dict):
+        raise ArticleError("line 2: front matter must be a mapping of keys to values")
+    return meta, text[match.end():]
+
+
+def parse_date(value) -> dt.date | None:
+    """Read a published date given as a date, datetime or ISO string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ArticleError(f"published date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+# --- cleaning -----------------------------------------------------------
+
+_AUDIO = re.compile(
+    r"voice is ai-generated|listen to this (?:article|story)|audio is ai-generated"
+    r"|^\W*\s*(?:listen|play)\b.{0,40}$",
+    re.I,
+)
+_CREDIT = re.compile(
+    r"(?:\b(?:photos?|images?|illustration|video|picture)s?\s*(?:by|:|credit)\s*\S"
+    r"|getty images|/afp\b|\bafp via\b|\breuters/|/reuters\b|\bap photo\b|/ap\b"
+    r"|\bshutterstock\b|\bimage source:)",
+    re.I,
+)
+_AUTHOR_BLOCK = re.compile(r"^(?:about the (?:writer|author|reporter)s?|about the authors?)\s*:?$", re.I)
+_READ_MORE = re.compile(r"(?:\.\.\.|…)?\s*read more\s*$|^(?:read more|related|see also|recommended)\s*:", re.I)
+_BYLINE = re.compile(
+    r"^(?:by\s+[A-Z][\w.'’-]+(?:\s+(?:and\s+)?[A-Z][\w.'’-]+){0,5}"
+    r"|(?:updated|published|posted)\s*:?\s+\S.{0,60}(?:\d{4}|[ap]\.?m\.?|ET|GMT|UTC)\.?)\s*$",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:advertisement|share this article|sign up for .{0,80}|subscribe .{0,80}"
+    r"|follow (?:us|him|her) on .{0,60}|copyright .{0,80}|©.{0,80}|languages:.{0,60})$",
+    re.I,
+)
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”]$|:$")
+
+
+def _is_alt_text(text: str) -> bool:
+    """A short line without sentence punctuation: an image's alt text or label."""
+    return len(text.split()) <= 14 and not _TERMINAL.search(text)
+
+
+def clean_body(raw: str, title: str | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Drop page chrome and return the cleaned body and its paragraph spans.
+
+    Paragraphs are separated by blank lines in the input. Kept paragraphs are
+    joined by a blank line, with their inner whitespace left as published, so
+    that quotes and sentences keep their text exactly.
+    """
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", raw)]
+    blocks = [b for b in blocks if b]
+    kept: list[str] = []
+    for index, block in enumerate(blocks):
+        first_line = block.splitlines()[0].strip()
+        if _AUTHOR_BLOCK.match(first_line):
+            break  # the writer's biography and everything after it
+        if index == 0 and title and _norm(block) == _norm(title):
+            continue  # the headline, repeated above the body
+        if _AUDIO.search(block) or _BOILERPLATE.match(block) or _BYLINE.match(block):
+            continue
+        if _READ_MORE.search(block):
+            continue
+        if _CREDIT.search(block) and (
+            len(block) < 400 or _CREDIT.search(block[-120:])
+        ):
+            if kept and _is_alt_text(kept[-1]):
+                kept.pop()  # the alt text that labels the same photo
+            continue
+        # a block made of an alt-text line plus a caption line
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if len(lines) > 1 and _CREDIT.search(lines[-1]) and _is_alt_text(lines[0]):
+            continue
+        kept.append(block)
+    # trailing alt text with no caption (a photo at the very end)
+    while kept and len(kept[-1].split()) <= 3 and not _TERMINAL.search(kept[-1]):
+        kept.pop()
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for block in kept:
+        spans.append((position, position + len(block)))
+        position += len(block) + 2
+    return "\n\n".join(kept), tuple(spans)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+# --- sentences ----------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sen rep gov gen lt col sgt capt cmdr adm st jr sr inc ltd co corp"
+    " jan feb mar apr aug sept sep oct nov dec no vs etc approx dept est fig al"
+    " pres sec atty supt ave blvd mt ft".split()
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentence spans (offsets into ``text``).
+
+    A period ends a sentence unless it closes a known abbreviation ("Mr.",
+    "Jan.") or a single-letter initial ("U.S." inside a sentence is kept
+    whole when the next word is a capitalised name, which is the common case
+    in news). The split never crosses a line break boundary of a paragraph.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.end()
+        word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[sentence_start:stop])
+        token = word.group(1).rstrip(".").casefold() if word else ""
+        if text[match.start()] == "." and (
+            token in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", token) and len(token.replace(".", "")) <= 3
+        ):
+            continue
+        spans.append((sentence_start, stop))
+        rest = re.match(r"\s*", text[stop:end])
+        sentence_start = stop + (rest.end() if rest else 0)
+    if sentence_start < end and text[sentence_start:end].strip():
+        spans.append((sentence_start, end))
+    return spans
+
+
+# --- reading ------------------------------------------------------------
+
+def parse_article(text: str, slug: str = "", published=None, title: str | None = None) -> Article:
+    """Build an :class:`Article` from text with optional front matter.
+
+    ``published`` and ``title`` override what the front matter says.
+
+    :raises ArticleError: on malformed front matter or an oversized article.
+    """
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(
+            f"article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}"
+        )
+    if "\x00" in text:
+        raise ArticleError("this looks like a binary file, not an article")
+    meta, raw = split_front_matter(text)
+    title = title or (str(meta["title"]) if meta.get("title") else None)
+    body, paragraphs = clean_body(raw, title)
+    return Article(
+        body=body,
+        slug=slug or str(meta.get("slug") or ""),
+        title=title,
+        source=meta.get("source"),
+        author=meta.get("author"),
+        published=parse_date(published if published is not None else meta.get("published")),
+        url=meta.get("url"),
+        paragraphs=paragraphs,
+    )
+
+
+def read_article(path: str | Path, published=None) -> Article:
+    """Read an article file; the slug is the file name without extension.
+
+    :raises ArticleError: naming the file when it is missing, binary or not UTF-8.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read file ({exc.strerror})") from None
+    if b"\x00" in data[:8192]:
+        raise ArticleError(f"{path}: this looks like a binary file, not an article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArticleError(f"{path}: line {line}: the file is not UTF-8 text") from None
+    try:
+        return parse_article(text, slug=path.stem, published=published)
+    except ArticleError as exc:
+        raise ArticleError(f"{path}: {exc}") from None

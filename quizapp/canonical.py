@@ -74,6 +74,7 @@ def normalize_answer(text: str) -> str:
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
     text = re.sub(r"[’'`´]", "", text)
+    text = re.sub(r"\b(\w)\.", r"\1", text)  # initialisms: "U.K." is "UK"
     text = re.sub(r"[^\w\s]|_", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"^the ", "", text)

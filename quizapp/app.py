@@ -1,0 +1,100 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from quizapp import config
+from quizapp.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure an app; ``test_config`` overrides everything else."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config.Config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.instance_path)
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    from quizapp import errors
+
+    errors.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to take this quiz."
+    login_manager.login_message_category = "info"
+
+    from quizapp.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers run beside the writer; NORMAL sync is durable across
+    application crashes (not power loss) and much faster than FULL."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from quizapp.auth import bp as auth_bp
+    from quizapp.quiz import bp as quiz_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(quiz_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness probe: answers without touching the database."""
+        return {"status": "ok"}
+
+
+def register_template_helpers(app: Flask) -> None:
+    from quizapp import presentation
+    from quizapp.services import scoring
+
+    app.jinja_env.filters["highlight"] = presentation.highlight
+    app.jinja_env.filters["percent"] = presentation.percent
+    app.jinja_env.globals.update(
+        fact_kind_label=presentation.fact_kind_label,
+        fact_phrase=presentation.fact_phrase,
+        describe_response=presentation.describe_response,
+        match_options=scoring.match_options,
+    )
+
+
+def project_path(*parts: str) -> Path:
+    return config.PROJECT_ROOT.joinpath(*parts)

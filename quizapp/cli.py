@@ -1,0 +1,75 @@
+"""The ``quizapp`` command: Flask's CLI group plus the project's commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from quizapp.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """quizapp: turn news articles into curated quizzes."""
+
+
+def fail(message: str) -> None:
+    """Print ``message`` on stderr and exit 1 (no traceback)."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@cli.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the schema and load question_bank/ (safe to run twice)."""
+    from flask_migrate import upgrade
+
+    from quizapp.services.bank import load_bank_dir
+    from quizapp.services.errors import QuizappError
+
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    bank_dir = current_app.config["QUESTION_BANK_DIR"]
+    try:
+        report = load_bank_dir(bank_dir, root=Path(current_app.config["SEEDS_DIR"]).parent)
+    except QuizappError as exc:
+        fail(f"{exc} (nothing was loaded)")
+    click.echo(f"Database ready. {report.summary()}.")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Manage accounts."""
+
+
+@user_group.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["learner", "student", "teacher"]), default="learner", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def user_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create an account without the web page."""
+    from quizapp.services import accounts
+    from quizapp.services.errors import QuizappError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(name, password, "learner" if role == "student" else role)
+    except QuizappError as exc:
+        fail(str(exc))
+    click.echo(f"Created {user.role} {user.username}.")
+
+
+def main() -> None:
+    cli(prog_name="quizapp")

@@ -1,0 +1,42 @@
+"""App-wide error pages: HTML for pages, JSON under /api; rollback on failure."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from quizapp.extensions import db
+from quizapp.services.errors import QuizappError
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(QuizappError)
+    def domain_error(exc: QuizappError):
+        db.session.rollback()
+        titles = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "Already done"}
+        return _render(exc.status, titles.get(exc.status, "Error"), str(exc))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _render(400, "Form expired", "The form was stale or not sent from this site. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _render(exc.code or 500, exc.name, exc.description or "")
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return _render(500, "Something went wrong", "The error has been logged. Nothing was saved.")

@@ -1,0 +1,59 @@
+"""Attempts at a quiz and the answers recorded in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models._common import utcnow
+
+
+class Attempt(db.Model):
+    """One sitting of a quiz; its question list and versions are fixed at start."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (sa.Index("ix_attempt_user_quiz", "user_id", "quiz_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    #: [{"question": question id, "version": version id, "choices": [canonical indexes in shown order]}]
+    layout: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    score: Mapped[float] = mapped_column(default=0.0)  # sum of graded answers' scores
+    max_score: Mapped[float] = mapped_column(default=0.0)  # number of graded questions
+
+    user = relationship("User")
+    quiz = relationship("Quiz")
+    answers = relationship("Answer", order_by="Answer.position", back_populates="attempt")
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * max(self.score, 0.0) / self.max_score if self.max_score else 0.0
+
+
+class Answer(db.Model):
+    """A learner's response to one question of an attempt, scored once."""
+
+    __tablename__ = "answer"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_version.id"))
+    position: Mapped[int]
+    response: Mapped[Any] = mapped_column(sa.JSON)
+    score: Mapped[float | None]  # None: waits for a teacher (essay)
+    correct: Mapped[bool]
+    time_taken_ms: Mapped[int | None]
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    attempt = relationship("Attempt", back_populates="answers")
+    question = relationship("Question")
+    version = relationship("QuestionVersion")

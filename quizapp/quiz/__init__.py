@@ -1,0 +1,7 @@
+"""Learners: the quiz list, taking a quiz, review and progress."""
+
+from flask import Blueprint
+
+bp = Blueprint("quiz", __name__)
+
+from quizapp.quiz import routes  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,88 @@
+"""Reading an answer form into a response of the question's shape.
+
+Answer forms are plain HTML forms (their fields depend on the question),
+protected by the app-wide CSRFProtect; this module only parses them.
+
+Field values are *shown positions*, never canonical indexes: the attempt's
+``order`` maps position ``k`` to the canonical choice ``order[k]``, so the
+page's HTML carries nothing that tells the correct choice apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from quizapp.services import scoring
+
+
+class MissingAnswer(ValueError):
+    """The form was sent without an answer; the learner is asked again."""
+
+
+def _position(value: str | None) -> int:
+    if value is None or value == "":
+        raise MissingAnswer("Choose an answer first.")
+    try:
+        return int(value)
+    except ValueError:
+        return -1  # not a choice: rejected by check_response
+
+
+def response_from_form(question: dict, order: list[int], form: MultiDict) -> Any:
+    """Turn the posted fields into the response shape of ``question``'s type.
+
+    :raises MissingAnswer: when nothing was answered.
+    """
+
+    def _index(value: str | None) -> int:
+        position = _position(value)
+        return order[position] if 0 <= position < len(order) else -1
+
+    qtype = question["type"]
+    if qtype == "multiple_choice":
+        return _index(form.get("choice"))
+    if qtype == "multiple_response":
+        values = form.getlist("choice")
+        if not values:
+            raise MissingAnswer("Tick at least one answer.")
+        return [_index(v) for v in values]
+    if qtype == "true_false":
+        value = form.get("answer")
+        if value not in ("true", "false"):
+            if value:
+                return value  # rejected by check_response
+            raise MissingAnswer("Choose true or false.")
+        return value == "true"
+    if qtype in ("short_answer", "essay"):
+        value = (form.get("answer") or "").strip()
+        if not value:
+            raise MissingAnswer("Type your answer first.")
+        return value
+    if qtype == "numerical":
+        value = (form.get("answer") or "").strip().replace(",", ".")
+        if not value:
+            raise MissingAnswer("Type a number first.")
+        try:
+            return float(value)
+        except ValueError:
+            raise MissingAnswer(f"“{value}” is not a number.") from None
+    if qtype == "matching":
+        options = scoring.match_options(question)
+        prompted = [p for p in question["pairs"] if p.get("prompt")]
+        chosen = []
+        for number in range(len(prompted)):
+            index = _index(form.get(f"match-{number}"))
+            chosen.append(options[index] if 0 <= index < len(options) else None)
+        return chosen
+    if qtype == "ordering":
+        items = question["items"]
+        positions = {}
+        for shown, index in enumerate(order):
+            position = _position(form.get(f"position-{shown}"))
+            if position in positions.values():
+                raise MissingAnswer("Give every item a different position.")
+            positions[items[index]] = position
+        return [item for item, _ in sorted(positions.items(), key=lambda kv: kv[1])]
+    return None

@@ -1,0 +1,115 @@
+"""Learner views: thin wrappers over the attempts and progress services."""
+
+import time
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from quizapp.extensions import db
+from quizapp.models import Quiz
+from quizapp.quiz import bp
+from quizapp.quiz.forms import MissingAnswer, response_from_form
+from quizapp.services import attempts, progress
+
+
+@bp.get("/")
+def index():
+    """The published quizzes, grouped by article."""
+    quizzes = db.session.scalars(
+        sa.select(Quiz)
+        .options(sa.orm.joinedload(Quiz.article))
+        .filter_by(is_published=True)
+        .order_by(Quiz.article_id, Quiz.position, Quiz.id)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(Quiz.id, sa.func.count()).join(Quiz.entries).group_by(Quiz.id)
+        ).all()
+    )
+    return render_template("quiz/index.html", quizzes=quizzes, counts=counts)
+
+
+@bp.get("/quizzes/<slug>")
+def overview(slug: str):
+    """A quiz's description with a start or resume button."""
+    quiz = attempts.get_quiz(slug)
+    unfinished = attempts.open_attempt(quiz, current_user.id) if current_user.is_authenticated else None
+    return render_template("quiz/overview.html", quiz=quiz, unfinished=unfinished, count=len(quiz.entries))
+
+
+@bp.post("/quizzes/<slug>/start")
+@login_required
+def start(slug: str):
+    """Start (or resume) an attempt and go to its first unanswered question."""
+    attempt = attempts.start_attempt(attempts.get_quiz(slug), current_user.id)
+    answered = {a.position for a in attempt.answers}
+    position = next((n for n in range(1, len(attempt.layout) + 1) if n not in answered), 1)
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@login_required
+def question(attempt_id: int, position: int):
+    """One question of an attempt; after an answer, its feedback."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    slot = attempts.slot(attempt, position)
+    error = None
+    if request.method == "POST":
+        try:
+            response = response_from_form(slot.data, slot.order, request.form)
+        except MissingAnswer as exc:
+            error = str(exc)
+        else:
+            attempts.record_answer(attempt, position, response, _time_taken_ms())
+            return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    elif attempt.finished_at is not None and slot.answer is None:
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    return render_template(
+        "quiz/question.html",
+        attempt=attempt,
+        slot=slot,
+        total=len(attempt.layout),
+        feedback=attempts.feedback(slot) if slot.answer else None,
+        error=error,
+        shown_at=int(time.time() * 1000),
+    ), (422 if error else 200)
+
+
+def _time_taken_ms() -> int | None:
+    try:
+        return int(time.time() * 1000) - int(request.form.get("shown_at", ""))
+    except ValueError:
+        return None
+
+
+@bp.post("/attempts/<int:attempt_id>/finish")
+@login_required
+def finish(attempt_id: int):
+    """Close the attempt and show the review."""
+    attempts.finish_attempt(attempts.get_attempt(attempt_id, current_user.id))
+    return redirect(url_for("quiz.review", attempt_id=attempt_id))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    """The score and every question with its answer, once the attempt is finished."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    if attempt.finished_at is None:
+        flash("Finish the attempt to see the review.", "info")
+        return redirect(url_for("quiz.overview", slug=attempt.quiz.slug))
+    slots = attempts.slots(attempt)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        slots=slots,
+        feedbacks={s.position: attempts.feedback(s) for s in slots},
+    )
+
+
+@bp.get("/progress")
+@login_required
+def progress_page():
+    """The learner's attempts, scores per quiz, accuracy per fact kind, most missed."""
+    return render_template("quiz/progress.html", progress=progress.learner_progress(current_user.id))

@@ -1,0 +1,232 @@
+"""Scoring: one pure grader per question type, over canonical questions.
+
+Responses are plain JSON values, one shape per type:
+
+=================  =============================================
+multiple_choice    index of the chosen choice (int)
+multiple_response  indexes of the chosen choices (list of int)
+true_false         bool
+short_answer       the text typed (str)
+numerical          the number typed (float)
+matching           the match chosen for each prompted pair, in pair order
+ordering           the items in the order the learner put them
+essay              the text written (str)
+description        None
+=================  =============================================
+
+A grade's ``score`` is the fraction of the question's mark earned; ``None``
+means the answer waits for a teacher (essays).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from quizapp.canonical import normalize_answer
+
+_EPSILON = 1e-6
+
+
+class InvalidResponse(ValueError):
+    """A response that does not fit the question (tampered or incomplete)."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float | None
+    correct: bool
+    feedback: str | None = None  # the feedback of what was chosen or typed
+
+
+def _prompted(question: dict) -> list[dict]:
+    return [p for p in question.get("pairs", []) if p.get("prompt")]
+
+
+def match_options(question: dict) -> list[str]:
+    """The distinct matches offered for a matching question (extra distractors included)."""
+    seen: dict[str, None] = {}
+    for pair in question.get("pairs", []):
+        seen.setdefault(pair["match"], None)
+    return list(seen)
+
+
+# --- response checks ----------------------------------------------------
+
+def check_response(question: dict, response: Any) -> Any:
+    """Return ``response`` normalised to its type's shape.
+
+    :raises InvalidResponse: when it refers to choices or items that do not
+        exist, or is incomplete.
+    """
+    qtype = question["type"]
+    if qtype == "multiple_choice":
+        if isinstance(response, bool) or not isinstance(response, int) or not 0 <= response < len(question["choices"]):
+            raise InvalidResponse("choose one of the offered answers")
+        return response
+    if qtype == "multiple_response":
+        if not isinstance(response, list) or not response:
+            raise InvalidResponse("choose at least one answer")
+        if any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(question["choices"]) for i in response):
+            raise InvalidResponse("choose only among the offered answers")
+        return sorted(set(response))
+    if qtype == "true_false":
+        if not isinstance(response, bool):
+            raise InvalidResponse("answer true or false")
+        return response
+    if qtype in ("short_answer", "essay"):
+        if not isinstance(response, str) or not response.strip():
+            raise InvalidResponse("type an answer")
+        if len(response) > 20_000:
+            raise InvalidResponse("the answer is too long")
+        return response.strip()
+    if qtype == "numerical":
+        if isinstance(response, bool) or not isinstance(response, (int, float)) or not math.isfinite(response):
+            raise InvalidResponse("type a number")
+        return float(response)
+    if qtype == "matching":
+        options = set(match_options(question))
+        prompted = _prompted(question)
+        if not isinstance(response, list) or len(response) != len(prompted):
+            raise InvalidResponse("choose a match for every item")
+        if any(r not in options for r in response):
+            raise InvalidResponse("choose a match for every item")
+        return response
+    if qtype == "ordering":
+        items = question["items"]
+        if not isinstance(response, list) or sorted(response) != sorted(items):
+            raise InvalidResponse("give every item its own position")
+        return response
+    if qtype == "description":
+        return None
+    raise InvalidResponse(f"unknown question type {qtype!r}")
+
+
+# --- graders ------------------------------------------------------------
+
+def _grade_multiple_choice(question: dict, response: int) -> Grade:
+    choice = question["choices"][response]
+    weight = float(choice.get("weight", 0))
+    return Grade(weight, weight >= 1 - _EPSILON, choice.get("feedback"))
+
+
+def _grade_multiple_response(question: dict, response: list[int]) -> Grade:
+    chosen = [question["choices"][i] for i in response]
+    score = min(1.0, max(0.0, sum(float(c.get("weight", 0)) for c in chosen)))
+    feedback = " ".join(c["feedback"] for c in chosen if c.get("feedback")) or None
+    return Grade(score, score >= 1 - _EPSILON, feedback)
+
+
+def _grade_true_false(question: dict, response: bool) -> Grade:
+    right = response == question["answer"]
+    feedback = question.get("feedback_true") if response else question.get("feedback_false")
+    return Grade(1.0 if right else 0.0, right, feedback)
+
+
+def _wildcard_match(accepted: str, typed: str) -> bool:
+    """Moodle's short answers allow ``*`` to stand for any text."""
+    parts = [re.escape(normalize_answer(part)) for part in accepted.split("*")]
+    return re.fullmatch(".*".join(parts), typed) is not None
+
+
+def _grade_short_answer(question: dict, response: str) -> Grade:
+    typed = normalize_answer(response)
+    best: dict | None = None
+    for accepted in question["accepted"]:
+        text = accepted["text"]
+        hit = _wildcard_match(text, typed) if "*" in text else normalize_answer(text) == typed
+        if hit and (best is None or accepted.get("weight", 1) > best.get("weight", 1)):
+            best = accepted
+    if best is None:
+        return Grade(0.0, False)
+    weight = float(best.get("weight", 1))
+    return Grade(weight, weight >= 1 - _EPSILON, best.get("feedback"))
+
+
+def _grade_numerical(question: dict, response: float) -> Grade:
+    best: dict | None = None
+    fallback: dict | None = None
+    for entry in question["numeric"]:
+        if entry.get("value") is None:
+            fallback = fallback or entry
+        elif abs(response - entry["value"]) <= entry.get("tolerance", 0) + 1e-9:
+            if best is None or entry.get("weight", 1) > best.get("weight", 1):
+                best = entry
+    best = best or fallback
+    if best is None:
+        return Grade(0.0, False)
+    weight = float(best.get("weight", 1 if best.get("value") is not None else 0))
+    return Grade(weight, weight >= 1 - _EPSILON, best.get("feedback"))
+
+
+def _grade_matching(question: dict, response: list[str]) -> Grade:
+    prompted = _prompted(question)
+    right = sum(1 for pair, chosen in zip(prompted, response) if pair["match"] == chosen)
+    score = right / len(prompted)
+    return Grade(score, right == len(prompted))
+
+
+def _grade_ordering(question: dict, response: list[str]) -> Grade:
+    items = question["items"]
+    right = sum(1 for expected, given in zip(items, response) if expected == given)
+    score = right / len(items)
+    return Grade(score, right == len(items))
+
+
+def _grade_essay(question: dict, response: str) -> Grade:
+    return Grade(None, False)
+
+
+GRADERS: dict[str, Callable[[dict, Any], Grade]] = {
+    "multiple_choice": _grade_multiple_choice,
+    "multiple_response": _grade_multiple_response,
+    "true_false": _grade_true_false,
+    "short_answer": _grade_short_answer,
+    "numerical": _grade_numerical,
+    "matching": _grade_matching,
+    "ordering": _grade_ordering,
+    "essay": _grade_essay,
+}
+
+
+def grade(question: dict, response: Any) -> Grade:
+    """Grade a response to a canonical question.
+
+    :raises InvalidResponse: when the response does not fit the question.
+    """
+    if question["type"] == "description":
+        return Grade(None, True)
+    return GRADERS[question["type"]](question, check_response(question, response))
+
+
+def is_graded(question: dict) -> bool:
+    """Whether answers to this question count towards a score automatically."""
+    return question["type"] in GRADERS and question["type"] != "essay"
+
+
+def correct_answer(question: dict) -> list[str]:
+    """The correct answer(s) as lines of text a learner can read."""
+    qtype = question["type"]
+    if qtype in ("multiple_choice", "multiple_response"):
+        best = max(c.get("weight", 0) for c in question["choices"])
+        threshold = best if qtype == "multiple_choice" else _EPSILON
+        return [c["text"] for c in question["choices"] if c.get("weight", 0) >= threshold]
+    if qtype == "true_false":
+        return ["True" if question["answer"] else "False"]
+    if qtype == "short_answer":
+        full = [a["text"] for a in question["accepted"] if a.get("weight", 1) >= 1 - _EPSILON]
+        return full[:1] + ([f"also accepted: {', '.join(full[1:])}"] if len(full) > 1 else [])
+    if qtype == "numerical":
+        return [
+            f"{e['value']:g}" + (f" ± {e['tolerance']:g}" if e.get("tolerance") else "")
+            for e in question["numeric"]
+            if e.get("value") is not None and e.get("weight", 1) >= 1 - _EPSILON
+        ]
+    if qtype == "matching":
+        return [f"{p['prompt']} → {p['match']}" for p in _prompted(question)]
+    if qtype == "ordering":
+        return [f"{n}. {item}" for n, item in enumerate(question["items"], 1)]
+    return []

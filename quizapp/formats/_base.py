@@ -1,0 +1,217 @@
+"""Shared pieces of the bank formats: the located error, key order, checks.
+
+Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import warnings
+from decimal import Decimal
+from typing import Any, Iterable
+
+from quizapp.canonical import validate
+
+#: Canonical key order of a question, as YAML and JSON write it.
+QUESTION_KEYS = (
+    "id",
+    "type",
+    "title",
+    "stem",
+    "stem_format",
+    "choices",
+    "accepted",
+    "answer",
+    "feedback_true",
+    "feedback_false",
+    "numeric",
+    "pairs",
+    "items",
+    "general_feedback",
+    "category",
+    "tags",
+    "fact",
+    "source",
+    "status",
+)
+#: Key order inside the list entries and mappings of a question.
+SUBKEYS = {
+    "choices": ("text", "weight", "feedback"),
+    "accepted": ("text", "weight", "feedback"),
+    "numeric": ("value", "tolerance", "weight", "feedback"),
+    "pairs": ("prompt", "match"),
+    "fact": ("kind",),
+    "source": ("article", "sentence", "start", "end"),
+}
+
+
+class FormatError(ValueError):
+    """A bank file (or text) that cannot be read, with where and what.
+
+    ``str(err)`` is ``"source:line:column: message"``; missing parts are
+    left out, so a problem with the whole file reads ``"bank.csv: no
+    questions"``.
+
+    :param message: what is wrong.
+    :param source: the file name (or ``"<string>"``).
+    :param line: 1-based line, or None.
+    :param column: 1-based column, or None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [str(part) for part in (self.source, self.line, self.column) if part is not None]
+        if self.line is None and self.column is not None:
+            where = where[:1]
+        return ":".join([*where, " " + self.message]) if where else self.message
+
+
+class DataLossWarning(UserWarning):
+    """A field or question the target format cannot carry was left out."""
+
+
+def emit_warnings(messages: Iterable[str]) -> None:
+    """Issue each data-loss message as a :class:`DataLossWarning`."""
+    for message in messages:
+        warnings.warn(message, DataLossWarning, stacklevel=3)
+
+
+def ordered(question: dict) -> dict:
+    """Return ``question`` with keys in canonical order and None values dropped.
+
+    The one None that means something, a numeric answer's ``value`` ("any
+    other answer"), is kept. Unknown keys follow the known ones.
+    """
+    out: dict[str, Any] = {}
+    for key in (*QUESTION_KEYS, *(k for k in question if k not in QUESTION_KEYS)):
+        if key not in question or question[key] is None:
+            continue
+        value = question[key]
+        if key in ("choices", "accepted", "numeric", "pairs") and isinstance(value, list):
+            value = [_ordered_sub(item, SUBKEYS[key], keep_none=key == "numeric") for item in value]
+        elif key in ("fact", "source") and isinstance(value, dict):
+            value = _ordered_sub(value, SUBKEYS[key])
+        out[key] = value
+    return out
+
+
+def _ordered_sub(item: Any, keys: tuple[str, ...], keep_none: bool = False) -> Any:
+    if not isinstance(item, dict):
+        return item
+    out = {}
+    for key in (*keys, *(k for k in item if k not in keys)):
+        if key in item and (item[key] is not None or (keep_none and key == "value")):
+            out[key] = item[key]
+    return out
+
+
+def check_questions(
+    located: list[tuple[Any, int | None, int | None]], source: str | None
+) -> list[dict]:
+    """Validate parsed questions; raise the first problem with its place.
+
+    :param located: ``(question, line, column)`` for every question, in
+        file order.
+    :param source: file name for messages.
+    :raises FormatError: no questions, a question that fails
+        :func:`quizapp.canonical.validate`, or an id used twice.
+    """
+    if not located:
+        raise FormatError("no questions", source)
+    seen: dict[str, int | None] = {}
+    for question, line, column in located:
+        problems = validate(question)
+        qid = question.get("id") if isinstance(question, dict) else None
+        label = f"question {qid!r}: " if isinstance(qid, str) else ""
+        if problems:
+            message = "; ".join(str(p) for p in problems)
+            raise FormatError(f"{label}{message}", source, line, column)
+        if qid in seen:
+            first = seen[qid]
+            also = f" (first at line {first})" if first is not None else ""
+            raise FormatError(f"{label}id: used twice{also}", source, line, column)
+        seen[qid] = line
+    return [question for question, _, _ in located]
+
+
+def decode(data: bytes, source: str | None) -> str:
+    """Decode a bank file's bytes as UTF-8 text (a BOM is allowed).
+
+    :raises FormatError: bytes that are not UTF-8, or a NUL byte (binary
+        data), located by line and column.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        offset = err.start
+        line, column = _line_col(data, offset)
+        raise FormatError(
+            f"not UTF-8 text (byte 0x{data[offset]:02x}); save the file as UTF-8",
+            source,
+            line,
+            column,
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = line_col(text, nul)
+        raise FormatError("binary data (NUL byte), not a text file", source, line, column)
+    return text
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def percent(weight: float) -> str:
+    """Write a weight fraction as an exact percentage ("50", "-33.3333333333333")."""
+    value = Decimal(repr(float(weight))) * 100
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def from_percent(text: str) -> float:
+    """Read a percentage as a weight fraction, exactly undoing :func:`percent`."""
+    return float(Decimal(text.strip()) / 100)
+
+
+def number_text(value: float) -> str:
+    """Write a number without float noise: ints as ints, floats by repr."""
+    if isinstance(value, bool):
+        raise TypeError("a number, not a boolean")
+    if isinstance(value, int):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def parse_number(text: str) -> float | int:
+    """Read a number written by :func:`number_text` (or by a person)."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"not a finite number: {text!r}")
+    return value

@@ -1,0 +1,191 @@
+"""YAML bank files: the curated ``question_bank/`` format.
+
+A bank file is either a top-level list of canonical questions, or a mapping::
+
+    article: seeds/belarus-trainers.txt   # optional
+    questions:
+      - id: ...
+        type: multiple_choice
+        ...
+
+``article`` fills ``source.article`` of every question that has none (and
+gives a question without ``source`` one). YAML carries every canonical field.
+
+Reading uses PyYAML's safe loader only, with one change: dates stay text
+(``value: 2022-12-11`` is the string ``"2022-12-11"``, as canonical facts
+write dates), so a bank always converts to JSON.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from ._base import FormatError, check_questions, ordered
+
+NAME = "yaml"
+EXTENSIONS = (".yaml", ".yml")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver (dates stay ISO text)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper writing multi-line text as literal blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key, as people write YAML by hand.
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and "\r" not in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _mark_error(err: yaml.YAMLError, source: str | None) -> FormatError:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    message = f"{context}, {problem}" if context else str(problem)
+    if mark is None:
+        return FormatError(f"invalid YAML: {message}", source)
+    return FormatError(f"invalid YAML: {message}", source, mark.line + 1, mark.column + 1)
+
+
+def parse(text: str, source: str = "<yaml>") -> list[dict]:
+    """Parse a YAML bank and validate every question.
+
+    :param text: the file's text.
+    :param source: file name used in error messages.
+    :returns: canonical questions, in file order.
+    :raises FormatError: invalid YAML, a wrong layout, a duplicate key, an
+        invalid question or a duplicate id, with the line and column.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise FormatError("no questions", source)
+        _check_duplicate_keys(node, source)
+        data = loader.construct_document(node)
+    except yaml.YAMLError as err:
+        raise _mark_error(err, source) from None
+    finally:
+        loader.dispose()
+
+    article = None
+    if isinstance(data, dict):
+        items_node = _mapping_value(node, "questions")
+        unknown = sorted(str(k) for k in data if k not in ("questions", "article"))
+        if unknown:
+            raise FormatError(
+                f"unknown top-level key {unknown[0]!r} (expected 'questions' and optional 'article')",
+                source,
+                *_mark(_mapping_key(node, unknown[0]) or node),
+            )
+        if items_node is None or not isinstance(data.get("questions"), list):
+            raise FormatError(
+                "a bank file is a list of questions or a mapping with a 'questions' list",
+                source,
+                *_mark(items_node or node),
+            )
+        article = data.get("article")
+        if article is not None and not isinstance(article, str):
+            raise FormatError("'article' must be a path like seeds/<slug>.txt", source, *_mark(node))
+        questions = data["questions"]
+    elif isinstance(data, list):
+        items_node, questions = node, data
+    else:
+        raise FormatError(
+            "a bank file is a list of questions or a mapping with a 'questions' list",
+            source,
+            *_mark(node),
+        )
+
+    located = []
+    for question, item_node in zip(questions, items_node.value):
+        if article is not None and isinstance(question, dict):
+            src = question.get("source")
+            if src is None:
+                question["source"] = {"article": article}
+            elif isinstance(src, dict) and src.get("article") is None:
+                question["source"] = {"article": article, **src}
+        located.append((question, *_mark(item_node)))
+    return check_questions(located, source)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _mapping_value(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+def _mapping_key(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node
+    return None
+
+
+def _check_duplicate_keys(node: yaml.Node, source: str | None) -> None:
+    """A key given twice in one mapping is a mistake YAML would hide."""
+    stack = [node]
+    seen_nodes: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:  # aliases can share nodes
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in keys:
+                        raise FormatError(
+                            f"duplicate key {key_node.value!r}", source, *_mark(key_node)
+                        )
+                    keys.add(key_node.value)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
+    """Write questions as a YAML bank; YAML carries everything, so no warnings.
+
+    Block style, canonical key order, unicode as is, None values left out.
+    """
+    body = {"questions": [ordered(q) for q in questions]}
+    text = yaml.dump(
+        body,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=88,
+    )
+    return text, []
+
+
+def serialize(questions: list[dict]) -> str:
+    """Write questions as a YAML bank (see :func:`serialize_with_warnings`)."""
+    return serialize_with_warnings(questions)[0]
+

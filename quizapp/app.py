@@ -32,9 +32,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
-    from quizapp import errors
+    from quizapp import cli, errors
 
     errors.init_app(app)
+    cli.register_commands(app)
     return app
 
 
@@ -90,7 +91,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["percent"] = presentation.percent
     app.jinja_env.globals.update(
         fact_kind_label=presentation.fact_kind_label,
-        fact_phrase=presentation.fact_phrase,
         describe_response=presentation.describe_response,
         match_options=scoring.match_options,
     )

@@ -27,7 +27,7 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-@cli.command("init-db")
+@click.command("init-db")
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the schema and load question_bank/ (safe to run twice)."""
@@ -45,7 +45,7 @@ def init_db() -> None:
     click.echo(f"Database ready. {report.summary()}.")
 
 
-@cli.group("user")
+@click.group("user")
 def user_group() -> None:
     """Manage accounts."""
 
@@ -69,6 +69,19 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
     except QuizappError as exc:
         fail(str(exc))
     click.echo(f"Created {user.role} {user.username}.")
+
+
+#: Commands that need the app; each is also on ``app.cli`` (see register_commands).
+APP_COMMANDS = (init_db, user_group)
+
+for _command in APP_COMMANDS:
+    cli.add_command(_command)
+
+
+def register_commands(app) -> None:
+    """Attach the project's commands to ``app.cli`` (``flask`` and test runners)."""
+    for command in APP_COMMANDS:
+        app.cli.add_command(command)
 
 
 def main() -> None:

@@ -9,12 +9,12 @@ from markupsafe import Markup, escape
 from quizapp.services.progress import FACT_KIND_LABELS
 
 
-def highlight(sentence: str, phrase: str | None) -> Markup:
-    """Escape ``sentence`` and wrap the first case-insensitive ``phrase`` in <mark>."""
+def highlight(sentence: str, fact: dict | None) -> Markup:
+    """Escape ``sentence`` and wrap the words that state ``fact`` in <mark>."""
     if not sentence:
         return Markup("")
-    if phrase:
-        match = re.search(re.escape(phrase.strip(" .…")), sentence, re.I)
+    for phrase in fact_phrases(fact):
+        match = re.search(re.escape(phrase), sentence, re.I)
         if match:
             return (
                 escape(sentence[: match.start()])
@@ -34,14 +34,27 @@ def fact_kind_label(kind: str | None) -> str:
     return FACT_KIND_LABELS.get(kind or "", kind or "Other")
 
 
-def fact_phrase(fact: dict | None) -> str | None:
-    """The words of the source sentence that state the fact."""
+def fact_phrases(fact: dict | None) -> list[str]:
+    """Phrases that may state ``fact`` in its sentence, most specific first."""
     if not fact:
-        return None
-    for key in ("text", "name", "speaker"):
-        if fact.get(key):
-            return str(fact[key])
-    return None
+        return []
+    found: list[str] = []
+
+    def add(value) -> None:
+        if isinstance(value, str) and value.strip(" .…"):
+            found.append(value.strip(" .…"))
+        elif isinstance(value, list):
+            for item in value:
+                add(item)
+        elif isinstance(value, dict):
+            for key in ("text", "quote", "name", "aliases"):
+                add(value.get(key))
+
+    for key in ("text", "texts", "quotes", "name", "aliases", "speaker", "events", "organizations"):
+        add(fact.get(key))
+    # a name is often written by its last word alone ("Lukashenko")
+    found.extend(p.split()[-1] for p in list(found) if len(p.split()) in (2, 3) and p[0].isupper())
+    return found
 
 
 def describe_response(question: dict, response) -> list[str]:

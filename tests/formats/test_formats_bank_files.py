@@ -63,6 +63,8 @@ def test_format_error_str_and_attributes():
         ("a.yaml", "yaml"),
         ("a.YML", "yaml"),
         ("dir.v2/a.json", "json"),
+        ("a.gift", "gift"),
+        ("a.txt", "gift"),
     ],
 )
 def test_format_for_extensions(path, name):

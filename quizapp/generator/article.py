@@ -242,6 +242,23 @@ def parse_article(text: str, slug: str = "", published=None, title: str | None =
     )
 
 
+def plain_article(text: str, slug: str = "", published=None, title: str | None = None) -> Article:
+    """Build an :class:`Article` from text as it is: no front matter, no cleaning.
+
+    Paragraphs are split on blank lines; offsets are offsets into ``text``.
+    Used for text that is already clean (evaluation data, ``--jsonl`` input
+    marked as clean).
+    """
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(
+            f"article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}"
+        )
+    spans = []
+    for match in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, re.S):
+        spans.append(match.span())
+    return Article(body=text, slug=slug, title=title, published=parse_date(published), paragraphs=tuple(spans))
+
+
 def read_article(path: str | Path, published=None) -> Article:
     """Read an article file; the slug is the file name without extension.
 

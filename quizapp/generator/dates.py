@@ -1,0 +1,283 @@
+"""Date expressions and what they resolve to.
+
+News dates are mostly relative to the day the article was published
+("Monday", "last month", "earlier this month", "late February"). Each one is
+resolved against ``published`` with a granularity:
+
+======== ================ =====================================
+day      ``2022-12-19``   weekdays, "December 11", "yesterday"
+week     ``2022-W51``     "this week", "last week", weekends
+month    ``2022-11``      "last month", "late February"
+season   ``2022-summer``  "since at least the summer"
+year     ``2021``         "last year", "in 2012"
+======== ================ =====================================
+
+A bare weekday is the most recent such day on or before publication (news
+reports what happened); a month without a year is the most recent such month;
+"December 11" without a year is in the publication year unless that is more
+than a month after publication. Without ``published``, relative dates keep
+``value: null``; dates that carry their own year still resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .lexicon import MONTHS, WEEKDAYS
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_SEASON = r"(?:summer|spring|fall|autumn|winter)"
+_PATTERN = re.compile(
+    rf"(?P<md>\b{_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_year>(?:19|20)\d\d)\b)?)"
+    rf"|(?P<dm>\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm_month>{_MONTH})(?:,?\s+(?P<dm_year>(?:19|20)\d\d)\b)?)"
+    rf"|(?P<rel>\b(?:(?i:earlier|later)\s+)?(?i:this|last|next|past)\s+(?P<rel_unit>week(?:end)?|month|year|{_SEASON})\b)"
+    rf"|(?P<wd>\b(?:(?P<wd_mod>(?i:last|next|this))\s+)?(?P<wd_day>{_WEEKDAY})\b)"
+    rf"|(?P<mon>\b(?:(?P<mon_part>(?i:early|mid|late))[-\s]+)?(?P<mon_name>{_MONTH})(?:\s+(?:of\s+)?(?P<mon_year>(?:19|20)\d\d))?\b)"
+    rf"|(?P<season>\b(?i:since\s+(?:at\s+least\s+)?the|in\s+the|during\s+the|over\s+the|the)\s+(?P<season_name>{_SEASON})\b)"
+    r"|(?P<year>\b(?i:in|since|by|until|of|from|during|before|after)\s+(?P<year_value>(?:19|20)\d\d)\b)"
+    r"|(?P<day>\b(?i:yesterday|today|tonight|tomorrow)\b)"
+)
+_MONTH_CONTEXT = re.compile(
+    r"(?i:\b(?:in|since|by|until|of|from|during|before|after|through|last|next|this|early|mid|late|and|or)\s+)$"
+)
+_SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+
+
+@dataclass
+class DateMention:
+    """One date expression: its text, offsets and resolved value."""
+
+    text: str
+    start: int
+    end: int
+    value: str | None
+    granularity: str
+    event: str | None = None
+    qualifier: str | None = None
+
+    def sort_key(self) -> str:
+        """A string that orders resolved values chronologically."""
+        if not self.value:
+            return ""
+        v = self.value
+        if "-W" in v:
+            year, week = v.split("-W")
+            d = dt.date.fromisocalendar(int(year), int(week), 1)
+            return d.isoformat()
+        if v.count("-") == 1 and not v[-1].isdigit():
+            year, season = v.split("-")
+            return f"{year}-{_SEASON_START[season]:02d}"
+        return v
+
+    def to_fact(self) -> dict:
+        fact = {
+            "kind": "date",
+            "text": self.text,
+            "value": self.value,
+            "granularity": self.granularity,
+            "start": self.start,
+            "end": self.end,
+            "event": self.event,
+        }
+        if self.qualifier:
+            fact["qualifier"] = self.qualifier
+        return fact
+
+
+def _month_number(name: str) -> int:
+    return MONTHS[name.casefold()]
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def resolve(match: re.Match, published: dt.date | None) -> tuple[str | None, str, str | None]:
+    """Return ``(value, granularity, qualifier)`` for one matched expression."""
+    p = published
+    if match.group("md") or match.group("dm"):
+        month = _month_number(match.group("md") and match.group("md").split()[0] or match.group("dm_month"))
+        day = int(match.group("md_day") or match.group("dm_day"))
+        year = match.group("md_year") or match.group("dm_year")
+        if year:
+            y = int(year)
+        elif p:
+            y = p.year
+            try:
+                if dt.date(y, month, day) > p + dt.timedelta(days=31):
+                    y -= 1
+            except ValueError:
+                return None, "day", None
+        else:
+            return None, "day", None
+        try:
+            return dt.date(y, month, day).isoformat(), "day", None
+        except ValueError:
+            return None, "day", None
+    if match.group("rel"):
+        text = match.group("rel").casefold()
+        unit = match.group("rel_unit").casefold()
+        step = -1 if re.search(r"\b(?:last|past)\b", text) else 1 if "next" in text else 0
+        qualifier = "earlier" if text.startswith("earlier") else "later" if text.startswith("later") else None
+        if p is None:
+            return None, _granularity(unit), qualifier
+        if unit == "week":
+            return _iso_week(p + dt.timedelta(weeks=step)), "week", qualifier
+        if unit == "weekend":
+            saturday = p - dt.timedelta(days=(p.weekday() - 5) % 7)
+            return _iso_week(saturday + dt.timedelta(weeks=step if step > 0 else step)), "week", qualifier
+        if unit == "month":
+            y, m = _shift_month(p.year, p.month, step)
+            return f"{y:04d}-{m:02d}", "month", qualifier
+        if unit == "year":
+            return str(p.year + step), "year", qualifier
+        return f"{_season_year(unit, p) + step}-{_season_name(unit)}", "season", qualifier
+    if match.group("wd"):
+        weekday = WEEKDAYS[match.group("wd_day").casefold()]
+        mod = (match.group("wd_mod") or "").casefold()
+        if p is None:
+            return None, "day", None
+        if mod == "next":
+            delta = (weekday - p.weekday()) % 7 or 7
+            return (p + dt.timedelta(days=delta)).isoformat(), "day", None
+        delta = (p.weekday() - weekday) % 7
+        if mod == "last" and delta == 0:
+            delta = 7
+        return (p - dt.timedelta(days=delta)).isoformat(), "day", None
+    if match.group("mon"):
+        month = _month_number(match.group("mon_name"))
+        part = (match.group("mon_part") or "").casefold() or None
+        year = match.group("mon_year")
+        if year:
+            return f"{int(year):04d}-{month:02d}", "month", part
+        if p is None:
+            return None, "month", part
+        y = p.year if month <= p.month else p.year - 1
+        return f"{y:04d}-{month:02d}", "month", part
+    if match.group("season"):
+        season = match.group("season_name").casefold()
+        qualifier = "since" if match.group("season").casefold().startswith("since") else None
+        if p is None:
+            return None, "season", qualifier
+        return f"{_season_year(season, p)}-{_season_name(season)}", "season", qualifier
+    if match.group("year"):
+        return match.group("year_value"), "year", None
+    word = match.group("day").casefold()
+    if p is None:
+        return None, "day", None
+    delta = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
+    return (p + dt.timedelta(days=delta)).isoformat(), "day", None
+
+
+def _granularity(unit: str) -> str:
+    if unit in ("week", "weekend"):
+        return "week"
+    if unit in ("month", "year"):
+        return unit
+    return "season"
+
+
+def _season_name(season: str) -> str:
+    return "fall" if season == "autumn" else season
+
+
+def _season_year(season: str, published: dt.date) -> int:
+    start = _SEASON_START[season]
+    if season == "winter":
+        return published.year if published.month == 12 else published.year - 1
+    return published.year if start <= published.month else published.year - 1
+
+
+def find_dates(body: str, spans, published: dt.date | None) -> list[DateMention]:
+    """Find and resolve every date expression in the body's sentence ``spans``."""
+    found: list[DateMention] = []
+    for s_start, s_end in spans:
+        sentence = body[s_start:s_end]
+        for match in _PATTERN.finditer(body, s_start, s_end):
+            if match.group("mon") and not match.group("mon_year") and not match.group("mon_part"):
+                name = match.group("mon_name")
+                before = body[max(s_start, match.start() - 12):match.start()]
+                if name in ("May", "March") and not _MONTH_CONTEXT.search(before):
+                    continue  # "may" the verb, "march" the walk
+            text = match.group()
+            start, end = match.span()
+            # keep just the date words, not the preposition before them
+            lead = re.match(r"(?i:(?:since\s+(?:at\s+least\s+)?(?:the\s+)?|in\s+(?:the\s+)?|the\s+|during\s+|over\s+|by\s+|until\s+|of\s+|from\s+|before\s+|after\s+))", text)
+            if lead and (match.group("year") or match.group("season")):
+                start += lead.end()
+                text = body[start:end]
+            if text.endswith("’s") or text.endswith("'s"):
+                end -= 2
+                text = text[:-2]
+            value, granularity, qualifier = resolve(match, published)
+            event = _event(sentence, start - s_start, end - s_start)
+            found.append(DateMention(text, start, end, value, granularity, event, qualifier))
+    return found
+
+
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?=(?:and|but|while|whereas|although|though|as|because|since|after|which|who)\b)|:\s")
+_LEADING = re.compile(
+    r"^(?:(?:and|but|however|meanwhile|ever|even|since|after|before|when|while|as|because|although|though"
+    r"|which|who|that|then|also)\b[\s,]*)+",
+    re.I,
+)
+
+
+_LONG_QUOTE = re.compile(r"[\"“][^\"“”]{40,}?[\"”]")
+_SUBORDINATE = re.compile(r"(?i)\b(?:since|after|when|before|until|because|while|that)\s+(?=[\w\"“])")
+
+
+def _event(sentence: str, start: int, end: int) -> str | None:
+    """A short description of what happened at the date: its clause, date removed."""
+    lo = 0
+    hi = len(sentence)
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    for m in _SUBORDINATE.finditer(sentence, lo, start):
+        between = sentence[m.end():start]
+        if len(between.split()) >= 3 and not re.match(r"(?i)at\s+least\b", between):
+            lo = m.end()
+    before = sentence[lo:start]
+    after = sentence[end:hi]
+    if re.search(r"(?i)\b(?:a|an|the|its|his|her|their|this|that)\s*$|['’]s\s*$", before) \
+            and re.match(r"\s+[a-z]", after) and not re.match(r"\s+(?:that|and|or|but|to|when|as)\b", after):
+        # an attributive date ("a Thursday update"): drop just the date
+        before = before.rstrip()
+    else:
+        before = re.sub(r"(?i)\b(?:since\s+at\s+least(?:\s+the)?|on|in|since|during|by|from|of|the|a|an|last"
+                        r"|this|earlier|later|until|at)\s*$", "", before.rstrip())
+        before = re.sub(r"(?i)\b(?:on|in|since|during|by|from|of)\s*$", "", before.rstrip())
+    text = f"{before.rstrip()} {after.lstrip()}" if before.strip() else after.lstrip(" ,")
+    if not any(q < start - lo < q2 for q, q2 in _quote_spans(sentence[lo:start])):
+        text = _LONG_QUOTE.sub("", text)
+    text = re.sub(r"[\"“”]", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:")
+    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = _LEADING.sub("", text).strip(" ,")
+    text = re.sub(r"\b([aA]) (?=[aeiou]|[AEIOU][a-z])", r"\1n ", text)
+    words = text.split()
+    if len(words) < 3:
+        return None
+    if len(words) > 16:
+        text = " ".join(words[:16]).rstrip(",;:") + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[\"“][^\"“”]*(?:[\"”]|$)", text)]

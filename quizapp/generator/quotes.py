@@ -1,0 +1,732 @@
+"""Quotations and who said them.
+
+Finding the quoted spans is a scan over the double quote marks (straight,
+curly, and curly marks typed the wrong way round), classified as opening or
+closing by the characters around them. Attribution is the real work, done
+by a few ordered rules that follow how news is written:
+
+1. **After the quote**: ``"…," the ministry said`` / ``"…," said Rep. X`` /
+   ``"…" ― Name``; the speaker is the noun phrase next to the cue verb,
+   skipping appositives (``the ISW, a U.S.-based think tank, wrote``).
+2. **Before the quote**: the nearest cue verb before the quote in the same
+   clause and its subject (``Kremlin spokesman Dmitry Peskov said "…"``,
+   ``Benjamin Rhodes, one of the president's aides, recalled …"``);
+   inverted ``Said Ellis: "…"``; gerunds (``asking``) defer to the
+   clause's finite cue.
+3. **Continuation**: a quote that forms its own sentence, or follows another
+   quote joined only by "and"/commas, keeps the previous quote's speaker;
+   so does a quote-only paragraph after an attributed one.
+4. **According to X** anywhere in the sentence.
+5. **Clause subject**: a quoted fragment with no cue (``Trump called the
+   senator a "nasty guy"``) belongs to the subject of its clause.
+
+Speakers are then resolved to entities: a name or alias to its canonical
+entity ("Lukashenko" -> "Alexander Lukashenko", "the ISW" -> "Institute for
+the Study of War"); a pronoun to the subject of its sentence, else the last
+speaker, else the nearest person; a description ("the ministry", "the
+report", "the think tank", "the Belarusian leader") to the nearest entity of
+the right kind whose name, type or role fits the noun.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .entities import Entity, EntityIndex, Mention
+from .lexicon import (
+    AUXILIARIES,
+    COMMON_CAPS,
+    CONNECTORS,
+    CUE_VERBS,
+    DATE_WORDS,
+    DETERMINERS,
+    HONORIFICS,
+    NON_FINITE_CUES,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PRONOUNS,
+    PRONOUNS_ORG,
+    PRONOUNS_PERSON,
+    REPORT_NOUNS,
+    TITLES,
+    WEAK_CUES,
+    Token,
+    demonyms,
+    fold,
+    is_cap,
+    tokenize,
+)
+
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_MARKS = frozenset('"“”„«»')
+_BEFORE_OPEN = frozenset(" \t\n([{—–-/:;\u00a0")
+_AFTER_CLOSE = frozenset(" \t\n.,;:!?)]}—–-…\u00a0'’")
+_SENTENCE_END = frozenset(".!?")
+_CLAUSE_WORDS = frozenset("and but while whereas although though as because so yet when if since or".split())
+_NP_STOP = frozenset(
+    "is was are were has have had be been being to that which who whom whose and but because when if"
+    " would will can could should not than then where while as so".split()
+)
+_SUBORDINATORS = frozenset(
+    "in on at during after before while when as though although if since asked bemoaning despite"
+    " with without for from under over amid like unlike according by".split()
+)
+
+
+@dataclass
+class Quote:
+    """One quotation: its text and offsets, and who said it."""
+
+    start: int  # content offsets: body[start:end] == text
+    end: int
+    text: str
+    open: int  # offset of the opening mark
+    close: int  # offset just past the closing mark (== end when unclosed)
+    speaker: Entity | None = None
+    mention: str | None = None  # the words that name the speaker
+    cue: str | None = None
+    method: str | None = None
+    claim: str | None = None  # the reported clause that holds the quote
+    attribution_end: int = 0
+
+    @property
+    def speaker_name(self) -> str | None:
+        return self.speaker.name if self.speaker else None
+
+    @property
+    def speaker_kind(self) -> str | None:
+        if self.speaker is None:
+            return None
+        return "person" if self.speaker.kind == "person" else "organization"
+
+
+def find_quote_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return ``(open, close)`` mark offsets of the quotations in ``text[start:end]``.
+
+    ``close`` is the offset just past the closing mark; a quotation left open
+    at the end of the range (a quote that runs into the next paragraph) ends
+    at the end of the range. Nested double quotes stay inside the outer one.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    opened = -1
+    i = text.find
+    pos = start
+    while pos < end:
+        # jump to the next quotation mark
+        nxt = end
+        for mark in _MARKS:
+            k = i(mark, pos, end)
+            if k != -1 and k < nxt:
+                nxt = k
+        if nxt >= end:
+            break
+        ch = text[nxt]
+        prev = text[nxt - 1] if nxt > start else " "
+        after = text[nxt + 1] if nxt + 1 < end else " "
+        open_ctx = prev in _BEFORE_OPEN or prev in _MARKS or nxt == start
+        close_ctx = after in _AFTER_CLOSE or after in _MARKS or nxt + 1 == end
+        if open_ctx and not close_ctx:
+            opening = True
+        elif close_ctx and not open_ctx:
+            opening = False
+        elif ch in _OPENERS:
+            opening = True
+        elif ch in _CLOSERS:
+            opening = False
+        else:
+            opening = depth == 0
+        if opening:
+            if depth == 0:
+                opened = nxt
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, nxt + 1))
+        pos = nxt + 1
+    if depth > 0 and opened >= 0:
+        stop = end
+        while stop > opened + 1 and text[stop - 1].isspace():
+            stop -= 1
+        spans.append((opened, stop))
+    return [(a, b) for a, b in spans if text[a + 1:_content_end(text, a, b)].strip(" .,;:!?—–-'’\"")]
+
+
+def _content_end(text: str, open_: int, close: int) -> int:
+    return close - 1 if close - 1 > open_ and text[close - 1] in _MARKS else close
+
+
+def _tokens_with_quotes(text: str, start: int, end: int, spans) -> list[Token]:
+    tokens: list[Token] = []
+    pos = start
+    for n, (a, b) in enumerate(spans):
+        tokens.extend(tokenize(text, pos, a))
+        tokens.append(Token("q", text[a + 1:_content_end(text, a, b)], a, b, n))
+        pos = b
+    tokens.extend(tokenize(text, pos, end))
+    return tokens
+
+
+_NOUN_LIKE_CUES = frozenset(
+    "report reports comment comments claim claims note notes quote quotes call calls promise pledge"
+    " tweet tweets post posts warning statement remark remarks".split()
+)
+_NOUN_CONTEXT = frozenset("with of in on for by from new intelligence latest recent".split())
+
+
+def _is_cue(tokens: list[Token], j: int) -> bool:
+    """Whether word ``j`` is a cue verb here, not a noun ("the report", "a call")."""
+    low = tokens[j].text.casefold()
+    if low not in CUE_VERBS:
+        return False
+    if low in _NOUN_LIKE_CUES:
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        if nxt is None or not (nxt.kind == "q" or nxt.text in (":", ",") or nxt.text.casefold() in ("that", "on")):
+            return False
+    if j > 0:
+        prev = tokens[j - 1]
+        pl = prev.text.casefold()
+        if prev.kind == "w" and (pl in DETERMINERS or pl in _NOUN_CONTEXT or pl.endswith(("'s", "’s"))):
+            return False
+    return True
+
+
+def _is_boundary(tokens: list[Token], k: int) -> bool:
+    """Whether token ``k`` ends a sentence."""
+    tok = tokens[k]
+    if tok.kind == "p":
+        return tok.text in _SENTENCE_END or tok.text == ";"
+    if tok.kind == "q":
+        content = tok.text.rstrip(" '’")
+        if content[-1:] not in ".!?":
+            return False
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if nxt is None:
+            return True
+        return nxt.kind == "q" or (nxt.kind == "w" and is_cap(nxt.text) and content[-1:] == ".")
+    return False
+
+
+class Attributor:
+    """Attribute the quotations of one article, paragraph by paragraph."""
+
+    def __init__(self, body: str, index: EntityIndex, sentences: list[tuple[int, int]]) -> None:
+        self.body = body
+        self.index = index
+        self.sentences = sentences
+        self._ends = [e for _, e in sentences]
+        self.last_speaker: Entity | None = None
+        self.last_person: Entity | None = None
+        self.last_org_speaker: Entity | None = None
+        self.quotes: list[Quote] = []
+        self._prev_par_quote: Quote | None = None
+
+    # -- paragraph -------------------------------------------------------
+    def paragraph(self, start: int, end: int) -> list[Quote]:
+        body = self.body
+        spans = find_quote_spans(body, start, end)
+        if not spans:
+            self._prev_par_quote = None
+            return []
+        tokens = _tokens_with_quotes(body, start, end, spans)
+        qpos = [k for k, t in enumerate(tokens) if t.kind == "q"]
+        quotes: list[Quote] = []
+        for n, k in enumerate(qpos):
+            tok = tokens[k]
+            a, b = spans[n]
+            quote = Quote(a + 1, _content_end(body, a, b), tok.text, a, b, attribution_end=b)
+            self._attribute(tokens, k, quote, quotes)
+            quotes.append(quote)
+            if quote.speaker is not None:
+                self.last_speaker = quote.speaker
+                if quote.speaker.kind == "person":
+                    self.last_person = quote.speaker
+                else:
+                    self.last_org_speaker = quote.speaker
+                quote.speaker.speaker = True
+        # a paragraph that is only a quotation continues the previous speaker
+        if quotes and quotes[0].speaker is None and tokens[0].kind == "q" and self._prev_par_quote is not None:
+            if all(q.speaker is None for q in quotes) and len(tokens) <= len(quotes) + 2:
+                for q in quotes:
+                    q.speaker = self._prev_par_quote.speaker
+                    q.method = "previous-paragraph"
+                    q.mention = self._prev_par_quote.mention
+        last = quotes[-1]
+        self._prev_par_quote = last if last.speaker is not None and last.close >= end - 3 else None
+        if last.speaker is not None and tokens[-1].kind in ("q", "p"):
+            self._prev_par_quote = last
+        self.quotes.extend(quotes)
+        return quotes
+
+    def _attribute(self, tokens: list[Token], k: int, quote: Quote, earlier: list[Quote]) -> None:
+        lo = k
+        while lo > 0 and not _is_boundary(tokens, lo - 1):
+            lo -= 1
+        hi = k + 1
+        while hi < len(tokens) and not _is_boundary(tokens, hi - 1 if hi - 1 > k else k) and tokens[hi].kind != "q":
+            hi += 1
+            if _is_boundary(tokens, hi - 1):
+                break
+        # 1. after the quote
+        found = self._after(tokens, k, hi, quote)
+        if found:
+            return
+        # 2. before the quote, in the same clause
+        clause_lo = self._clause_start(tokens, lo, k)
+        if self._before(tokens, clause_lo, k, quote, earlier):
+            return
+        prev = earlier[-1] if earlier else None
+        # 3. continuation
+        between = [t for t in tokens[clause_lo:k] if t.kind != "q"]
+        joined = all(t.kind == "p" or t.text.casefold() in {"and", "or", "then", "an", "a", "as", "but", "to"} for t in between)
+        if prev is not None and prev.speaker is not None:
+            same_sentence = any(t.kind == "q" for t in tokens[lo:k])
+            standalone = lo == k
+            if (same_sentence and joined) or (standalone and self._sentence_only_quote(tokens, k, hi)):
+                self._set(quote, prev.speaker, prev.mention, prev.cue, "continuation")
+                return
+        # 4. according to X
+        for t_lo, t_hi in ((lo, k), (k + 1, hi)):
+            for j in range(t_lo, t_hi - 1):
+                if tokens[j].text.casefold() == "according" and tokens[j + 1].text.casefold() == "to":
+                    np = self._np_after(tokens, j + 2, hi if t_hi == hi else k)
+                    if np and self._resolve_into(tokens, np, quote, "according to", "according-to"):
+                        return
+        # 5. subject of the clause
+        if lo < k:
+            np = self._clause_subject(tokens, clause_lo, k)
+            if np and self._resolve_into(tokens, np, quote, None, "subject"):
+                return
+            if clause_lo > lo:
+                np = self._clause_subject(tokens, lo, k)
+                if np and self._resolve_into(tokens, np, quote, None, "subject"):
+                    return
+
+    def _sentence_only_quote(self, tokens: list[Token], k: int, hi: int) -> bool:
+        rest = [t for t in tokens[k + 1:hi] if t.kind != "p"]
+        return not rest
+
+    # -- rule 1 ----------------------------------------------------------
+    def _after(self, tokens: list[Token], k: int, hi: int, quote: Quote) -> bool:
+        j = k + 1
+        while j < hi and tokens[j].kind == "p" and tokens[j].text in ",—–―-:":
+            j += 1
+        if j >= hi or tokens[j].kind != "w":
+            return False
+        ends_sentence = tokens[k].text.rstrip(" '’")[-1:] == "."
+        first = tokens[j].text.casefold()
+        dash = j > k + 1 and tokens[j - 1].text in "―—–"
+        if first in CUE_VERBS and first not in NON_FINITE_CUES - {"saying"}:
+            if first == "saying" or ends_sentence:
+                return False
+            np = self._np_after(tokens, j + 1, hi)
+            if np and self._resolve_into(tokens, np, quote, tokens[j].text, "after"):
+                quote.attribution_end = tokens[np[1] - 1].end
+                return True
+            return False
+        if dash and is_cap(tokens[j].text):
+            np = self._np_after(tokens, j, hi)
+            if np and np[1] >= hi - 1 and self._resolve_into(tokens, np, quote, None, "dash"):
+                return True
+            return False
+        # NP then cue verb: "the ministry said", "Flynn, a top surrogate, said"
+        limit = min(hi, j + 24)
+        m = j
+        commas = 0
+        while m < limit:
+            t = tokens[m]
+            low = t.text.casefold()
+            if t.kind == "q":
+                return False
+            if t.kind == "p":
+                if t.text == ",":
+                    commas += 1
+                    if commas > 2 or (m + 1 < limit and tokens[m + 1].text.casefold() in _CLAUSE_WORDS):
+                        return False
+                elif t.text not in "()-–’'":
+                    return False
+            elif m > j and _is_cue(tokens, m):
+                if low in NON_FINITE_CUES and low not in ("read", "said"):
+                    return False
+                break
+            elif low in _NP_STOP and low not in ("who", "has", "had", "have", "would", "will"):
+                return False
+            m += 1
+        else:
+            return False
+        if m >= limit:
+            return False
+        if ends_sentence:
+            # "…reservists." The MOD wrote… starts a new sentence unless it ends right after the cue
+            rest = [t for t in tokens[m + 1:hi] if t.kind == "w"]
+            if len(rest) > 3:
+                return False
+        np = self._subject_before(tokens, m, j)
+        if np is None:
+            return False
+        if self._resolve_into(tokens, np, quote, tokens[m].text, "after"):
+            quote.attribution_end = tokens[m].end
+            return True
+        return False
+
+    # -- rule 2 ----------------------------------------------------------
+    def _clause_start(self, tokens: list[Token], lo: int, k: int) -> int:
+        start = lo
+        for j in range(lo, k - 1):
+            t = tokens[j]
+            if t.kind == "p" and t.text in ",;—" and tokens[j + 1].kind == "w" \
+                    and tokens[j + 1].text.casefold() in _CLAUSE_WORDS and j + 1 < k:
+                start = j + 1
+        return start
+
+    def _before(self, tokens: list[Token], lo: int, k: int, quote: Quote, earlier: list[Quote]) -> bool:
+        cues = [
+            j for j in range(lo, k)
+            if tokens[j].kind == "w" and _is_cue(tokens, j)
+            and not (j > lo and tokens[j - 1].text.casefold() == "to" and tokens[j].text.casefold() not in NON_FINITE_CUES)
+        ]
+        for j in reversed(cues):
+            low = tokens[j].text.casefold()
+            if low in WEAK_CUES and low not in ("called", "calls", "calling"):
+                continue
+            if j == lo and is_cap(tokens[j].text) and low in CUE_VERBS:
+                np = self._np_after(tokens, j + 1, k)  # inverted: Said Ellis: "…"
+                if np and self._resolve_into(tokens, np, quote, tokens[j].text, "before"):
+                    self._claim(tokens, j, k, quote)
+                    return True
+                continue
+            if low in NON_FINITE_CUES or (j > lo and tokens[j - 1].text.casefold() == "to"):
+                continue
+            np = self._subject_before(tokens, j, lo)
+            if np is None:
+                # "…," he said, adding that "…": fall back to the previous quote's speaker
+                continue
+            if self._resolve_into(tokens, np, quote, tokens[j].text, "before"):
+                self._claim(tokens, j, k, quote)
+                return True
+            if tokens[np[0]].text.casefold() in PRONOUNS or tokens[np[1] - 1].text.casefold() in PRONOUNS:
+                return True  # attributed to an unresolved pronoun: leave the speaker unknown
+            return True
+        # a gerund cue whose clause has no finite cue: the previous quote's speaker
+        if cues and earlier and earlier[-1].speaker is not None:
+            if any(t.kind == "q" for t in tokens[lo:k]):
+                prev = earlier[-1]
+                self._set(quote, prev.speaker, prev.mention, tokens[cues[-1]].text, "continuation")
+                return True
+        return False
+
+    def _claim(self, tokens: list[Token], j: int, k: int, quote: Quote) -> None:
+        """Keep the reported clause after the cue verb, for question stems."""
+        sentence = self._sentence_span(quote.open, quote.close)
+        start = tokens[j].end
+        text = self.body[start:sentence[1]]
+        skip = re.match(
+            r"\s*(?:(?:earlier|later)\s+)?(?:(?:this|last)\s+(?:week|month|year)|on\s+\w+day|\w+day"
+            r"|in\s+an?\s+(?:[\w-]+\s+){0,2}(?:statement|interview|letter|tweet|post|report|update|assessment))?"
+            r"\s*,?\s*(?:that\b)?\s*[:,]?\s*",
+            text,
+        )
+        offset = start + (skip.end() if skip else 0)
+        if offset <= quote.open:
+            quote.claim = self.body[offset:sentence[1]].strip()
+
+    # -- noun phrases ----------------------------------------------------
+    def _np_after(self, tokens: list[Token], j: int, hi: int) -> tuple[int, int] | None:
+        """The noun phrase starting at ``j``: a name, "the report", a pronoun."""
+        if j >= hi or tokens[j].kind != "w":
+            return None
+        low = tokens[j].text.casefold()
+        if low in PRONOUNS:
+            return (j, j + 1)
+        e = j
+        if low in DETERMINERS:
+            e += 1
+            while e < hi and tokens[e].kind == "w" and not is_cap(tokens[e].text) and e - j < 5 \
+                    and tokens[e].text.casefold() not in _NP_STOP and tokens[e].text.casefold() not in CUE_VERBS:
+                e += 1
+        while e < hi:
+            t = tokens[e]
+            if t.kind == "w" and (is_cap(t.text) or (t.text in CONNECTORS and e + 1 < hi and is_cap(tokens[e + 1].text)
+                                                    and t.text != "and")):
+                e += 1
+                if t.text.endswith(("'s", "’s")):
+                    break
+                continue
+            if t.kind == "w" and t.text.casefold() in TITLES and e + 1 < hi and is_cap(tokens[e + 1].text):
+                e += 1
+                continue
+            break
+        if e == j:
+            return None
+        while e > j + 1 and tokens[e - 1].text in ("of", "for", "the"):
+            e -= 1
+        return (j, e)
+
+    def _subject_before(self, tokens: list[Token], j: int, lo: int) -> tuple[int, int] | None:
+        """The subject of the cue verb at ``j``: skip adverbs and appositives."""
+        i = j - 1
+        while i >= lo:
+            t = tokens[i]
+            low = t.text.casefold()
+            if t.kind == "w" and (low in AUXILIARIES or (low.endswith("ly") and len(low) > 4 and not is_cap(t.text))
+                                  or low in DATE_WORDS and low not in ("may",)):
+                i -= 1
+                continue
+            if t.kind == "p" and t.text == ")":
+                while i >= lo and tokens[i].text != "(":
+                    i -= 1
+                i -= 1
+                continue
+            break
+        if i < lo:
+            return None
+        if tokens[i].kind == "p" and tokens[i].text == ",":
+            # an appositive: "Flynn, a top Trump surrogate, said"
+            c = i - 1
+            while c >= lo and not (tokens[c].kind == "p" and tokens[c].text == ",") and tokens[c].kind != "q" and i - c < 30:
+                c -= 1
+            if c >= lo and tokens[c].text == ",":
+                i = c - 1
+                while i >= lo and tokens[i].kind == "p" and tokens[i].text == ")":
+                    while i >= lo and tokens[i].text != "(":
+                        i -= 1
+                    i -= 1
+            else:
+                return None
+        if i < lo or tokens[i].kind != "w":
+            return None
+        low = tokens[i].text.casefold()
+        if low in ("who", "which"):
+            i -= 1
+            if i >= lo and tokens[i].text == ",":
+                return self._subject_before(tokens, i + 1, lo) if i + 1 <= j else None
+            return None
+        if low in PRONOUNS:
+            return (i, i + 1)
+        end = i + 1
+        s = i
+        steps = 0
+        while s >= lo and steps < 10:
+            t = tokens[s]
+            tl = t.text.casefold()
+            if t.kind != "w":
+                if t.text in ("-", "’", "'") and s - 1 >= lo:
+                    s -= 1
+                    steps += 1
+                    continue
+                break
+            if tl == "the" and s - 2 >= lo and tokens[s - 1].text in ("for", "of") and is_cap(tokens[s - 2].text) \
+                    and s + 1 <= i and is_cap(tokens[s + 1].text):
+                s -= 1
+                steps += 1
+                continue
+            if tl in DETERMINERS:
+                s -= 1
+                break
+            if is_cap(t.text) or tl in TITLES or tl in ORG_NOUNS or tl in PERSON_NOUNS or tl in _MODIFIERS:
+                s -= 1
+                steps += 1
+                continue
+            if tl in CONNECTORS and tl != "and" and s - 1 >= lo and is_cap(tokens[s - 1].text):
+                s -= 1
+                steps += 1
+                continue
+            if not is_cap(t.text) and s == i and tl not in _NP_STOP:
+                s -= 1  # a head noun we do not list ("the clip", "the commission")
+                steps += 1
+                continue
+            break
+        start = s + 1
+        if start >= end:
+            return None
+        if start - 1 >= lo and tokens[start - 1].text.casefold() in ("in", "on", "at", "during", "via", "through") \
+                and tokens[start].text.casefold() in DETERMINERS:
+            # "The MOD in a Thursday update said": the subject is before the phrase
+            outer = self._subject_before(tokens, start - 1, lo)
+            if outer is not None:
+                return outer
+        return (start, end)
+
+    def _clause_subject(self, tokens: list[Token], lo: int, k: int) -> tuple[int, int] | None:
+        """The subject at the start of a clause, after a leading adverbial."""
+        i = lo
+        if i < k and tokens[i].kind == "w" and (tokens[i].text.casefold() in _SUBORDINATORS
+                                                or tokens[i].text.casefold().endswith("ing")):
+            comma = next((c for c in range(i, k) if tokens[c].text == ","), None)
+            if comma is not None and tokens[i].text.casefold() not in ("as", "while", "when", "if"):
+                i = comma + 1
+            else:
+                i += 1
+        while i < k and tokens[i].kind != "w":
+            i += 1
+        if i >= k:
+            return None
+        np = self._np_after(tokens, i, k)
+        if np is None:
+            return None
+        e = np[1]
+        if e >= k or tokens[e].kind != "w" or is_cap(tokens[e].text):
+            if not (e < k and tokens[e].text == ","):
+                return None
+        return np
+
+    # -- resolution ------------------------------------------------------
+    def _resolve_into(self, tokens, np, quote: Quote, cue, method) -> bool:
+        entity, mention = self._resolve_np(tokens, np)
+        if entity is None and mention is None:
+            return False
+        self._set(quote, entity, mention, cue, method)
+        return True
+
+    def _set(self, quote: Quote, entity, mention, cue, method) -> None:
+        quote.speaker = entity
+        quote.mention = mention
+        quote.cue = cue
+        quote.method = method
+
+    def _resolve_np(self, tokens: list[Token], np: tuple[int, int]) -> tuple[Entity | None, str | None]:
+        a, b = np
+        start, end = tokens[a].start, tokens[b - 1].end
+        text = self.body[start:end]
+        words = [t.text for t in tokens[a:b] if t.kind == "w"]
+        if not words:
+            return None, None
+        lows = [w.casefold() for w in words]
+        if len(words) == 1 and lows[0] in PRONOUNS:
+            return self._pronoun(lows[0], start), text
+        mentions = [m for m in self.index.mentions_in(start, end)]
+        has_report = any(w in REPORT_NOUNS for w in lows)
+        head = lows[-1].removesuffix("'s").removesuffix("’s")
+        persons = [m for m in mentions if m.entity.kind == "person"]
+        orgs = [m for m in mentions if m.entity.kind == "organization"]
+        places = [m for m in mentions if m.entity.kind == "place"]
+        if has_report:
+            for m in orgs + persons:
+                return m.entity, text
+            return self._description("report", "organization", start), text
+        for m in reversed(persons):
+            if not m.possessive:
+                return m.entity, text
+        for m in reversed(orgs):
+            if not m.possessive:
+                return m.entity, text
+        if (persons or orgs) and head in PERSON_NOUNS:
+            return None, text  # "Obama's former campaign strategist"
+        for m in reversed(places):
+            if not m.possessive and m.end == end:
+                return m.entity, text  # "South Korea accused …"
+        caps = [t for t in tokens[a:b] if t.kind == "w" and is_cap(t.text)]
+        if caps and not (head in ORG_NOUNS or head in PERSON_NOUNS) or (caps and is_cap(words[-1])):
+            name = self._name_from_caps(tokens, a, b)
+            if name:
+                kind = "organization" if _looks_like_org(name) else "person"
+                entity = self.index.entity(kind, name)
+                self.index.mention(entity, start + text.find(name.split()[0]) if name.split()[0] in text else start, end)
+                return entity, text
+        if head in ORG_NOUNS or (len(lows) >= 2 and " ".join(lows[-2:]) == "think tank"):
+            return self._description(head, "organization", start), text
+        if head in PERSON_NOUNS:
+            return self._description(head, "person", start), text
+        if lows[0] in DETERMINERS or lows[0] in ("multiple", "many", "several"):
+            return None, text
+        return None, None
+
+    def _name_from_caps(self, tokens: list[Token], a: int, b: int) -> str | None:
+        words = [t.text for t in tokens[a:b] if t.kind == "w"]
+        last_title = -1
+        for n, w in enumerate(words):
+            if w.casefold() in TITLES or not is_cap(w) and w not in CONNECTORS:
+                last_title = n
+        name_words = words[last_title + 1:]
+        while name_words and (name_words[0].casefold() in COMMON_CAPS or name_words[0] in demonyms()
+                              or name_words[0].casefold() in HONORIFICS):
+            name_words.pop(0)
+        while name_words and name_words[-1] in CONNECTORS:
+            name_words.pop()
+        if not name_words:
+            return None
+        name_words[-1] = name_words[-1].removesuffix("'s").removesuffix("’s")
+        name = " ".join(name_words)
+        if name.casefold() in DATE_WORDS:
+            return None
+        return name
+
+    def _pronoun(self, pronoun: str, offset: int) -> Entity | None:
+        if pronoun in PRONOUNS_PERSON:
+            sentence = self._sentence_span(offset, offset)
+            for m in self.index.mentions_in(sentence[0], offset):
+                if m.entity.kind == "person" and not m.possessive:
+                    return m.entity
+            if self.last_person is not None and self.quotes and self.quotes[-1].speaker is self.last_person \
+                    and offset - self.quotes[-1].close < 600:
+                return self.last_person
+            for m in self.index.mentions_before(offset):
+                if m.entity.kind == "person" and not m.possessive:
+                    return m.entity
+            return self.last_person
+        if pronoun in PRONOUNS_ORG:
+            for m in self.index.mentions_before(offset, 12):
+                if m.entity.kind == "organization":
+                    return m.entity
+        return None
+
+    def _description(self, head: str, kind: str, offset: int) -> Entity | None:
+        candidates = [m for m in self.index.mentions_before(offset) if m.entity.kind == kind]
+        if kind == "organization":
+            for m in candidates:
+                if head in fold(m.entity.name).split() or head in (m.entity.subtype or "").split():
+                    return m.entity
+            if head in REPORT_NOUNS and self.last_org_speaker is not None:
+                return self.last_org_speaker
+            return candidates[0].entity if candidates else self.last_org_speaker
+        for m in candidates:
+            role = (m.entity.role or "").casefold()
+            if head in role.split() or (head == "leader" and any(r in role for r in ("president", "minister", "leader"))):
+                return m.entity
+        for m in candidates:
+            if not m.possessive:
+                return m.entity
+        return None
+
+    def _sentence_span(self, start: int, end: int) -> tuple[int, int]:
+        lo, hi = start, end
+        first = None
+        for n in range(bisect.bisect_right(self._ends, start), len(self.sentences)):
+            s, e = self.sentences[n]
+            if s >= max(end, start + 1):
+                break
+            if first is None:
+                first = s
+            hi = max(hi, e)
+        return (first if first is not None else lo, hi)
+
+
+_MODIFIERS = frozenset(
+    "former retired chief senior top press communications communication campaign deputy vice acting"
+    " foreign defense defence prime state national security presidential vice-presidential interim"
+    " executive managing associate assistant military intelligence majority minority new"
+    " u.s.-based based".split()
+)
+
+
+def _looks_like_org(name: str) -> bool:
+    bare = name.replace(".", "")
+    return (bare.isupper() and len(bare) <= 6) or any(ch.isupper() for ch in name[1:] if " " not in name and ch.isalpha())
+
+
+def extract_quotes(body: str, paragraphs, index: EntityIndex, sentences) -> list[Quote]:
+    """Find every quotation in the body and attribute it.
+
+    :param paragraphs: ``(start, end)`` spans of the paragraphs.
+    :param index: the article's entities; unknown speakers are added to it.
+    :param sentences: ``(start, end)`` spans of the sentences.
+    """
+    attributor = Attributor(body, index, list(sentences))
+    for start, end in paragraphs:
+        attributor.paragraph(start, end)
+    return attributor.quotes

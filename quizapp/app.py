@@ -45,7 +45,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in to take this quiz."
+    login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
 
     from quizapp.models import User
@@ -73,9 +73,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth import bp as auth_bp
     from quizapp.quiz import bp as quiz_bp
+    from quizapp.teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(teach_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -2,8 +2,13 @@
 
 from quizapp.models.article import Article
 from quizapp.models.attempt import Answer, Attempt
+from quizapp.models.classroom import Classroom, Enrollment
+from quizapp.models.imports import ArticleImport
 from quizapp.models.question import Question, QuestionVersion
-from quizapp.models.quiz import Quiz, QuizQuestion
+from quizapp.models.quiz import Quiz, QuizQuestion, quiz_classroom
 from quizapp.models.user import User
 
-__all__ = ["Answer", "Article", "Attempt", "Question", "QuestionVersion", "Quiz", "QuizQuestion", "User"]
+__all__ = [
+    "Answer", "Article", "ArticleImport", "Attempt", "Classroom", "Enrollment", "Question",
+    "QuestionVersion", "Quiz", "QuizQuestion", "User", "quiz_classroom",
+]

@@ -24,6 +24,7 @@ class Attempt(db.Model):
     #: [{"question": question id, "version": version id, "choices": [canonical indexes in shown order]}]
     layout: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[dt.datetime | None]  # started_at + the quiz's time limit
     finished_at: Mapped[dt.datetime | None]
     score: Mapped[float] = mapped_column(default=0.0)  # sum of graded answers' scores
     max_score: Mapped[float] = mapped_column(default=0.0)  # number of graded questions

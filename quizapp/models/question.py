@@ -29,10 +29,16 @@ class Question(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
     )
+    #: the current version's stem and tags, kept here for search and filters
+    stem: Mapped[str] = mapped_column(sa.Text, default="")
+    tags: Mapped[str] = mapped_column(sa.String(500), default="")  # " tag1 tag2 "
+    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("article_import.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     article = relationship("Article")
+    created_by = relationship("User", foreign_keys=[created_by_id])
     current = relationship("QuestionVersion", foreign_keys=[current_version_id], post_update=True)
 
     @property
@@ -50,6 +56,7 @@ class QuestionVersion(db.Model):
     number: Mapped[int]
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     question = relationship("Question", foreign_keys=[question_id])

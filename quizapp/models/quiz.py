@@ -11,6 +11,14 @@ from quizapp.extensions import db
 from quizapp.models._common import utcnow
 
 GRADING_METHODS = ("highest", "latest", "average")
+#: when a learner sees right/wrong, the right answer and the source sentence
+FEEDBACK_TIMINGS = ("immediately", "after_attempt", "after_close")
+
+quiz_classroom = db.Table(
+    "quiz_classroom",
+    sa.Column("quiz_id", sa.ForeignKey("quiz.id"), primary_key=True),
+    sa.Column("classroom_id", sa.ForeignKey("classroom.id"), primary_key=True),
+)
 
 
 class Quiz(db.Model):
@@ -28,9 +36,19 @@ class Quiz(db.Model):
     grading_method: Mapped[str] = mapped_column(sa.String(16), default="highest")
     is_published: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    #: draw this many of the entries at random per attempt (None: all of them)
+    draw_count: Mapped[int | None]
+    attempts_allowed: Mapped[int | None]  # None: unlimited
+    time_limit_s: Mapped[int | None]  # None: untimed; enforced on the server
+    feedback_timing: Mapped[str] = mapped_column(sa.String(16), default="immediately")
+    opens_at: Mapped[dt.datetime | None]
+    closes_at: Mapped[dt.datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     article = relationship("Article")
+    created_by = relationship("User")
+    classrooms = relationship("Classroom", secondary=quiz_classroom, order_by="Classroom.name")
     entries = relationship(
         "QuizQuestion", order_by="QuizQuestion.position", cascade="all, delete-orphan"
     )

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from quizapp.services import scoring
 
@@ -86,3 +89,8 @@ def response_from_form(question: dict, order: list[int], form: MultiDict) -> Any
             positions[items[index]] = position
         return [item for item, _ in sorted(positions.items(), key=lambda kv: kv[1])]
     return None
+
+
+class JoinForm(FlaskForm):
+    code = StringField("Join code", validators=[DataRequired(), Length(max=16)])
+    submit = SubmitField("Join the class")

@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.quiz import bp
-from quizapp.quiz.forms import MissingAnswer, response_from_form
-from quizapp.services import attempts, progress
+from quizapp.quiz.forms import JoinForm, MissingAnswer, response_from_form
+from quizapp.services import attempts, classes, progress
+from quizapp.services.errors import InvalidInput
 
 
 @bp.get("/")
@@ -113,3 +114,21 @@ def review(attempt_id: int):
 def progress_page():
     """The learner's attempts, scores per quiz, accuracy per fact kind, most missed."""
     return render_template("quiz/progress.html", progress=progress.learner_progress(current_user.id))
+
+
+@bp.route("/classes/join", methods=["GET", "POST"])
+@login_required
+def join():
+    """Join a class with the code a teacher gave."""
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            classroom, new = classes.join_class(current_user.id, form.code.data)
+        except InvalidInput as exc:
+            form.code.errors.append(exc.message)
+        else:
+            flash(f"You joined {classroom.name}." if new else f"You are already in {classroom.name}.", "success")
+            return redirect(url_for("quiz.index"))
+    return render_template(
+        "quiz/join.html", form=form, classrooms=classes.learner_classes(current_user.id)
+    ), 422 if form.errors else 200

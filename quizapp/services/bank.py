@@ -116,6 +116,7 @@ def _upsert_question(data: dict, article: Article | None, report: LoadReport) ->
     question = db.session.scalar(sa.select(Question).filter_by(uid=data["id"]))
     if question is not None and question.current is not None and question.current.content_hash == digest:
         report.unchanged.append(data["id"])
+        sync_columns(question, data)
         return question
     if question is None:
         question = Question(uid=data["id"])
@@ -126,13 +127,20 @@ def _upsert_question(data: dict, article: Article | None, report: LoadReport) ->
         number = (question.current.number if question.current else 0) + 1
         report.changed.append(data["id"])
     question.article = article
-    question.type = data["type"]
-    question.fact_kind = (data.get("fact") or {}).get("kind")
-    question.status = data.get("status", "draft")
+    sync_columns(question, data)
     version = QuestionVersion(question=question, number=number, data=data, content_hash=digest)
     db.session.add(version)
     question.current = version
     return question
+
+
+def sync_columns(question: Question, data: dict) -> None:
+    """Copy what search and filters need from the canonical data to columns."""
+    question.type = data["type"]
+    question.fact_kind = (data.get("fact") or {}).get("kind")
+    question.status = data.get("status", "draft")
+    question.stem = data.get("stem") or ""
+    question.tags = " " + " ".join(t.strip().lower() for t in data.get("tags", [])) + " "
 
 
 def _rebuild_bank_quizzes(article: Article) -> int:

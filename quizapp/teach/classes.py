@@ -1,0 +1,28 @@
+"""Teacher views: classes and their rosters."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from quizapp.services import classes
+from quizapp.teach import bp
+from quizapp.teach.forms import ClassForm
+
+
+@bp.route("/classes", methods=["GET", "POST"])
+def class_list():
+    """The teacher's classes and a form to create one."""
+    form = ClassForm()
+    if form.validate_on_submit():
+        classroom = classes.create_class(current_user.id, form.name.data)
+        flash(f"Class “{classroom.name}” created. Learners join with the code {classroom.code}.", "success")
+        return redirect(url_for("teach.class_detail", class_id=classroom.id))
+    return render_template(
+        "teach/classes.html", form=form, classrooms=classes.teacher_classes(current_user.id)
+    ), 422 if form.errors else 200
+
+
+@bp.get("/classes/<int:class_id>")
+def class_detail(class_id: int):
+    """A class's join code and roster."""
+    classroom = classes.get_own_class(class_id, current_user.id)
+    return render_template("teach/class.html", classroom=classroom, learners=classes.roster(classroom.id))

@@ -1,0 +1,1 @@
+"""Teacher views: drafts (being written)."""

@@ -1,0 +1,1 @@
+"""Teacher views: questions (being written)."""

@@ -1,0 +1,1 @@
+"""Teacher views: quizzes (being written)."""

@@ -1,0 +1,1 @@
+"""Teacher views: results (being written)."""

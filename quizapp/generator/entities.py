@@ -356,6 +356,11 @@ class _Extractor:
         ):
             self._person(text, start, end, possessive, role)
             return
+        if len(words) == 1 and followed_by_cue and not sentence_start_common(words[0]):
+            known = self.index.find(words[0])
+            if known is None:
+                self._person(words[0], start, end, possessive, role)
+                return
         self.pending.append((start, end, text, possessive, followed_by_cue or bool(role)))
 
     def _person(self, name: str, start: int, end: int, possessive: bool, role: str | None) -> None:
@@ -392,6 +397,13 @@ class _Extractor:
                 self.index.mention(known, start, end, possessive)
             elif speaker_like and len(text.split()) >= 2:
                 self._person(text, start, end, possessive, None)
+
+
+def sentence_start_common(word: str) -> bool:
+    """Capitalised words that are not names even before a verb ("Officials said")."""
+    return word.casefold() in COMMON_CAPS or word in demonyms() or word.endswith("s") and word[:-1].casefold() in ROLE_NOUNS \
+        or word.casefold() in {"officials", "critics", "experts", "analysts", "sources", "protesters", "police",
+                               "witnesses", "residents", "people", "others", "supporters", "democrats", "republicans"}
 
 
 def extract_entities(body: str, paragraphs, exclude: set[str] | None = None) -> EntityIndex:

@@ -50,6 +50,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if word[0].isalnum() or word[0] == "_":
             if e < end and text[e] == "." and (
                 len(word) == 1 or "." in word or word.casefold() in ABBREVIATIONS
+                or (e + 1 < end and text[e + 1] in "),;")
             ):
                 word += "."
                 e += 1
@@ -96,7 +97,7 @@ CUE_VERBS = _forms(
     " proclaim proclaims proclaimed exclaim exclaims exclaimed retort retorts retorted"
     " agree agrees agreed acknowledging posit posits posited quote quotes quoted cite cites cited"
     " echo echoes echoed mutter muttered sigh sighed laugh laughed wonder wondered wondering"
-    " opine opines opined reiterate reiterates reiterated"
+    " opine opines opined reiterate reiterates reiterated rate rates rated"
 )
 #: Cue forms that never have their own subject (gerunds, bare infinitives).
 NON_FINITE_CUES = frozenset(

@@ -154,7 +154,11 @@ def find_quote_spans(text: str, start: int = 0, end: int | None = None) -> list[
         while stop > opened + 1 and text[stop - 1].isspace():
             stop -= 1
         spans.append((opened, stop))
-    return [(a, b) for a, b in spans if text[a + 1:_content_end(text, a, b)].strip(" .,;:!?—–-'’\"")]
+    return [
+        (a, b) for a, b in spans
+        if text[a + 1:_content_end(text, a, b)].strip(" .,;:!?—–-'’\"")
+        and not is_title(text[a + 1:_content_end(text, a, b)], text[max(start, a - 12):a])
+    ]
 
 
 def _content_end(text: str, open_: int, close: int) -> int:
@@ -170,6 +174,20 @@ def _tokens_with_quotes(text: str, start: int, end: int, spans) -> list[Token]:
         pos = b
     tokens.extend(tokenize(text, pos, end))
     return tokens
+
+
+_TRANSCRIPT = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+)?):\s")
+_TITLE_SMALL = frozenset("a an and the of in on at to for or with it is".split())
+
+
+def is_title(text: str, before: str) -> bool:
+    """A quoted title of a show or book after a possessive or "of": "MSNBC's "Morning Joe"."""
+    words = re.findall(r"[\w'’-]+", text)
+    if not words or len(words) > 7:
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.casefold() in _TITLE_SMALL for w in words):
+        return False
+    return bool(re.search(r"(?:['’]s|\bof)\s*$", before))
 
 
 _NOUN_LIKE_CUES = frozenset(
@@ -272,6 +290,12 @@ class Attributor:
             hi += 1
             if _is_boundary(tokens, hi - 1):
                 break
+        # 0. a transcript line: "PENCE: Well, …"
+        label = _TRANSCRIPT.match(quote.text)
+        if label:
+            entity = self.index.entity("person", label.group(1).title())
+            self._set(quote, entity, label.group(1), None, "transcript")
+            return
         # 1. after the quote
         found = self._after(tokens, k, hi, quote)
         if found:
@@ -308,8 +332,8 @@ class Attributor:
                     return
 
     def _sentence_only_quote(self, tokens: list[Token], k: int, hi: int) -> bool:
-        rest = [t for t in tokens[k + 1:hi] if t.kind != "p"]
-        return not rest
+        rest = [t for t in tokens[k + 1:hi] if t.kind == "w"]
+        return not any(_is_cue(tokens, n) for n in range(k + 1, hi) if tokens[n].kind == "w") and len(rest) <= 12
 
     # -- rule 1 ----------------------------------------------------------
     def _after(self, tokens: list[Token], k: int, hi: int, quote: Quote) -> bool:
@@ -321,8 +345,16 @@ class Attributor:
         ends_sentence = tokens[k].text.rstrip(" '’")[-1:] == "."
         first = tokens[j].text.casefold()
         dash = j > k + 1 and tokens[j - 1].text in "―—–"
+        content_end = tokens[k].text.rstrip(" '’")[-1:]
+        if first in ("was", "were", "is") and j + 2 < hi and tokens[j + 2].text == "by":
+            np = self._np_after(tokens, j + 3, hi)  # "…" was written by X
+            return bool(np) and self._resolve_into(tokens, np, quote, tokens[j + 1].text, "after")
         if first in CUE_VERBS and first not in NON_FINITE_CUES - {"saying"}:
             if first == "saying" or ends_sentence:
+                return False
+            if content_end not in ",?!—-–" and j == k + 1:
+                return False  # the quotation is a phrase inside the sentence
+            if j + 1 < hi and tokens[j + 1].text.casefold() == "that":
                 return False
             np = self._np_after(tokens, j + 1, hi)
             if np and self._resolve_into(tokens, np, quote, tokens[j].text, "after"):
@@ -409,9 +441,6 @@ class Attributor:
             if self._resolve_into(tokens, np, quote, tokens[j].text, "before"):
                 self._claim(tokens, j, k, quote)
                 return True
-            if tokens[np[0]].text.casefold() in PRONOUNS or tokens[np[1] - 1].text.casefold() in PRONOUNS:
-                return True  # attributed to an unresolved pronoun: leave the speaker unknown
-            return True
         # a gerund cue whose clause has no finite cue: the previous quote's speaker
         if cues and earlier and earlier[-1].speaker is not None:
             if any(t.kind == "q" for t in tokens[lo:k]):
@@ -555,6 +584,11 @@ class Attributor:
     def _clause_subject(self, tokens: list[Token], lo: int, k: int) -> tuple[int, int] | None:
         """The subject at the start of a clause, after a leading adverbial."""
         i = lo
+        while i < k and tokens[i].kind == "w" and tokens[i].text.casefold() in ("and", "but", "or", "so", "yet", "then"):
+            i += 1
+        if i + 1 < k and tokens[i].kind == "w" and tokens[i + 1].text == "," and tokens[i].text.casefold() not in COMMON_CAPS \
+                and not is_cap(tokens[i].text[1:2] or "a") and tokens[i].text.casefold().endswith(("ly", "ever", "while", "still")):
+            i += 2
         if i < k and tokens[i].kind == "w" and (tokens[i].text.casefold() in _SUBORDINATORS
                                                 or tokens[i].text.casefold().endswith("ing")):
             comma = next((c for c in range(i, k) if tokens[c].text == ","), None)

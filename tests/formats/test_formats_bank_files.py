@@ -65,6 +65,7 @@ def test_format_error_str_and_attributes():
         ("dir.v2/a.json", "json"),
         ("a.gift", "gift"),
         ("a.txt", "gift"),
+        ("a.xml", "xml"),
     ],
 )
 def test_format_for_extensions(path, name):
@@ -80,6 +81,7 @@ def test_format_for_unknown_extension_names_the_file():
 
 def test_get_format_by_alias_and_extension():
     assert get_format("yml") is get_format(".yaml") is formats.FORMATS["yaml"]
+    assert get_format("moodle") is get_format("moodle_xml") is formats.FORMATS["xml"]
     with pytest.raises(FormatError, match="unknown bank format 'docx'"):
         get_format("docx")
 

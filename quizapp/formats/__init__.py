@@ -23,6 +23,7 @@ __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "FormatError",
+    "decode",
     "format_for",
     "get_format",
     "ordered",

@@ -66,6 +66,7 @@ def test_format_error_str_and_attributes():
         ("a.gift", "gift"),
         ("a.txt", "gift"),
         ("a.xml", "xml"),
+        ("a.csv", "csv"),
     ],
 )
 def test_format_for_extensions(path, name):

@@ -1,0 +1,81 @@
+"""``quizapp bank convert``: bank files from one format to another, no database.
+
+Pure click (no Flask import), so it also runs without an app; the ``quizapp``
+group registers :data:`convert`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import click
+
+from quizapp import formats
+from quizapp.formats import FormatError
+
+
+@click.command("convert")
+@click.argument("in_path", metavar="IN", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--from", "from_fmt", metavar="F", help="Input format (yaml, json, gift, xml, csv); default from IN's extension.")
+@click.option("--to", "to_fmt", metavar="F", help="Output format; default from OUT's extension.")
+def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | None) -> None:
+    """Convert a question bank file between formats (no database).
+
+    Formats come from the extensions (.yaml .yml .json .gift .txt .xml .csv)
+    unless given. ``-`` reads stdin or writes stdout (then give the format).
+    Fields the output format cannot carry are listed as warnings on stderr;
+    a bad input file is reported with its line and nothing is written.
+    """
+    try:
+        source_fmt = formats.get_format(from_fmt).NAME if from_fmt else _format_of(in_path, "--from")
+        target_fmt = formats.get_format(to_fmt).NAME if to_fmt else _format_of(out_path, "--to")
+        if in_path == "-":
+            with click.open_file("-", "rb") as stdin:
+                text = formats.decode(stdin.read(), "<stdin>")
+            questions = formats.parse(text, source_fmt, "<stdin>")
+        else:
+            questions = formats.read_bank(in_path, source_fmt)
+        output, warnings = formats.serialize_with_warnings(questions, target_fmt)
+    except FormatError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    except OSError as err:
+        click.echo(f"error: {in_path}: {err.strerror or err}", err=True)
+        sys.exit(1)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if out_path == "-":
+        click.echo(output, nl=False)
+        return
+    try:
+        _write_atomically(out_path, output)
+    except OSError as err:
+        click.echo(f"error: {out_path}: {err.strerror or err}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(questions)} questions written to {out_path} ({target_fmt})", err=True)
+
+
+def _format_of(path: str, option: str) -> str:
+    if path == "-":
+        raise FormatError(f"give {option} when reading or writing '-'")
+    return formats.format_for(path)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write the whole file or nothing: a temporary file, then a rename."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".convert-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; use the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

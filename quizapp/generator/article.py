@@ -276,7 +276,12 @@ def read_article(path: str | Path, published=None) -> Article:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ArticleError(f"{path}: line {line}: the file is not UTF-8 text") from None
+    if not text.strip():
+        raise ArticleError(f"{path}: the file is empty")
     try:
-        return parse_article(text, slug=path.stem, published=published)
+        article = parse_article(text, slug=path.stem, published=published)
     except ArticleError as exc:
         raise ArticleError(f"{path}: {exc}") from None
+    if not article.body.strip():
+        raise ArticleError(f"{path}: there is no article text after the front matter")
+    return article

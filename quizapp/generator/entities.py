@@ -107,16 +107,18 @@ class EntityIndex:
             if gaz and gaz[0] == kind:
                 entry = gaz[1]
                 found.subtype = found.subtype or entry.get("type")
-                for alias in [entry["name"], *entry.get("aliases", [])]:
+                if kind == "organization" and entry["name"] != name:
+                    # the gazetteer's name is canonical; the article's spelling is an alias
+                    found.name = entry["name"]
+                    self._key(found, entry["name"])
+                for alias in [name, entry["name"], *entry.get("aliases", [])]:
                     self._add_alias(found, alias)
-                if kind != "person" and len(entry["name"]) > len(name) and not name.isupper():
-                    pass
             self._key(found, name)
         elif kind == "person" and len(name.split()) > len(found.name.split()):
             old = found.name
             found.name = name  # a fuller form of a name seen first as a surname
             self._add_alias(found, old)
-        elif kind == "organization" and _longer_form(name, found.name):
+        elif kind == "organization" and _longer_form(name, found.name) and fold(found.name) not in gazetteer_index():
             old = found.name
             found.name = name
             self._add_alias(found, old)
@@ -144,8 +146,14 @@ class EntityIndex:
 
     def mention(self, entity: Entity, start: int, end: int, possessive: bool = False) -> None:
         entity.mentions.append((start, end))
-        self._mentions.append(Mention(start, end, entity, possessive))
-        self._sorted = False
+        mention = Mention(start, end, entity, possessive)
+        if self._sorted and self._mentions:
+            i = bisect.bisect_right(self._starts, start)
+            self._mentions.insert(i, mention)
+            self._starts.insert(i, start)
+        else:
+            self._mentions.append(mention)
+            self._sorted = False
 
     # -- lookups ---------------------------------------------------------
     def find(self, name: str, kind: str | None = None) -> Entity | None:

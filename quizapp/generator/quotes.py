@@ -658,9 +658,13 @@ class Attributor:
         if caps and not (head in ORG_NOUNS or head in PERSON_NOUNS) or (caps and is_cap(words[-1])):
             name = self._name_from_caps(tokens, a, b)
             if name:
+                known = self.index.find(name)
+                if known is not None:
+                    return known, text
                 kind = "organization" if _looks_like_org(name) else "person"
                 entity = self.index.entity(kind, name)
-                self.index.mention(entity, start + text.find(name.split()[0]) if name.split()[0] in text else start, end)
+                at = text.find(name.split()[0])
+                self.index.mention(entity, start + max(at, 0), end)
                 return entity, text
         if head in ORG_NOUNS or (len(lows) >= 2 and " ".join(lows[-2:]) == "think tank"):
             return self._description(head, "organization", start), text

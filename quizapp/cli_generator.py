@@ -1,0 +1,155 @@
+"""``quizapp extract`` and ``quizapp generate``: the generator's command line.
+
+Plain click commands with no Flask import, so they run without an app; the
+``quizapp`` group registers them with ``cli.add_command(extract)`` and
+``cli.add_command(generate)``. Bad input (missing, empty, binary or
+non-UTF-8 files, malformed JSON lines) ends with a one-line message naming
+the file or line and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from quizapp.generator import ArticleError, generate_questions, plain_article, read_article
+from quizapp.generator import extract as extract_facts
+from quizapp.generator.article import parse_date
+
+_FORMATS = ("yaml", "json", "gift")
+
+
+@contextmanager
+def _progress(files: tuple[str, ...], label: str):
+    """A progress bar on stderr for multi-file runs; nothing for one file."""
+    if len(files) > 1:
+        with click.progressbar(files, label=label, file=sys.stderr) as bar:
+            yield bar
+    else:
+        yield files
+
+
+def _published(value: str | None):
+    try:
+        return parse_date(value)
+    except ArticleError as exc:
+        raise click.ClickException(f"--published: {exc}") from None
+
+
+def _read(path: str, published) -> "object":
+    try:
+        return read_article(path, published=published)
+    except ArticleError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("extract")
+@click.argument("files", nargs=-1)
+@click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) that relative dates resolve against.")
+@click.option("--jsonl", is_flag=True, help='Read {"id", "text", "published"?} lines on stdin; write {"id", "facts"} lines.')
+def extract_command(files: tuple[str, ...], published: str | None, jsonl: bool) -> None:
+    """Print the facts (quotes, organizations, people, dates, places) of articles as JSON."""
+    default_date = _published(published)
+    if jsonl:
+        if files:
+            raise click.UsageError("--jsonl reads stdin; give no FILE")
+        _extract_jsonl(default_date)
+        return
+    if not files:
+        raise click.UsageError("give at least one article FILE (or --jsonl)")
+    documents = []
+    with _progress(files, "Extracting") as bar:
+        for path in bar:
+            documents.append(extract_facts(_read(path, default_date)).to_dict())
+    out = documents[0] if len(documents) == 1 else documents
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+def _extract_jsonl(default_date) -> None:
+    stdin = sys.stdin
+    for number, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"stdin: line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise click.ClickException(f'stdin: line {number}: expected an object with a "text" string')
+        try:
+            date = parse_date(record["published"]) if record.get("published") else default_date
+            article = plain_article(record["text"], slug=str(record.get("id") or ""), published=date)
+        except ArticleError as exc:
+            raise click.ClickException(f"stdin: line {number}: {exc}") from None
+        facts = extract_facts(article).to_list()
+        click.echo(json.dumps({"id": record.get("id"), "facts": facts}, ensure_ascii=False))
+
+
+@click.command("generate")
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", "out", metavar="OUT", help="Write to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), help="Output format (default: from OUT's extension, else yaml).")
+@click.option("--published", metavar="DATE", help="Publication date for articles without one.")
+def generate_command(files: tuple[str, ...], out: str | None, fmt: str | None, published: str | None) -> None:
+    """Write candidate questions (status draft, with provenance) for articles."""
+    fmt = fmt or _format_from(out) or "yaml"
+    default_date = _published(published)
+    questions: list[dict] = []
+    with _progress(files, "Generating") as bar:
+        for path in bar:
+            questions.extend(generate_questions(_read(path, default_date)))
+    text = _serialize(questions, fmt)
+    if out:
+        _write_atomically(Path(out), text)
+        click.echo(f"{len(questions)} questions written to {out}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def _format_from(out: str | None) -> str | None:
+    if not out:
+        return None
+    ext = os.path.splitext(out)[1].lower().lstrip(".")
+    return {"yml": "yaml", "yaml": "yaml", "json": "json", "gift": "gift", "txt": "gift"}.get(ext)
+
+
+def _serialize(questions: list[dict], fmt: str) -> str:
+    from quizapp import formats
+
+    text, lost = formats.serialize_with_warnings(questions, fmt)
+    if lost and fmt == "gift":
+        click.echo("note: GIFT has no place for fact and source; they are left out", err=True)
+    return text
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or nothing (a temporary file renamed into place)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise click.ClickException(f"{path}: cannot write ({exc.strerror})") from None
+
+
+#: The command objects to register on the ``quizapp`` group.
+extract = extract_command
+generate = generate_command
+
+__all__ = ["extract", "generate"]
+
+
+if __name__ == "__main__":  # pragma: no cover - a convenience for development
+    sys.exit(click.Group(commands={"extract": extract, "generate": generate})())

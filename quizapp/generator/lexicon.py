@@ -227,6 +227,7 @@ def demonyms() -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold a name for lookups: case, dots, possessive and spacing ignored."""
     text = re.sub(r"[’']s$", "", text.strip())

@@ -99,6 +99,7 @@ class _Builder:
         self.source_path = f"seeds/{self.article.slug}.txt" if self.article.slug else ""
         self.questions: list[tuple[float, dict]] = []
         self.ids: set[str] = set()
+        self._next: dict[str, int] = {}
         self.people = facts.people()
         self.orgs = facts.organizations()
         self.places = facts.places()
@@ -113,10 +114,11 @@ class _Builder:
         return i >= 0 and offset < self.facts.quotes[i].close
     def _id(self, kind: str, key: str) -> str:
         base = f"{slugify(self.slug, 40)}-gen-{kind}-{slugify(key, 50)}"
-        qid, n = base, 2
+        qid, n = base, self._next.get(base, 2)
         while qid in self.ids:
             qid = f"{base}-{n}"
             n += 1
+        self._next[base] = n
         self.ids.add(qid)
         return qid
 

@@ -129,3 +129,16 @@ def scalar(app):
 
 def count(model):
     return sa.select(sa.func.count()).select_from(model)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly (the CLI's way); returns its id."""
+
+    def _make_user(username: str, role: str = "learner", password: str = "correct horse") -> int:
+        from quizapp.services import accounts
+
+        with app.app_context():
+            return accounts.create_user(username, password, role).id
+
+    return _make_user

@@ -1,5 +1,6 @@
 """Learner views: thin wrappers over the attempts and progress services."""
 
+import itertools
 import time
 
 import sqlalchemy as sa
@@ -20,30 +21,38 @@ def index():
     quizzes = db.session.scalars(
         sa.select(Quiz)
         .options(sa.orm.joinedload(Quiz.article))
-        .filter_by(is_published=True)
-        .order_by(Quiz.article_id, Quiz.position, Quiz.id)
+        .where(attempts.visible_quizzes_filter(current_user))
+        .order_by(Quiz.article_id.is_(None), Quiz.article_id, Quiz.position, Quiz.id)
     ).all()
+    groups = [(article, list(group)) for article, group in itertools.groupby(quizzes, key=lambda q: q.article)]
     counts = dict(
         db.session.execute(
             sa.select(Quiz.id, sa.func.count()).join(Quiz.entries).group_by(Quiz.id)
         ).all()
     )
-    return render_template("quiz/index.html", quizzes=quizzes, counts=counts)
+    return render_template("quiz/index.html", groups=groups, counts=counts)
 
 
 @bp.get("/quizzes/<slug>")
 def overview(slug: str):
     """A quiz's description with a start or resume button."""
-    quiz = attempts.get_quiz(slug)
-    unfinished = attempts.open_attempt(quiz, current_user.id) if current_user.is_authenticated else None
-    return render_template("quiz/overview.html", quiz=quiz, unfinished=unfinished, count=len(quiz.entries))
+    quiz = attempts.get_quiz(slug, current_user)
+    signed_in = current_user.is_authenticated
+    return render_template(
+        "quiz/overview.html",
+        quiz=quiz,
+        unfinished=attempts.open_attempt(quiz, current_user.id) if signed_in else None,
+        used=attempts.attempts_used(quiz, current_user.id) if signed_in else 0,
+        closed=attempts.why_closed(quiz),
+        count=quiz.draw_count or len(quiz.entries),
+    )
 
 
 @bp.post("/quizzes/<slug>/start")
 @login_required
 def start(slug: str):
     """Start (or resume) an attempt and go to its first unanswered question."""
-    attempt = attempts.start_attempt(attempts.get_quiz(slug), current_user.id)
+    attempt = attempts.start_attempt(attempts.get_quiz(slug, current_user), current_user.id)
     answered = {a.position for a in attempt.answers}
     position = next((n for n in range(1, len(attempt.layout) + 1) if n not in answered), 1)
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
@@ -54,6 +63,9 @@ def start(slug: str):
 def question(attempt_id: int, position: int):
     """One question of an attempt; after an answer, its feedback."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
+    if request.method == "GET" and attempts.expire_if_late(attempt):
+        flash("Time is up: your attempt was closed at its time limit.", "info")
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
     slot = attempts.slot(attempt, position)
     error = None
     if request.method == "POST":
@@ -71,8 +83,9 @@ def question(attempt_id: int, position: int):
         attempt=attempt,
         slot=slot,
         total=len(attempt.layout),
-        feedback=attempts.feedback(slot) if slot.answer else None,
+        feedback=attempts.feedback(slot) if slot.answer and attempts.feedback_visible(attempt) else None,
         error=error,
+        seconds_left=attempts.seconds_left(attempt),
         shown_at=int(time.time() * 1000),
     ), (422 if error else 200)
 
@@ -101,11 +114,12 @@ def review(attempt_id: int):
         flash("Finish the attempt to see the review.", "info")
         return redirect(url_for("quiz.overview", slug=attempt.quiz.slug))
     slots = attempts.slots(attempt)
+    visible = attempts.feedback_visible(attempt)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         slots=slots,
-        feedbacks={s.position: attempts.feedback(s) for s in slots},
+        feedbacks={s.position: attempts.feedback(s) for s in slots} if visible else None,
     )
 
 

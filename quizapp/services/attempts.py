@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -10,10 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Question, QuestionVersion, Quiz, QuizQuestion
+from quizapp.models import Answer, Attempt, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User
 from quizapp.models._common import utcnow
+from quizapp.models.quiz import quiz_classroom
 from quizapp.services import scoring
-from quizapp.services.errors import Conflict, InvalidInput, NotFound
+from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+#: answers arriving this long after the deadline still count (network latency)
+DEADLINE_GRACE = dt.timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,48 @@ class Slot:
         return self.version.data
 
 
-def get_quiz(slug: str) -> Quiz:
-    """:raises NotFound: when no published quiz has this slug."""
-    quiz = db.session.scalar(sa.select(Quiz).filter_by(slug=slug, is_published=True))
+def visible_quizzes_filter(user: User | None):
+    """SQL condition for the quizzes ``user`` may see.
+
+    A published quiz with no classes is open to everyone; one given to
+    classes is seen by their learners; a teacher always sees their own.
+    """
+    no_classes = ~sa.exists().where(quiz_classroom.c.quiz_id == Quiz.id)
+    if user is None or not user.is_authenticated:
+        return sa.and_(Quiz.is_published, no_classes)
+    in_my_class = sa.exists().where(
+        quiz_classroom.c.quiz_id == Quiz.id,
+        quiz_classroom.c.classroom_id == Enrollment.classroom_id,
+        Enrollment.user_id == user.id,
+    )
+    return sa.or_(sa.and_(Quiz.is_published, sa.or_(no_classes, in_my_class)), Quiz.created_by_id == user.id)
+
+
+def get_quiz(slug: str, user: User | None = None) -> Quiz:
+    """The quiz called ``slug`` if ``user`` may see it.
+
+    :raises NotFound: when there is none, or it is not for this user.
+    """
+    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == slug, visible_quizzes_filter(user)))
     if quiz is None:
         raise NotFound(f"There is no quiz called “{slug}”.")
     return quiz
+
+
+def attempts_used(quiz: Quiz, user_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attempt).filter_by(quiz_id=quiz.id, user_id=user_id)
+    )
+
+
+def why_closed(quiz: Quiz, now: dt.datetime | None = None) -> str | None:
+    """Why the quiz cannot be started now, or None when it can."""
+    now = now or utcnow()
+    if quiz.opens_at and now < quiz.opens_at:
+        return f"This quiz opens on {quiz.opens_at:%Y-%m-%d at %H:%M} UTC."
+    if quiz.closes_at and now >= quiz.closes_at:
+        return f"This quiz closed on {quiz.closes_at:%Y-%m-%d at %H:%M} UTC."
+    return None
 
 
 def get_attempt(attempt_id: int, user_id: int) -> Attempt:
@@ -83,14 +124,21 @@ def _shown_order(data: dict, shuffle: bool, rng: random.Random) -> list[int]:
 def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     """Resume the user's unfinished attempt or start a new one.
 
-    The questions (published ones only), their versions and the shown order
-    of choices are fixed now, so a reload shows the same page.
+    The questions (published ones only, ``draw_count`` of them at random when
+    the quiz draws), their versions and the shown order of choices are fixed
+    now, so a reload shows the same page; so is the deadline of a timed quiz.
 
     :raises InvalidInput: when the quiz has no published questions.
+    :raises Forbidden: when the quiz is not open or every attempt is used.
     """
     existing = open_attempt(quiz, user_id)
-    if existing is not None:
+    if existing is not None and not expire_if_late(existing):
         return existing
+    closed = why_closed(quiz)
+    if closed:
+        raise Forbidden(closed)
+    if quiz.attempts_allowed is not None and attempts_used(quiz, user_id) >= quiz.attempts_allowed:
+        raise Forbidden(f"You have used all {quiz.attempts_allowed} attempt(s) at this quiz.")
     rows = db.session.execute(
         sa.select(Question.id, QuestionVersion)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
@@ -101,15 +149,23 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     if not rows:
         raise InvalidInput("This quiz has no questions yet.")
     rng = random.Random(seed)
+    rows = list(rows)
+    if quiz.draw_count and quiz.draw_count < len(rows):
+        drawn = set(rng.sample(range(len(rows)), quiz.draw_count))
+        rows = [row for n, row in enumerate(rows) if n in drawn]
     if quiz.shuffle_questions:
-        rows = list(rows)
         rng.shuffle(rows)
     layout = [
         {"question": qid, "version": version.id, "order": _shown_order(version.data, quiz.shuffle_choices, rng)}
         for qid, version in rows
     ]
     graded = sum(1 for _, version in rows if scoring.is_graded(version.data))
-    attempt = Attempt(user_id=user_id, quiz_id=quiz.id, layout=layout, max_score=float(graded))
+    now = utcnow()
+    deadline = now + dt.timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
+    attempt = Attempt(
+        user_id=user_id, quiz_id=quiz.id, layout=layout, max_score=float(graded),
+        started_at=now, deadline_at=deadline,
+    )
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -156,6 +212,8 @@ def record_answer(
     """
     if attempt.finished_at is not None:
         raise Conflict("This attempt is finished; its answers can no longer change.")
+    if expire_if_late(attempt):
+        raise Conflict("Time is up: the attempt was closed at its time limit and this answer was not recorded.")
     current = slot(attempt, position)
     if current.answer is not None:
         return current.answer, False
@@ -191,16 +249,43 @@ def record_answer(
     return answer, True
 
 
-def finish_attempt(attempt: Attempt) -> Attempt:
+def finish_attempt(attempt: Attempt, at: dt.datetime | None = None) -> Attempt:
     """Close the attempt; unanswered questions count as zero. Idempotent."""
     if attempt.finished_at is None:
         total = db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0)).where(Answer.attempt_id == attempt.id)
         )
         attempt.score = float(total)
-        attempt.finished_at = utcnow()
+        attempt.finished_at = at or utcnow()
         db.session.commit()
     return attempt
+
+
+def expire_if_late(attempt: Attempt, now: dt.datetime | None = None) -> bool:
+    """Finish a timed attempt whose deadline has passed; True when it did."""
+    if attempt.finished_at is not None or attempt.deadline_at is None:
+        return False
+    if (now or utcnow()) <= attempt.deadline_at + DEADLINE_GRACE:
+        return False
+    finish_attempt(attempt, at=attempt.deadline_at)
+    return True
+
+
+def seconds_left(attempt: Attempt, now: dt.datetime | None = None) -> int | None:
+    if attempt.deadline_at is None or attempt.finished_at is not None:
+        return None
+    return max(0, int((attempt.deadline_at - (now or utcnow())).total_seconds()))
+
+
+def feedback_visible(attempt: Attempt, now: dt.datetime | None = None) -> bool:
+    """Whether the learner may see right/wrong, answers and sources now."""
+    timing = attempt.quiz.feedback_timing
+    if timing == "immediately":
+        return True
+    if timing == "after_attempt":
+        return attempt.finished_at is not None
+    closes_at = attempt.quiz.closes_at
+    return attempt.finished_at is not None and closes_at is not None and (now or utcnow()) >= closes_at
 
 
 def feedback(slot_: Slot) -> dict:

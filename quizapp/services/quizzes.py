@@ -1,0 +1,148 @@
+"""Building quizzes: questions by hand or from a filtered pool, and the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from quizapp.canonical import slugify
+from quizapp.extensions import db
+from quizapp.models import Classroom, Question, Quiz, QuizQuestion
+from quizapp.models.quiz import FEEDBACK_TIMINGS, GRADING_METHODS
+from quizapp.services.errors import InvalidInput, NotFound
+
+
+@dataclass
+class QuizSettings:
+    title: str
+    description: str = ""
+    draw_count: int | None = None
+    shuffle_questions: bool = False
+    shuffle_choices: bool = True
+    attempts_allowed: int | None = None
+    grading_method: str = "highest"
+    time_limit_s: int | None = None
+    feedback_timing: str = "immediately"
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    is_published: bool = True
+
+
+def question_filter(article_id=None, fact_kind=None, qtype=None, tag=None, status=None, search=None):
+    """SQL conditions on Question for the bank's filters (None means any)."""
+    conditions = []
+    if article_id:
+        conditions.append(Question.article_id == article_id)
+    if fact_kind:
+        conditions.append(Question.fact_kind == fact_kind)
+    if qtype:
+        conditions.append(Question.type == qtype)
+    if tag:
+        conditions.append(Question.tags.contains(f" {tag.strip().lower()} ", autoescape=True))
+    if status:
+        conditions.append(Question.status == status)
+    if search:
+        conditions.append(Question.stem.icontains(search.strip(), autoescape=True))
+    return conditions
+
+
+def pool(article_id=None, fact_kind=None, qtype=None, tag=None) -> list[int]:
+    """Ids of the published questions matching a filter, in bank order."""
+    return list(
+        db.session.scalars(
+            sa.select(Question.id)
+            .where(*question_filter(article_id, fact_kind, qtype, tag, status="published"))
+            .order_by(Question.article_id, Question.id)
+        )
+    )
+
+
+def own_quiz(quiz_id: int, teacher_id: int) -> Quiz:
+    """:raises NotFound: unless the teacher built this quiz."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or quiz.created_by_id != teacher_id:
+        raise NotFound("There is no such quiz of yours.")
+    return quiz
+
+
+def teacher_quizzes(teacher_id: int) -> list[Quiz]:
+    return list(db.session.scalars(sa.select(Quiz).filter_by(created_by_id=teacher_id).order_by(Quiz.created_at.desc())))
+
+
+def _check(settings: QuizSettings, question_ids: list[int], classroom_ids: list[int], teacher_id: int):
+    if not settings.title.strip():
+        raise InvalidInput("Give the quiz a title.", where="title")
+    if settings.grading_method not in GRADING_METHODS:
+        raise InvalidInput(f"Choose one of {', '.join(GRADING_METHODS)}.", where="grading_method")
+    if settings.feedback_timing not in FEEDBACK_TIMINGS:
+        raise InvalidInput(f"Choose one of {', '.join(FEEDBACK_TIMINGS)}.", where="feedback_timing")
+    if not question_ids:
+        raise InvalidInput("Pick at least one question (or a filter that matches some).", where="questions")
+    published = set(
+        db.session.scalars(sa.select(Question.id).where(Question.id.in_(question_ids), Question.status == "published"))
+    )
+    if published != set(question_ids):
+        raise InvalidInput("Only published questions can be put in a quiz.", where="questions")
+    if settings.draw_count is not None:
+        if settings.draw_count < 1:
+            raise InvalidInput("Draw at least one question.", where="draw_count")
+        if settings.draw_count > len(question_ids):
+            raise InvalidInput(
+                f"Cannot draw {settings.draw_count} of {len(question_ids)} questions.", where="draw_count"
+            )
+    if settings.attempts_allowed is not None and settings.attempts_allowed < 1:
+        raise InvalidInput("Allow at least one attempt, or leave it empty for unlimited.", where="attempts_allowed")
+    if settings.time_limit_s is not None and settings.time_limit_s < 60:
+        raise InvalidInput("A time limit is at least one minute.", where="time_limit")
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        raise InvalidInput("The quiz must close after it opens.", where="closes_at")
+    if settings.feedback_timing == "after_close" and not settings.closes_at:
+        raise InvalidInput("Feedback after the quiz closes needs a closing date.", where="closes_at")
+    classrooms = list(db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(classroom_ids))))
+    if any(c.teacher_id != teacher_id for c in classrooms) or len(classrooms) != len(set(classroom_ids)):
+        raise InvalidInput("You can only give a quiz to your own classes.", where="classrooms")
+    return classrooms
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title, 60)
+    slug, n = base, 2
+    while db.session.scalar(sa.select(Quiz.id).filter_by(slug=slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_quiz(
+    teacher_id: int,
+    settings: QuizSettings,
+    question_ids: list[int],
+    classroom_ids: list[int],
+    quiz_id: int | None = None,
+) -> Quiz:
+    """Create or update a teacher's quiz.
+
+    :raises InvalidInput: naming the field at fault; nothing is written then.
+    :raises NotFound: when ``quiz_id`` is not this teacher's quiz.
+    """
+    question_ids = list(dict.fromkeys(question_ids))
+    classrooms = _check(settings, question_ids, classroom_ids, teacher_id)
+    if quiz_id is None:
+        quiz = Quiz(slug=_unique_slug(settings.title), origin="teacher", created_by_id=teacher_id)
+        db.session.add(quiz)
+    else:
+        quiz = own_quiz(quiz_id, teacher_id)
+    for field in QuizSettings.__dataclass_fields__:
+        setattr(quiz, field, getattr(settings, field))
+    quiz.title = settings.title.strip()
+    quiz.classrooms = classrooms
+    existing = {entry.question_id: entry for entry in quiz.entries}
+    quiz.entries = [
+        existing.get(qid) or QuizQuestion(question_id=qid, position=position)
+        for position, qid in enumerate(question_ids)
+    ]
+    for position, entry in enumerate(quiz.entries):
+        entry.position = position
+    db.session.commit()
+    return quiz

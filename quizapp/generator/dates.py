@@ -46,6 +46,7 @@ _PATTERN = re.compile(
 _MONTH_CONTEXT = re.compile(
     r"(?i:\b(?:in|since|by|until|of|from|during|before|after|through|last|next|this|early|mid|late|and|or)\s+)$"
 )
+_FUTURE = re.compile(r"(?i)\b(?:will|shall|won't|going to|expected to|plans? to|scheduled to|set to)\b")
 _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
 
@@ -104,8 +105,12 @@ def _iso_week(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def resolve(match: re.Match, published: dt.date | None) -> tuple[str | None, str, str | None]:
-    """Return ``(value, granularity, qualifier)`` for one matched expression."""
+def resolve(match: re.Match, published: dt.date | None, future: bool = False) -> tuple[str | None, str, str | None]:
+    """Return ``(value, granularity, qualifier)`` for one matched expression.
+
+    :param future: the sentence speaks of what will happen ("will begin in
+        May"), so a bare month or weekday is the next one, not the last one.
+    """
     p = published
     if match.group("md") or match.group("dm"):
         month = _month_number(match.group("md") and match.group("md").split()[0] or match.group("dm_month"))
@@ -152,6 +157,9 @@ def resolve(match: re.Match, published: dt.date | None) -> tuple[str | None, str
         if mod == "next":
             delta = (weekday - p.weekday()) % 7 or 7
             return (p + dt.timedelta(days=delta)).isoformat(), "day", None
+        if future and mod != "last":
+            delta = (weekday - p.weekday()) % 7
+            return (p + dt.timedelta(days=delta)).isoformat(), "day", None
         delta = (p.weekday() - weekday) % 7
         if mod == "last" and delta == 0:
             delta = 7
@@ -164,7 +172,10 @@ def resolve(match: re.Match, published: dt.date | None) -> tuple[str | None, str
             return f"{int(year):04d}-{month:02d}", "month", part
         if p is None:
             return None, "month", part
-        y = p.year if month <= p.month else p.year - 1
+        if future:
+            y = p.year if month >= p.month else p.year + 1
+        else:
+            y = p.year if month <= p.month else p.year - 1
         return f"{y:04d}-{month:02d}", "month", part
     if match.group("season"):
         season = match.group("season_name").casefold()
@@ -221,7 +232,8 @@ def find_dates(body: str, spans, published: dt.date | None) -> list[DateMention]
             if text.endswith("’s") or text.endswith("'s"):
                 end -= 2
                 text = text[:-2]
-            value, granularity, qualifier = resolve(match, published)
+            future = bool(_FUTURE.search(body, max(s_start, start - 60), start))
+            value, granularity, qualifier = resolve(match, published, future)
             event = _event(sentence, start - s_start, end - s_start)
             found.append(DateMention(text, start, end, value, granularity, event, qualifier))
     return found

@@ -39,6 +39,12 @@ _ROLE_MODIFIERS = frozenset(
     " minority white house news".split()
 )
 _RUN_CONNECTORS = CONNECTORS - {"and", "y"}
+_ROLE_ABBREVIATIONS = {
+    "sen.": "Senator", "sen": "Senator", "rep.": "Representative", "rep": "Representative",
+    "gov.": "Governor", "gov": "Governor", "gen.": "General", "lt.": "Lieutenant", "col.": "Colonel",
+    "maj.": "Major", "capt.": "Captain", "sgt.": "Sergeant", "adm.": "Admiral", "cmdr.": "Commander",
+    "sec.": "Secretary", "pres.": "President", "prof.": "Professor",
+}
 
 
 @dataclass
@@ -304,7 +310,7 @@ class _Extractor:
             name_words = words[name_start:name_end]
             if name_words and not any(w.casefold() in DATE_WORDS for w in name_words):
                 role_words = [w for w in words[:name_start] if w.casefold() not in HONORIFICS or w.casefold() in ROLE_NOUNS]
-                role = " ".join(words[:name_start]) if role_words else None
+                role = " ".join(_ROLE_ABBREVIATIONS.get(w.casefold(), w) for w in words[:name_start]) if role_words else None
                 before = self._role_before(tokens, i)
                 if before and role:
                     role = f"{before} {role}"

@@ -310,7 +310,7 @@ class Attributor:
         joined = all(t.kind == "p" or t.text.casefold() in {"and", "or", "then", "an", "a", "as", "but", "to"} for t in between)
         if prev is not None and prev.speaker is not None:
             same_sentence = any(t.kind == "q" for t in tokens[lo:k])
-            standalone = lo == k
+            standalone = all(t.kind == "p" for t in tokens[lo:k])
             if (same_sentence and joined) or (standalone and self._sentence_only_quote(tokens, k, hi)):
                 self._set(quote, prev.speaker, prev.mention, prev.cue, "continuation")
                 return
@@ -700,8 +700,14 @@ class Attributor:
             for m in self.index.mentions_in(sentence[0], offset):
                 if m.entity.kind == "person" and not m.possessive:
                     return m.entity
+            last_close = self.quotes[-1].close if self.quotes else -1
+            for m in self.index.mentions_before(offset, 20):
+                if m.start < last_close:
+                    break
+                if m.entity.kind == "person" and not m.possessive:
+                    return m.entity  # someone named since the last quotation
             if self.last_person is not None and self.quotes and self.quotes[-1].speaker is self.last_person \
-                    and offset - self.quotes[-1].close < 600:
+                    and offset - last_close < 600:
                 return self.last_person
             for m in self.index.mentions_before(offset):
                 if m.entity.kind == "person" and not m.possessive:

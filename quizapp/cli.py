@@ -9,6 +9,9 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from quizapp.cli_formats import convert as convert_command
+from quizapp.cli_generator import extract_command, generate_command
+
 
 def _create_app():
     from quizapp.app import create_app
@@ -71,8 +74,16 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.role} {user.username}.")
 
 
-#: Commands that need the app; each is also on ``app.cli`` (see register_commands).
-APP_COMMANDS = (init_db, user_group)
+@click.group("bank")
+def bank_group() -> None:
+    """Question bank files: convert between formats, import, export."""
+
+
+bank_group.add_command(convert_command)
+
+#: Commands on the ``quizapp`` group and on ``app.cli`` (see register_commands).
+#: extract, generate and bank convert are pure: they never create the app.
+APP_COMMANDS = (init_db, user_group, bank_group, extract_command, generate_command)
 
 for _command in APP_COMMANDS:
     cli.add_command(_command)

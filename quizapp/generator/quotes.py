@@ -187,7 +187,11 @@ def is_title(text: str, before: str) -> bool:
         return False
     if not all(w[:1].isupper() or w[:1].isdigit() or w.casefold() in _TITLE_SMALL for w in words):
         return False
-    return bool(re.search(r"(?:['’]s|\bof)\s*$", before))
+    if text.rstrip(" '’")[-1:] in "!?":
+        return False  # an exclamation or a question is said, not a title
+    if re.search(r"['’]s\s*$", before):
+        return True
+    return len(words) >= 2 and bool(re.search(r"\bof\s*$", before))
 
 
 _NOUN_LIKE_CUES = frozenset(
@@ -473,6 +477,14 @@ class Attributor:
         if low in PRONOUNS:
             return (j, j + 1)
         e = j
+        if low not in DETERMINERS and not is_cap(tokens[j].text):
+            # role words before a name: "according to union president Doris Crouse-Mays"
+            k = j
+            while k < hi and k - j < 4 and tokens[k].kind == "w" and not is_cap(tokens[k].text) \
+                    and tokens[k].text.casefold() not in _NP_STOP and tokens[k].text.casefold() not in CUE_VERBS:
+                k += 1
+            if k < hi and k > j and tokens[k].kind == "w" and is_cap(tokens[k].text):
+                e = k
         if low in DETERMINERS:
             e += 1
             while e < hi and tokens[e].kind == "w" and not is_cap(tokens[e].text) and e - j < 5 \
@@ -520,6 +532,10 @@ class Attributor:
             while c >= lo and not (tokens[c].kind == "p" and tokens[c].text == ",") and tokens[c].kind != "q" and i - c < 30:
                 c -= 1
             if c >= lo and tokens[c].text == ",":
+                appositive = [t for t in tokens[c + 1:i]]
+                if c - 1 >= lo and tokens[c - 1].kind == "w" and not is_cap(tokens[c - 1].text) \
+                        and 0 < len(appositive) <= 4 and all(t.kind == "w" and is_cap(t.text) for t in appositive):
+                    return (c + 1, i)  # "the mayor, Ann Bell, said": the name is the appositive
                 i = c - 1
                 while i >= lo and tokens[i].kind == "p" and tokens[i].text == ")":
                     while i >= lo and tokens[i].text != "(":

@@ -1,0 +1,142 @@
+"""Quotations and speakers: the seed's 15, and the rules on small texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.generator import quotes_from_text
+from quizapp.generator.quotes import find_quote_spans
+
+MOD = "Ministry of Defence"
+ISW = "Institute for the Study of War"
+LUKASHENKO = "Alexander Lukashenko"
+
+#: Every attributed quotation of the seed, in order: (text start, speaker, cue).
+SEED_QUOTES = [
+    ("likely use", MOD, "said"),
+    ("many", MOD, "wrote"),
+    ("deployed in Ukraine or have become casualties", MOD, "wrote"),
+    ("prominently publicize", MOD, "added"),
+    ("significant, but more discreet role", MOD, "wrote"),
+    ("Although Russia and Belarus have an extensive background", MOD, "said"),
+    ("Belarusian forces have traditionally been considered", MOD, "said"),
+    ("Strengthening Belarusian-Russian ties", LUKASHENKO, "said"),
+    ("I believe that, despite some rough spots", LUKASHENKO, "said"),
+    ("military issues", "Dmitry Peskov", "said"),
+    ("extraordinarily unlikely", ISW, "said"),
+    ("Belarus lacks capabilities to produce", ISW, "wrote"),
+    ("because the Kremlin deployed training elements", ISW, "reported"),
+    ("Russia is reportedly leveraging Belarusian trainers", ISW, "read"),
+    ("Russia's officer corps has been eviscerated", ISW, "read"),
+]
+
+
+def test_seed_has_exactly_the_fifteen_attributed_quotes(seed_facts):
+    quotes = seed_facts.quotes
+    assert len(quotes) == 15
+    for quote, (start, speaker, cue) in zip(quotes, SEED_QUOTES):
+        assert quote.text.startswith(start)
+        assert quote.speaker_name == speaker, quote.text
+        assert quote.cue == cue, quote.text
+    counts = {}
+    for quote in quotes:
+        counts[quote.speaker_name] = counts.get(quote.speaker_name, 0) + 1
+    assert counts == {MOD: 7, LUKASHENKO: 2, "Dmitry Peskov": 1, ISW: 5}
+
+
+def test_seed_quote_offsets_and_facts(seed_facts, seed_article):
+    body = seed_article.body
+    for fact in (f for f in seed_facts.to_list() if f["kind"] == "quote"):
+        assert body[fact["start"]:fact["end"]] == fact["text"]
+        assert body[fact["sentence_start"]:fact["sentence_end"]] == fact["sentence"]
+        assert fact["text"] in fact["sentence"]
+        assert fact["speaker_kind"] in ("person", "organization")
+    report = [f for f in seed_facts.to_list() if f["kind"] == "quote" and f["text"].startswith("Although")][0]
+    assert report["speaker_mention"] == "the report"
+    assert report["speaker_kind"] == "organization"
+
+
+def test_quote_marks_straight_curly_nested_and_unclosed():
+    text = 'He said “one” and "two" then “a “nested” one” and finally "open to the end'
+    spans = find_quote_spans(text)
+    contents = [text[a + 1:b - 1] if text[b - 1] in '"”' else text[a + 1:b] for a, b in spans]
+    assert contents == ["one", "two", "a “nested” one", "open to the end"]
+
+
+def test_wrong_way_round_marks():
+    text = 'They called it ”fraud” and “unfair.“'
+    assert [q["text"] for q in quotes_from_text(text)] == ["fraud", "unfair."]
+
+
+def speakers(text: str) -> list[str | None]:
+    return [q["speaker"] for q in quotes_from_text(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # cue after the quote, speaker before or after the verb
+        ('"We will win," Warren said.', ["Warren"]),
+        ('"We will win," said Rep. John Mica (R-Fla.), the chairman.', ["John Mica"]),
+        # appositive between speaker and cue
+        ('"It is over," Michael Flynn, a top Trump surrogate, said Thursday.', ["Michael Flynn"]),
+        ('"It is over," Senate Majority Leader Mitch McConnell, R-Ky., said.', ["Mitch McConnell"]),
+        # cue before the quote; title and role words in front of the name
+        ('Kremlin spokesman Dmitry Peskov said "military issues" would be discussed.', ["Dmitry Peskov"]),
+        ('Clinton communication director Jennifer Palmieri said Trump is reduced to "taunts."', ["Jennifer Palmieri"]),
+        ('Benjamin Rhodes, one of the president\'s closest aides, recalled Obama reading "Collapse."', ["Benjamin Rhodes"]),
+        ('Said Ellis: "I do not get the sense she is interested."', ["Ellis"]),
+        # continuation after the attribution, and in the same sentence
+        ('"That," he added, "makes life harder." Earlier, Mr. Obama spoke.', [None, None]),
+        ('"First point," Mr. Obama said. "Second point."', ["Obama", "Obama"]),
+        ('Trump called him a "nasty guy," an "anchor baby" and "sick."', ["Trump", "Trump", "Trump"]),
+        # according to
+        ('McAuliffe was greeted with chants of "Bobby!" last month, according to union president Doris Crouse-Mays.',
+         ["Doris Crouse-Mays"]),
+        # pronouns: the person named in the sentence, else the last one named
+        ('Lynch said she recalled thinking, "This is what people talk about."', ["Lynch"]),
+        ('Mr. Clarke hopes to offset the coal. "It is all I can afford," he said.', ["Clarke"]),
+        # a possessive description is not the owner
+        ('"That was outrageous," Obama\'s former campaign strategist said.', [None]),
+        # transcript label
+        ('"PENCE: Well, look, this is serious business."', ["Pence"]),
+        # quoted show titles after a possessive are not quotations
+        ('Johnson told MSNBC\'s "Morning Joe" that "exactly who did it" is unknown.', ["Johnson"]),
+    ],
+)
+def test_speaker_rules(text, expected):
+    assert speakers(text) == expected
+
+
+def test_descriptions_resolve_to_the_right_entity():
+    text = (
+        "The Institute for the Study of War (ISW) published an update.\n\n"
+        '"Belarus will not join," the think tank said.\n\n'
+        "The Ministry of Defence (MOD) disagreed on Monday.\n\n"
+        'In its assessment, the ministry wrote that training was "covert." '
+        '"Russia is short of trainers," the report said.'
+    )
+    quotes = quotes_from_text(text)
+    assert [(q["text"][:12], q["speaker"]) for q in quotes] == [
+        ("Belarus will", ISW),
+        ("covert.", MOD),
+        ("Russia is sh", MOD),
+    ]
+
+
+def test_pronoun_prefers_person_named_since_last_quote(harbor_facts):
+    by_text = {q.text: q for q in harbor_facts.quotes}
+    assert by_text["We have waited far too long for this,"].speaker_name == "Maria Lopez"
+    assert by_text["The vote shows that the region can still build."].speaker_name == "Maria Lopez"
+    assert by_text["a gamble with public money"].speaker_name == "Halvorsen"
+    assert by_text["Until they do, I will keep asking."].speaker_name == "Halvorsen"
+    assert by_text["fully funded through 2025."].speaker_name == "Port Authority of Eastport"
+
+
+def test_quote_only_paragraph_continues_previous_speaker():
+    text = '"We are ready," the mayor, Ann Bell, said.\n\n"Nobody else was."'
+    assert speakers(text) == ["Ann Bell", "Ann Bell"]
+
+
+def test_no_quotes():
+    assert quotes_from_text("Prices held steady, traders said on Monday.") == []

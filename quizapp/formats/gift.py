@@ -552,10 +552,11 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
         lines = []
         for item in question["accepted"]:
             text = item["text"]
-            if "->" in text:
-                warnings.append(
-                    f"{qid}: GIFT reads an answer containing '->' as matching; {text!r} will not import as short answer"
-                )
+            for part in (text, item.get("feedback") or ""):
+                if "->" in part:
+                    warnings.append(
+                        f"{qid}: GIFT reads a short answer containing '->' as matching; {part!r} will not import as written"
+                    )
             prefix = _weight_prefix(text, item.get("weight", 1), 1)
             lines.append(f"={prefix}{_answer_text(text, fmt)}{_feedback(item.get('feedback'), fmt)}")
         return lines

@@ -74,6 +74,24 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.role} {user.username}.")
 
 
+@click.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: 2 per core, 2 to 8).")
+@click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True, help="Threads per worker.")
+@click.option("--trusted-proxies", type=click.IntRange(0, 10), default=0, show_default=True,
+              help="Number of reverse proxies in front whose X-Forwarded-* headers are trusted.")
+@click.option("--secure-cookies/--no-secure-cookies", default=None,
+              help="Send cookies over HTTPS only (default: on when --trusted-proxies is set).")
+@click.option("--timeout", type=click.IntRange(5, 600), default=30, show_default=True, help="Worker timeout in seconds.")
+def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeout) -> None:
+    """Run the production server (gunicorn)."""
+    from quizapp.serve import default_workers, serve
+
+    if secure_cookies is None:
+        secure_cookies = trusted_proxies > 0
+    serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout)
+
+
 @click.group("bank")
 def bank_group() -> None:
     """Question bank files: convert between formats, import, export."""
@@ -83,7 +101,7 @@ bank_group.add_command(convert_command)
 
 #: Commands on the ``quizapp`` group and on ``app.cli`` (see register_commands).
 #: extract, generate and bank convert are pure: they never create the app.
-APP_COMMANDS = (init_db, user_group, bank_group, extract_command, generate_command)
+APP_COMMANDS = (init_db, user_group, bank_group, extract_command, generate_command, serve_command)
 
 for _command in APP_COMMANDS:
     cli.add_command(_command)

@@ -7,8 +7,10 @@ database without paying for the migrations again.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,82 @@ from quizapp.app import create_app
 from quizapp.extensions import db
 
 
-def make_config(db_path: Path, **extra) -> dict:
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class PostgresDatabases:
+    """Throwaway PostgreSQL databases, one per test, cloned from a template."""
+
+    def __init__(self, admin_url: str):
+        self.admin_url = sa.make_url(admin_url)
+        self.engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        self.created: list[str] = []
+        self.by_key: dict[str, str] = {}
+
+    def create(self, template: str | None = None) -> str:
+        name = f"quizapp_test_{uuid.uuid4().hex[:12]}"
+        with self.engine.connect() as connection:
+            clause = f" TEMPLATE {template}" if template else ""
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
+        self.created.append(name)
+        return name
+
+    def url(self, name: str) -> str:
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def for_key(self, key: str, template: str | None = None) -> str:
+        """The database standing for ``key`` (a test's SQLite path), made on first use."""
+        if key not in self.by_key:
+            self.by_key[key] = self.create(template)
+        return self.url(self.by_key[key])
+
+    def drop_all(self) -> None:
+        with self.engine.connect() as connection:
+            for name in self.created:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.engine.dispose()
+
+
+POSTGRES = PostgresDatabases(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if POSTGRES is not None:
+        POSTGRES.drop_all()
+
+
+def url_for_database(db: Path | str) -> str:
+    """A database URL: SQLite file paths become PostgreSQL databases under TEST_DATABASE_URL."""
+    if isinstance(db, str):
+        return db
+    if POSTGRES is not None:
+        return POSTGRES.for_key(str(db))
+    return f"sqlite:///{db}"
+
+
+def make_config(db: Path | str, **extra) -> dict:
+    """Test configuration for a database given as a SQLite path or a URL."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": url_for_database(db),
         **extra,
     }
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Close every pooled connection an app of this test opened.
+
+    Tests build extra apps (a restart, a fresh database); their pools would
+    otherwise be closed by the garbage collector, which psycopg reports as a
+    ResourceWarning (an error here). Flask-SQLAlchemy keeps each app's
+    engines in ``db._app_engines``.
+    """
+    yield
+    for engines in list(getattr(db, "_app_engines", {}).values()):
+        for engine in engines.values():
+            engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +111,7 @@ def _push_request_context():
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory) -> Path:
-    """A SQLite file holding the migrated schema and the seed bank."""
+    """A database holding the migrated schema and the seed bank (the template)."""
     path = tmp_path_factory.mktemp("template") / "seeded.sqlite"
     app = create_app(make_config(path))
     result = app.test_cli_runner().invoke(args=["init-db"])
@@ -52,9 +123,19 @@ def seeded_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def db_path(tmp_path, seeded_db) -> Path:
+    """This test's own copy of the seeded database (a file, or a PostgreSQL clone)."""
     path = tmp_path / "quizapp.sqlite"
-    shutil.copy(seeded_db, path)
+    if POSTGRES is not None:
+        POSTGRES.for_key(str(path), template=POSTGRES.by_key[str(seeded_db)])
+    else:
+        shutil.copy(seeded_db, path)
     return path
+
+
+@pytest.fixture
+def database_url(db_path) -> str:
+    """The URL of this test's database, for servers started in a subprocess."""
+    return url_for_database(db_path)
 
 
 @pytest.fixture

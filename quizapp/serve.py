@@ -1,0 +1,91 @@
+"""``quizapp serve``: the app under gunicorn with production-safe defaults."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+#: One JSON object per request on stderr (gunicorn access-log atoms).
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "time": "%(t)s",
+        "remote": "%(h)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "query": "%(q)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "duration_ms": "%(M)s",
+        "agent": "%(a)s",
+    }
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """Application log records as one JSON object a line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+class QuizappServer(BaseApplication):
+    """gunicorn running :func:`quizapp.app.create_app` in every worker."""
+
+    def __init__(self, options: dict, app_config: dict):
+        self.options = options
+        self.app_config = app_config
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from quizapp.app import create_app
+
+        app = create_app(self.app_config)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        app.logger.handlers[:] = [handler]
+        app.logger.setLevel(logging.INFO)
+        return app
+
+
+def default_workers() -> int:
+    """Two per core, at most 8: SQLite has one writer, so more only queue."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
+
+
+def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_cookies: bool, timeout: int) -> None:
+    app_config = {"TRUSTED_PROXIES": trusted_proxies}
+    if secure_cookies:
+        app_config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    options = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "timeout": timeout,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "loglevel": "info",
+        "forwarded_allow_ips": "*" if trusted_proxies else "127.0.0.1",
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+        "preload_app": False,
+    }
+    # gunicorn's "-" access log is stdout; keep every log line on stderr
+    options["accesslog"] = "/dev/stderr" if os.path.exists("/dev/stderr") else "-"
+    QuizappServer({k: v for k, v in options.items() if v is not None}, app_config).run()

@@ -1,0 +1,99 @@
+"""Real servers for tests: `quizapp serve` (gunicorn) in a subprocess."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+QUIZAPP = Path(sys.executable).with_name("quizapp")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``quizapp serve`` on 127.0.0.1; stopped by :meth:`stop` (or as a context manager)."""
+
+    def __init__(self, database_url: str, workers: int = 2, secret: str = "live-test-secret", **env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret, **env}
+        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"quizapp-serve-{self.port}.log", "w+")
+        self.process = subprocess.Popen(
+            [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
+            env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.output()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.output()}")
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()[-4000:]
+
+    def stop(self, sig: int = 15) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=20)
+        self.log.close()
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class Browser:
+    """A cookie-keeping HTTP client that fills in CSRF tokens like a browser would."""
+
+    def __init__(self):
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        )
+
+    def request(self, url: str, data: dict | None = None) -> tuple[int, str, str | None]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(url, body, timeout=30) as response:
+                return response.status, response.read().decode(), response.headers.get("Location")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), error.headers.get("Location")
+
+    def get(self, url: str) -> tuple[int, str, str | None]:
+        return self.request(url)
+
+    def submit(self, page_url: str, action_url: str, data: dict) -> tuple[int, str, str | None]:
+        _, html, _ = self.get(page_url)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        return self.request(action_url, {**data, "csrf_token": token})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -1,0 +1,46 @@
+"""`quizapp serve` under real gunicorn: two processes share one database."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.live.server import Browser, Server
+
+
+def test_two_gunicorn_servers_serve_the_same_learner(database_url):
+    with Server(database_url) as one, Server(database_url) as two:
+        browser = Browser()
+        status, _, _ = browser.submit(
+            one.url + "/auth/register", one.url + "/auth/register",
+            {"username": "roamer", "password": "correct horse", "confirm": "correct horse"},
+        )
+        assert status == 302
+        # the session cookie from server one is honoured by server two
+        status, html, _ = browser.get(two.url + "/")
+        assert status == 200 and "roamer" in html
+        status, _, location = browser.submit(
+            two.url + "/quizzes/belarus-trainers-places", two.url + "/quizzes/belarus-trainers-places/start", {})
+        assert status == 302
+        question = two.url + location
+        status, html, _ = browser.get(question)
+        choice = re.search(r'name="choice" value="(\d+)"', html).group(1)
+        status, _, _ = browser.submit(question, one.url + location, {"choice": choice, "shown_at": "0"})
+        assert status == 302
+        for server in (one, two):
+            status, html, _ = browser.get(server.url + location)
+            assert "Your answer" in html  # the answer is recorded, seen from both
+        attempt = re.search(r"/attempts/(\d+)/", location).group(1)
+        browser.submit(question, one.url + f"/attempts/{attempt}/finish", {})
+        for server in (one, two):
+            status, html, _ = browser.get(server.url + "/progress")
+            assert status == 200 and "Where" in html and "Attempts over time" in html
+
+
+def test_serve_logs_structured_json_to_stderr(database_url):
+    with Server(database_url, workers=1) as server:
+        Browser().get(server.url + "/healthz")
+        log = server.output()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    access = [entry for entry in lines if entry.get("path") == "/healthz"]
+    assert access and access[0]["status"] == "200" and access[0]["method"] == "GET"

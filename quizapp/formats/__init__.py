@@ -44,13 +44,9 @@ _MODULES = {
 #: Other names people use for a format.
 _ALIASES = {"yml": "yaml", "moodle": "xml", "moodle_xml": "xml", "moodlexml": "xml", "txt": "gift"}
 
-FORMATS: dict[str, ModuleType] = {}
-for _name, _module in _MODULES.items():
-    try:
-        FORMATS[_name] = importlib.import_module(f"{__name__}.{_module}")
-    except ModuleNotFoundError as _err:  # a format module not written yet
-        if _err.name != f"{__name__}.{_module}":
-            raise
+FORMATS: dict[str, ModuleType] = {
+    _name: importlib.import_module(f"{__name__}.{_module}") for _name, _module in _MODULES.items()
+}
 
 #: File extension (lowercase, with the dot) -> format name.
 EXTENSIONS: dict[str, str] = {

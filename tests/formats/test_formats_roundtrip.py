@@ -15,7 +15,7 @@ from quizapp.canonical import TEXT_FORMATS, normalize_answer, validate
 from quizapp.formats import csv_bank, gift, json_bank, moodle_xml, ordered, yaml_bank
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=35,
     deadline=timedelta(milliseconds=1500),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -400,11 +400,11 @@ def _numeric(answers: str, fmt: str, fail) -> list[dict]:
 
 def _range(low_text: str, high_text: str) -> tuple[float, float]:
     """``low..high`` as (middle, half width), computed in decimal to avoid noise."""
-    low, high = parse_number(low_text), parse_number(high_text)  # checks both
-    low_d, high_d = Decimal(low_text.strip()), Decimal(high_text.strip())
-    middle = (low_d + high_d) / 2
-    del low, high
-    return _plain(middle), _plain(high_d - middle)
+    for part in (low_text, high_text):
+        parse_number(part)  # a finite number, or ValueError
+    low, high = Decimal(low_text.strip()), Decimal(high_text.strip())
+    middle = (low + high) / 2
+    return _plain(middle), _plain(high - middle)
 
 
 def _plain(value: Decimal) -> float | int:

@@ -198,7 +198,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     sentence_start = start
     for match in _BOUNDARY.finditer(text, start, end):
         stop = match.end()
-        word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[sentence_start:stop])
+        # look back a bounded distance: a run of abbreviations must not make this quadratic
+        word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[max(sentence_start, stop - 80):stop])
         token = word.group(1).rstrip(".").casefold() if word else ""
         if text[match.start()] == "." and (
             token in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", token) and len(token.replace(".", "")) <= 3

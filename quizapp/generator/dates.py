@@ -47,6 +47,19 @@ _MONTH_CONTEXT = re.compile(
     r"(?i:\b(?:in|since|by|until|of|from|during|before|after|through|last|next|this|early|mid|late|and|or)\s+)$"
 )
 _FUTURE = re.compile(r"(?i)\b(?:will|shall|won't|going to|expected to|plans? to|scheduled to|set to)\b")
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_PAST_CUE = re.compile(r"(?i)\b(?:said|told|wrote|announced|added|reported|was|were|had)\b")
+
+
+def _is_future(before: str) -> bool:
+    """Whether the words before a date speak of the future ("will begin in May")."""
+    before = _QUOTED.sub(" ", before)
+    last = None
+    for last in _FUTURE.finditer(before):
+        pass
+    return last is not None and not _PAST_CUE.search(before, last.end())
+
+
 _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
 
@@ -232,7 +245,7 @@ def find_dates(body: str, spans, published: dt.date | None) -> list[DateMention]
             if text.endswith("’s") or text.endswith("'s"):
                 end -= 2
                 text = text[:-2]
-            future = bool(_FUTURE.search(body, max(s_start, start - 60), start))
+            future = _is_future(body[max(s_start, start - 80):start])
             value, granularity, qualifier = resolve(match, published, future)
             event = _event(sentence, start - s_start, end - s_start)
             found.append(DateMention(text, start, end, value, granularity, event, qualifier))

@@ -252,7 +252,7 @@ class _Extractor:
                 i += 1
                 continue
             j = i + 1
-            while j < n and not _possessive(tokens[j - 1].text):
+            while j < n and j - i < 12 and not _possessive(tokens[j - 1].text):
                 nxt = tokens[j]
                 if nxt.kind == "w" and is_cap(nxt.text) and nxt.start - tokens[j - 1].end <= 1:
                     j += 1

@@ -188,7 +188,11 @@ class _Builder:
             if words < 2 and not quote.claim:
                 continue
             self._who_said(quote, n)
-        quoted = [q for q in self.facts.quotes if q.speaker is not None and len(q.text.split()) >= 3]
+        quoted, seen = [], set()
+        for q in self.facts.quotes:
+            if q.speaker is not None and len(q.text.split()) >= 3 and (id(q.speaker), q.text) not in seen:
+                seen.add((id(q.speaker), q.text))
+                quoted.append(q)
         for n, quote in enumerate(quoted):
             self._true_false_quote(quote, n)
         self._matching(quoted)
@@ -453,9 +457,17 @@ class _Builder:
     def dates(self) -> None:
         published = self.article.published
         resolved = [d for d in self.facts.dates if d.value]
+        by_granularity: dict[str, list[str]] = {}
+        for d in resolved:
+            values = by_granularity.setdefault(d.granularity, [])
+            if d.value not in values and len(values) < 12:
+                values.append(d.value)
+        asked: set[tuple[str, str]] = set()
         for date in resolved:
-            same = [d.value for d in resolved if d.granularity == date.granularity]
-            others = date_choices(date.value, date.granularity, same)
+            if (date.text.casefold(), date.value) in asked:
+                continue  # the same expression for the same date: one question
+            asked.add((date.text.casefold(), date.value))
+            others = date_choices(date.value, date.granularity, by_granularity[date.granularity])
             s, e = self.facts.sentence_of(date.start, date.end)
             sentence = self.body[s:e]
             if len(sentence) > 350:

@@ -59,6 +59,8 @@ from .lexicon import (
     tokenize,
 )
 
+#: Tokens looked at on each side of a quotation (keeps huge sentences linear).
+_WINDOW = 80
 _OPENERS = "“„«"
 _CLOSERS = "”»"
 _MARKS = frozenset('"“”„«»')
@@ -287,10 +289,10 @@ class Attributor:
 
     def _attribute(self, tokens: list[Token], k: int, quote: Quote, earlier: list[Quote]) -> None:
         lo = k
-        while lo > 0 and not _is_boundary(tokens, lo - 1):
+        while lo > 0 and k - lo < _WINDOW and not _is_boundary(tokens, lo - 1):
             lo -= 1
         hi = k + 1
-        while hi < len(tokens) and not _is_boundary(tokens, hi - 1 if hi - 1 > k else k) and tokens[hi].kind != "q":
+        while hi < len(tokens) and hi - k < _WINDOW and not _is_boundary(tokens, hi - 1 if hi - 1 > k else k) and tokens[hi].kind != "q":
             hi += 1
             if _is_boundary(tokens, hi - 1):
                 break

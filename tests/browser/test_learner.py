@@ -1,0 +1,128 @@
+"""A learner in a real browser: register, take the seed quiz by clicking, review."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import axe_violations
+
+
+def register(page, name="clicker"):
+    page.goto(page.base + "/auth/register")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password", exact=True).fill("correct horse")
+    page.get_by_label("Repeat password").fill("correct horse")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(page.base + "/")
+
+
+def answer_current_question(page) -> None:
+    """Answer whatever the page asks, by clicking and typing like a person."""
+    form = page.locator("article.question form")
+    if form.locator("input[type=radio]").count():
+        form.locator("label.choice").first.click()
+    elif form.locator("input[type=checkbox]").count():
+        form.locator("label.choice").first.click()
+    elif form.locator("input[name=answer]").count():
+        form.locator("input[name=answer]").fill("Minsk")
+    selects = form.locator("select")
+    for n in range(selects.count()):
+        select = selects.nth(n)
+        values = [v for v in select.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
+        name = select.get_attribute("name")
+        # ordering needs distinct positions; matching takes any option
+        select.select_option(values[n % len(values)] if name.startswith("position-") else values[0])
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Check my answer|Continue")).click()
+
+
+def test_learner_takes_the_whole_seed_quiz_by_clicking(page):
+    register(page)
+    page.get_by_role("link", name="The whole article").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    total = int(re.search(r"of (\d+)", page.locator(".progress-line").inner_text()).group(1))
+    assert total >= 30
+    for number in range(1, total + 1):
+        assert f"Question {number} of {total}" in page.locator(".progress-line").inner_text()
+        answer_current_question(page)
+        panel = page.locator("section.feedback")
+        assert panel.is_visible()
+        assert re.search(r"Right!|Not quite|Partly right", panel.inner_text())
+        if number < total:
+            with page.expect_navigation():
+                page.get_by_role("link", name="Next question →").click()
+    page.get_by_role("button", name="Finish and see my score").click()
+    page.wait_for_url(re.compile(r"/review$"))
+    assert "your score" in page.locator("h1").inner_text()
+    assert re.search(r"\d+%", page.locator(".score").inner_text())
+    assert page.locator("ol.review > li").count() == total
+    page.get_by_role("link", name="Progress").first.click()
+    assert "The whole article" in page.locator("main").inner_text()
+
+
+def test_main_learner_pages_have_no_serious_accessibility_violations(page):
+    for path in ("/", "/auth/login", "/auth/register"):
+        page.goto(page.base + path)
+        assert axe_violations(page) == [], path
+    register(page, "a11y")
+    page.goto(page.base + "/quizzes/belarus-trainers")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Start the quiz").click()
+    seen_types = set()
+    for _ in range(36):
+        html = page.content()
+        kind = ("select" if "<select" in html else "checkbox" if 'type="checkbox"' in html
+                else "text" if 'name="answer" type="text"' in html else "radio")
+        if kind not in seen_types:
+            seen_types.add(kind)
+            assert axe_violations(page) == [], page.url
+            answer_current_question(page)
+            assert axe_violations(page) == [], page.url + " (feedback)"
+        else:
+            answer_current_question(page)
+        next_link = page.get_by_role("link", name="Next question →")
+        if not next_link.count():
+            break
+        with page.expect_navigation():
+            next_link.click()
+    page.get_by_role("button", name="Finish and see my score").click()
+    assert axe_violations(page) == [], "review"
+    page.goto(page.base + "/progress")
+    assert axe_violations(page) == [], "progress"
+    page.goto(page.base + "/classes/join")
+    assert axe_violations(page) == [], "join"
+
+
+def test_quiz_can_be_completed_with_the_keyboard_alone(page):
+    register(page, "keys")
+    page.goto(page.base + "/quizzes/belarus-trainers-places")
+
+    def tab_to(predicate: str, limit: int = 40) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"() => {{ const e = document.activeElement; return {predicate}; }}"):
+                return
+        raise AssertionError(f"no focusable element where {predicate}")
+
+    tab_to("e.tagName === 'BUTTON' && e.textContent.includes('Start')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/q/1$"))
+    total = int(re.search(r"of (\d+)", page.locator(".progress-line").inner_text()).group(1))
+    for number in range(1, total + 1):
+        if page.locator("input[name=answer]").count():
+            tab_to("e.name === 'answer'")
+            page.keyboard.type("Minsk")
+        else:
+            tab_to("e.type === 'radio'")
+            page.keyboard.press("Space")
+        tab_to("e.tagName === 'BUTTON' && e.textContent.includes('Check')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("section.feedback")
+        if number < total:
+            tab_to("e.tagName === 'A' && e.textContent.includes('Next question')")
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(rf"/q/{number + 1}$"))
+    tab_to("e.tagName === 'BUTTON' && e.textContent.includes('Finish')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/review$"))
+    assert re.search(r"\d+%", page.locator(".score").inner_text())

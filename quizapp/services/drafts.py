@@ -1,0 +1,698 @@
+"""From a teacher's article to reviewed questions.
+
+A teacher pastes or uploads an article (:func:`read_upload`,
+:func:`start_import`); the generator turns it into draft questions
+(:func:`run_import`), a few paragraphs at a time, committing its progress
+after each chunk so that any app process can show "paragraph X of Y"; the
+teacher then approves or rejects the drafts (:func:`approve`,
+:func:`reject`), seeing which ones likely duplicate the bank
+(:func:`find_duplicates`).
+
+Long articles run in a background thread (:func:`launch`) with its own app
+context. Progress lives in the :class:`ArticleImport` row, never in process
+memory: a runner that dies leaves its import "running" with an old
+``updated_at``; the page shows it as stalled, and :func:`retry_import`
+resumes it from the last committed chunk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import PurePath
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from quizapp import canonical
+from quizapp.canonical import normalize_answer, slugify
+from quizapp.extensions import db
+from quizapp.generator import generate_questions, parse_article, plain_article
+from quizapp.generator.article import ArticleError
+from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion, QuizQuestion
+from quizapp.models._common import utcnow
+from quizapp.services.bank import content_hash, sync_columns
+from quizapp.services.errors import Conflict, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+#: Upload extensions we can read, and the largest upload / pasted text.
+UPLOAD_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_TEXT_CHARS = 5 * 1024 * 1024
+#: Paragraphs generated per step. Each chunk also sees the paragraphs just
+#: before it, so that "he" or "the ministry" still finds its speaker; an
+#: article of up to CHUNK_PARAGRAPHS paragraphs (most news) is one chunk,
+#: with distractors drawn from the whole article.
+CHUNK_PARAGRAPHS = 20
+CONTEXT_PARAGRAPHS = 2
+#: A pending or running import not updated for this long has lost its runner.
+STALL_AFTER = dt.timedelta(minutes=2)
+
+
+# --- reading what the teacher brings ------------------------------------
+
+def read_upload(filename: str, data: bytes) -> str:
+    """The article text of an uploaded .txt, .md or .html file.
+
+    Markdown loses its markup (headings, emphasis, links keep their text);
+    HTML keeps its text and paragraphs and loses scripts, styles and menus.
+
+    :raises InvalidInput: naming the file when its extension is not one of
+        :data:`UPLOAD_EXTENSIONS`, or it is empty, too large, binary or not
+        UTF-8.
+    """
+    name = PurePath(filename or "").name or "the file"
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in UPLOAD_EXTENSIONS:
+        raise InvalidInput("only .txt, .md and .html files can be imported", where=name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            f"the file is {len(data) / 1048576:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1048576} MB", where=name
+        )
+    if not data.strip():
+        raise InvalidInput("the file is empty", where=name)
+    if b"\x00" in data:
+        raise InvalidInput("this looks like a binary file, not text", where=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(f"line {line}: the file is not UTF-8 text; save it as UTF-8 and upload it again",
+                           where=name) from None
+    if suffix in (".html", ".htm"):
+        text = html_to_text(text)
+    elif suffix in (".md", ".markdown"):
+        text = markdown_to_text(text)
+    if not text.strip():
+        raise InvalidInput("the file has no text", where=name)
+    return text
+
+
+class _HTMLText(HTMLParser):
+    """Collect the visible text of an HTML page, one paragraph per block."""
+
+    BLOCKS = frozenset(
+        "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header"
+        " hr li main ol p pre section table tbody td th thead tr ul".split()
+    )
+    SKIP = frozenset("button form iframe nav noscript object script select style svg template textarea title".split())
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_data(self, data) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+    def flush(self) -> None:
+        lines = [line.strip() for line in "".join(self.parts).split("\n")]
+        self.parts = []
+        # two <br> in a row separate paragraphs, as a blank line does
+        text = re.sub(r"\n{2,}", "\n\n", "\n".join(lines)).strip()
+        if text:
+            self.paragraphs.append(text)
+
+
+def html_to_text(html: str) -> str:
+    """The text of an HTML page, paragraphs separated by blank lines."""
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return "\n\n".join(parser.paragraphs)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_MARKDOWN = (
+    (re.compile(r"^ {0,3}(?:```|~~~).*$", re.M), ""),  # code fences (their text stays)
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M), r"\1"),  # ATX headings
+    (re.compile(r"^ {0,3}(?:[=-]{3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})[ \t]*$", re.M), ""),  # rules, setext
+    (re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+.*$", re.M), ""),  # link reference definitions
+    (re.compile(r"^ {0,3}(?:>[ \t]?)+", re.M), ""),  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M), ""),  # list markers
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images: their alt text is page chrome
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # inline links keep their text
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
+)
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown without its markup; front matter is kept for the article reader."""
+    match = _FRONT_MATTER.match(text)
+    head, body = (text[: match.end()], text[match.end():]) if match else ("", text)
+    for pattern, replacement in _MARKDOWN:
+        body = pattern.sub(replacement, body)
+    return head + body
+
+
+# --- starting an import -------------------------------------------------
+
+def start_import(teacher_id: int, title: str, published: dt.date | None, text: str) -> ArticleImport:
+    """Store the article and a pending import of it; nothing is generated yet.
+
+    :param title: the article's title; front matter in ``text`` may give it instead.
+    :param published: the publication date relative dates resolve against;
+        front matter may give it instead.
+    :param text: the article as pasted or read by :func:`read_upload`.
+    :raises InvalidInput: for an empty or oversized article or a missing title
+        (``where`` names the form field: ``title`` or ``text``).
+    """
+    if not text or not text.strip():
+        raise InvalidInput("Paste the article's text or upload a file.", where="text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(f"The article is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}.", where="text")
+    try:
+        parsed = parse_article(text, published=published, title=(title or "").strip() or None)
+    except ArticleError as exc:
+        raise InvalidInput(str(exc), where="text") from None
+    title = (parsed.title or "").strip()
+    if not title:
+        raise InvalidInput("Give the article a title.", where="title")
+    if len(title) > 300:
+        raise InvalidInput("Keep the title under 300 characters.", where="title")
+    if not parsed.body.strip():
+        raise InvalidInput("No article text is left once page furniture is removed.", where="text")
+
+    for _ in range(5):
+        slug = _free_slug(slugify(title, 80))
+        article = Article(
+            slug=slug,
+            path=f"imports/{slug}.txt",
+            title=title,
+            source=_short(parsed.source, 120),
+            author=_short(parsed.author, 120),
+            published=parsed.published,
+            url=_short(parsed.url, 500),
+            body=parsed.body,
+        )
+        job = ArticleImport(teacher_id=teacher_id, article=article, state="pending",
+                            done_steps=0, total_steps=len(parsed.paragraphs))
+        db.session.add_all([article, job])
+        try:
+            db.session.commit()
+            return job
+        except IntegrityError:  # another import took the slug at the same moment
+            db.session.rollback()
+    raise Conflict("Could not name the article; try again.")
+
+
+def _short(value: Any, limit: int) -> str | None:
+    return str(value)[:limit] if value else None
+
+
+def _free_slug(base: str) -> str:
+    taken = set(db.session.scalars(
+        sa.select(Article.slug).where(sa.or_(Article.slug == base, Article.slug.like(f"{base}-%")))
+    ))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- running an import --------------------------------------------------
+
+def launch(app, import_id: int, *, inline: bool | None = None) -> None:
+    """Run an import in a background thread, or at once with ``DRAFTS_RUN_INLINE``.
+
+    :param app: the real application object (``current_app._get_current_object()``);
+        the runner pushes its own app context, so it never shares the
+        request's database session.
+    :param inline: run in the calling thread; defaults to the app's
+        ``DRAFTS_RUN_INLINE`` setting (False).
+    """
+    if inline is None:
+        inline = bool(app.config.get("DRAFTS_RUN_INLINE", False))
+    if inline:
+        run_in_app(app, import_id)
+        return
+    thread = threading.Thread(target=run_in_app, args=(app, import_id), name=f"article-import-{import_id}",
+                              daemon=True)
+    thread.start()
+
+
+def run_in_app(app, import_id: int) -> None:
+    """Run an import in a fresh app context; never raises (failures are recorded)."""
+    with app.app_context():
+        try:
+            run_import(import_id)
+        except Exception as exc:  # the import is marked failed, the thread survives
+            log.exception("article import %s failed", import_id)
+            db.session.rollback()
+            try:
+                _mark_failed(import_id, exc)
+            except Exception:
+                db.session.rollback()
+                log.exception("could not record the failure of article import %s", import_id)
+
+
+def _mark_failed(import_id: int, exc: Exception) -> None:
+    job = db.session.get(ArticleImport, import_id)
+    if job is None:
+        return
+    where = f" at paragraph {min(job.done_steps + 1, job.total_steps)} of {job.total_steps}" if job.total_steps else ""
+    detail = str(exc) if isinstance(exc, (ArticleError, InvalidInput)) else "an unexpected error (it was logged)"
+    job.state = "failed"
+    job.message = f"The generator stopped{where}: {detail}. Try again; it resumes where it stopped."
+    job.updated_at = utcnow()
+    db.session.commit()
+
+
+def run_import(import_id: int) -> ArticleImport | None:
+    """Generate the drafts of a pending import, chunk by chunk.
+
+    Each chunk's drafts and the new ``done_steps`` are committed together, so
+    a resumed import starts after the last committed chunk and never stores a
+    chunk twice. Returns None when another runner owns the import.
+
+    :raises NotFound: when there is no such import.
+    """
+    claimed = db.session.execute(
+        sa.update(ArticleImport)
+        .where(ArticleImport.id == import_id, ArticleImport.state == "pending")
+        .values(state="running", message=None, updated_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    job = db.session.get(ArticleImport, import_id)
+    if job is None:
+        raise NotFound("There is no such import.")
+    if not claimed:
+        return None
+    article = job.article
+    whole = plain_article(article.body, slug=article.slug, published=article.published, title=article.title)
+    whole = dataclasses.replace(whole, source=article.source, author=article.author, url=article.url)
+    paragraphs = whole.paragraphs
+    if job.total_steps != len(paragraphs):
+        job.total_steps = len(paragraphs)
+        db.session.commit()
+
+    store = _DraftStore(job)
+    done = job.done_steps
+    while done < len(paragraphs):
+        upto = min(done + CHUNK_PARAGRAPHS, len(paragraphs))
+        store.add(_chunk_drafts(whole, done, upto))
+        moved = db.session.execute(
+            sa.update(ArticleImport)
+            .where(ArticleImport.id == import_id, ArticleImport.state == "running",
+                   ArticleImport.done_steps == done)
+            .values(done_steps=upto, updated_at=utcnow())
+        ).rowcount
+        if not moved:  # a retry took over this import: leave it to that runner
+            db.session.rollback()
+            return None
+        db.session.commit()
+        done = upto
+
+    job = db.session.get(ArticleImport, import_id)
+    total = store.count
+    job.state = "done"
+    job.updated_at = utcnow()
+    if total:
+        job.message = f"{total} draft question{'s' if total != 1 else ''} from {len(paragraphs)} paragraph" \
+                      f"{'s' if len(paragraphs) != 1 else ''}."
+    else:
+        job.message = ("No questions could be made from this article: it names no quotations, people, "
+                       "organizations, places or dates the generator recognizes.")
+    if store.invalid:
+        job.message += f" {store.invalid} proposal(s) broke the question rules and were left out."
+    db.session.commit()
+    return job
+
+
+def _chunk_drafts(whole, start: int, stop: int) -> list[dict]:
+    """The generator's drafts for paragraphs ``start:stop``, offsets into the whole body."""
+    paragraphs = whole.paragraphs
+    chunk = dataclasses.replace(whole, paragraphs=paragraphs[max(0, start - CONTEXT_PARAGRAPHS):stop])
+    lo, hi = paragraphs[start][0], paragraphs[stop - 1][1]
+    kept = []
+    for draft in generate_questions(chunk):
+        begin = (draft.get("source") or {}).get("start")
+        if isinstance(begin, int) and start > 0 and not lo <= begin <= hi:
+            continue  # it belongs to the context paragraphs, stored with the chunk before
+        kept.append(draft)
+    return kept
+
+
+class _DraftStore:
+    """Adds generated drafts of one import as Question rows, without repeats."""
+
+    def __init__(self, job: ArticleImport) -> None:
+        self.job = job
+        self.article = job.article
+        rows = db.session.execute(
+            sa.select(Question.type, Question.stem).where(Question.import_id == job.id)
+        ).all()
+        self.seen = {(qtype, normalize_answer(stem)) for qtype, stem in rows}
+        self.count = len(rows)
+        self.invalid = 0
+
+    def add(self, drafts: list[dict]) -> None:
+        for draft in drafts:
+            key = (draft.get("type"), normalize_answer(draft.get("stem") or ""))
+            if key in self.seen:
+                continue
+            data = dict(draft)
+            data["id"] = self._uid(draft)
+            data["status"] = "draft"
+            source = dict(data.get("source") or {})
+            source["article"] = self.article.path
+            data["source"] = source
+            problems = canonical.validate(data)
+            if problems:
+                self.invalid += 1
+                log.warning("import %s: generated question %s left out: %s",
+                            self.job.id, data["id"], "; ".join(map(str, problems)))
+                continue
+            self.seen.add(key)
+            question = Question(uid=data["id"], article_id=self.article.id, import_id=self.job.id,
+                                created_by_id=self.job.teacher_id, status="draft")
+            sync_columns(question, data)
+            version = QuestionVersion(question=question, number=1, data=data, content_hash=content_hash(data),
+                                      created_by_id=self.job.teacher_id)
+            question.current = version
+            db.session.add_all([question, version])
+            db.session.flush()  # so that the next uid check sees this one
+            self.count += 1
+
+    def _uid(self, draft: dict) -> str:
+        base = slugify(str(draft.get("id") or f"{self.article.slug}-{draft.get('stem', '')}"), 100)
+        taken = set(db.session.scalars(
+            sa.select(Question.uid).where(sa.or_(Question.uid == base, Question.uid.like(f"{base}-%")))
+        ))
+        uid, n = base, 2
+        while uid in taken:
+            uid, n = f"{base}-{n}", n + 1
+        return uid
+
+
+def retry_import(import_id: int, teacher_id: int) -> bool:
+    """Queue a failed or stalled import again; it resumes after its last chunk.
+
+    Returns False (and changes nothing) when the import is still making
+    progress or already done, so a second click does no harm; the caller
+    launches the import when this returns True.
+
+    :raises NotFound: when the import is not this teacher's.
+    """
+    job = get_own_import(import_id, teacher_id)
+    if not (job.state == "failed" or is_stalled(job)):
+        return False
+    job.state = "pending"
+    job.message = None
+    job.updated_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def is_stalled(job: ArticleImport, now: dt.datetime | None = None) -> bool:
+    """Whether a pending or running import has not moved for :data:`STALL_AFTER`."""
+    now = now or utcnow()
+    return job.state in ("pending", "running") and job.updated_at < now - STALL_AFTER
+
+
+# --- reviewing ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An existing question a draft likely repeats, and why."""
+
+    question_id: int
+    uid: str
+    stem: str
+    status: str
+    reason: str  # "same question" or "same fact"
+
+
+@dataclass
+class Draft:
+    """One draft on the review page."""
+
+    question: Question
+    data: dict
+    answers: list[str]
+    distractors: list[str]
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+@dataclass
+class ImportPage:
+    """An import as its review page shows it."""
+
+    job: ArticleImport
+    article: Article
+    stalled: bool
+    drafts: list[Draft]
+    approved: int
+
+    @property
+    def working(self) -> bool:
+        return self.job.state in ("pending", "running") and not self.stalled
+
+    @property
+    def reading(self) -> int:
+        """The paragraph being read, counted from 1."""
+        return min(self.job.done_steps + 1, max(self.job.total_steps, 1))
+
+
+def get_own_import(import_id: int, teacher_id: int) -> ArticleImport:
+    """An import of this teacher; anyone else's is reported as missing.
+
+    :raises NotFound: when there is no such import of this teacher.
+    """
+    job = db.session.get(ArticleImport, import_id)
+    if job is None or job.teacher_id != teacher_id:
+        raise NotFound("There is no such article import.")
+    return job
+
+
+def import_page(import_id: int, teacher_id: int) -> ImportPage:
+    """The import's progress and, once generated, its drafts with duplicate flags.
+
+    :raises NotFound: when the import is not this teacher's.
+    """
+    job = get_own_import(import_id, teacher_id)
+    questions = list(db.session.scalars(
+        sa.select(Question).where(Question.import_id == job.id, Question.status == "draft").order_by(Question.id)
+    ))
+    duplicates = find_duplicates(questions)
+    drafts = []
+    for question in questions:
+        answers, distractors = answer_summary(question.data)
+        drafts.append(Draft(question, question.data, answers, distractors, duplicates.get(question.id, [])))
+    approved = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Question)
+        .where(Question.import_id == job.id, Question.status != "draft")
+    )
+    return ImportPage(job=job, article=job.article, stalled=is_stalled(job), drafts=drafts, approved=approved or 0)
+
+
+def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:
+    """The teacher's imports, newest first, with their draft and approved counts."""
+    drafts = sa.func.sum(sa.case((Question.status == "draft", 1), else_=0))
+    approved = sa.func.sum(sa.case((Question.status != "draft", 1), else_=0))
+    rows = db.session.execute(
+        sa.select(ArticleImport, sa.func.coalesce(drafts, 0), sa.func.coalesce(approved, 0))
+        .outerjoin(Question, Question.import_id == ArticleImport.id)
+        .where(ArticleImport.teacher_id == teacher_id)
+        .group_by(ArticleImport.id)
+        .order_by(ArticleImport.created_at.desc(), ArticleImport.id.desc())
+    ).all()
+    return [(job, int(d), int(a)) for job, d, a in rows]
+
+
+def fact_key(fact: Any) -> tuple[str, frozenset[str]] | None:
+    """What a fact is about: its kind and its normalized answer(s).
+
+    A quote is its quoted text, a date its resolved value (or its words), a
+    person, organization or place its name; facts that gather several
+    (matching quotes, ordering events) are the set of them.
+    """
+    if not isinstance(fact, dict) or not fact.get("kind"):
+        return None
+    kind = fact["kind"]
+
+    def one(item: dict) -> str | None:
+        if kind == "quote":
+            return item.get("text")
+        if kind == "date":
+            return item.get("value") or item.get("text")
+        return item.get("name")
+
+    items = [fact]
+    for key in ("texts", "quotes", "events", "organizations", "people", "places"):
+        if isinstance(fact.get(key), list):
+            items = [i if isinstance(i, dict) else {"text": i, "name": i} for i in fact[key]]
+            break
+    answers = frozenset(filter(None, (normalize_answer(str(v)) for v in map(one, items) if v)))
+    return (kind, answers) if answers else None
+
+
+def find_duplicates(drafts: list[Question]) -> dict[int, list[Duplicate]]:
+    """Existing non-draft questions each draft likely repeats, by draft id.
+
+    A draft is flagged when a published or retired question has the same
+    normalized stem, or a fact of the same kind with the same answer.
+    """
+    if not drafts:
+        return {}
+    kinds = {d.fact_kind for d in drafts if d.fact_kind}
+    stems = {normalize_answer(d.stem) for d in drafts}
+    existing = db.session.scalars(
+        sa.select(Question).options(joinedload(Question.current)).where(Question.status != "draft", Question.current_version_id.is_not(None))
+        .where(sa.or_(Question.fact_kind.in_(kinds), Question.fact_kind.is_(None)) if kinds else sa.true())
+    ).all()
+    by_stem: dict[str, list[Question]] = {}
+    by_fact: dict[tuple, list[Question]] = {}
+    for question in existing:
+        stem = normalize_answer(question.stem)
+        if stem in stems:
+            by_stem.setdefault(stem, []).append(question)
+        key = fact_key(question.data.get("fact"))
+        if key:
+            by_fact.setdefault(key, []).append(question)
+    found: dict[int, list[Duplicate]] = {}
+    for draft in drafts:
+        matches: dict[int, Duplicate] = {}
+        for question in by_stem.get(normalize_answer(draft.stem), []):
+            matches[question.id] = Duplicate(question.id, question.uid, question.stem, question.status,
+                                             "same question")
+        for question in by_fact.get(fact_key(draft.data.get("fact")), []) if fact_key(draft.data.get("fact")) else []:
+            matches.setdefault(question.id, Duplicate(question.id, question.uid, question.stem, question.status,
+                                                      "same fact"))
+        if matches:
+            found[draft.id] = list(matches.values())
+    return found
+
+
+def answer_summary(data: dict) -> tuple[list[str], list[str]]:
+    """A question's right answer(s) and its distractors, as readable lines."""
+    qtype = data.get("type")
+    if qtype in ("multiple_choice", "multiple_response"):
+        choices = data.get("choices") or []
+        return ([c["text"] for c in choices if (c.get("weight") or 0) > 0],
+                [c["text"] for c in choices if (c.get("weight") or 0) <= 0])
+    if qtype == "true_false":
+        return (["True" if data.get("answer") else "False"], [])
+    if qtype == "short_answer":
+        return ([a["text"] for a in data.get("accepted") or [] if (a.get("weight") or 0) > 0], [])
+    if qtype == "numerical":
+        return ([f"{n['value']:g} ± {n.get('tolerance') or 0:g}" for n in data.get("numeric") or []
+                 if n.get("value") is not None and (n.get("weight") or 0) > 0], [])
+    if qtype == "matching":
+        pairs = data.get("pairs") or []
+        return ([f"{p['prompt']} → {p['match']}" for p in pairs if p.get("prompt")],
+                [p["match"] for p in pairs if not p.get("prompt")])
+    if qtype == "ordering":
+        return ([f"{n}. {item}" for n, item in enumerate(data.get("items") or [], 1)], [])
+    return ([], [])
+
+
+def approve(import_id: int, question_ids: list[int], teacher_id: int) -> int:
+    """Publish drafts of an import; returns how many were published.
+
+    The status is not content: a draft's current version is published as it
+    is (a new version is made only if learners already answered it, which a
+    draft never is). Questions already reviewed are skipped.
+
+    :raises NotFound: when the import is not this teacher's or an id is not
+        one of its questions.
+    :raises InvalidInput: when a draft (edited since) breaks a rule; nothing
+        is published then.
+    """
+    questions = _own_questions(import_id, question_ids, teacher_id)
+    published = 0
+    for question in questions:
+        if question.status != "draft":
+            continue
+        data = {**question.current.data, "status": "published"}
+        problems = canonical.validate(data)
+        if problems:
+            raise InvalidInput(f"“{question.stem}” cannot be published: {problems[0]}. Edit it first.")
+        version = question.current
+        answered = db.session.scalar(sa.select(sa.func.count()).select_from(Answer)
+                                     .where(Answer.version_id == version.id))
+        if answered:
+            version = QuestionVersion(question=question, number=version.number + 1, data=data,
+                                      content_hash=content_hash(data), created_by_id=teacher_id)
+            db.session.add(version)
+            question.current = version
+        else:
+            version.data = data  # a new dict, so the JSON column is saved
+            version.content_hash = content_hash(data)
+        sync_columns(question, data)
+        published += 1
+    db.session.commit()
+    return published
+
+
+def reject(import_id: int, question_ids: list[int], teacher_id: int) -> int:
+    """Delete drafts of an import; returns how many were deleted.
+
+    Questions already approved are skipped (retire them from the bank page).
+
+    :raises NotFound: when the import is not this teacher's or an id is not
+        one of its questions.
+    :raises Conflict: when a draft was answered (then it cannot be deleted).
+    """
+    questions = [q for q in _own_questions(import_id, question_ids, teacher_id) if q.status == "draft"]
+    ids = [q.id for q in questions]
+    if not ids:
+        return 0
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.question_id.in_(ids))):
+        raise Conflict("A learner answered one of these drafts, so it cannot be deleted; retire it instead.")
+    for question in questions:
+        question.current = None
+    db.session.flush()
+    db.session.execute(sa.delete(QuizQuestion).where(QuizQuestion.question_id.in_(ids)))
+    db.session.execute(sa.delete(QuestionVersion).where(QuestionVersion.question_id.in_(ids)))
+    db.session.execute(sa.delete(Question).where(Question.id.in_(ids)))
+    db.session.commit()
+    return len(ids)
+
+
+def _own_questions(import_id: int, question_ids: list[int], teacher_id: int) -> list[Question]:
+    job = get_own_import(import_id, teacher_id)
+    wanted = set(question_ids)
+    if not wanted:
+        raise InvalidInput("Select at least one draft.", where="question_ids")
+    questions = list(db.session.scalars(
+        sa.select(Question).where(Question.id.in_(wanted), Question.import_id == job.id).order_by(Question.id)
+    ))
+    if len(questions) != len(wanted):
+        raise NotFound("Some of these questions are not drafts of this article.")
+    return questions

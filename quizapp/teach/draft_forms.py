@@ -1,0 +1,45 @@
+"""Forms of the article-to-drafts pages."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
+
+from quizapp.services.drafts import MAX_TEXT_CHARS
+
+
+class ImportForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[Optional(), Length(max=300)],
+        description="Leave empty when the file's front matter gives it.",
+    )
+    published = DateField(
+        "Published on", validators=[Optional()],
+        description="Relative dates such as “last Monday” are worked out from it.",
+    )
+    text = TextAreaField("Paste the article", validators=[Optional(), Length(max=MAX_TEXT_CHARS)])
+    upload = FileField("…or upload a .txt, .md or .html file")
+    submit = SubmitField("Make draft questions")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        pasted = bool((self.text.data or "").strip())
+        uploaded = bool(self.upload.data and self.upload.data.filename)
+        if pasted and uploaded:
+            self.upload.errors.append("Paste the article or upload a file, not both.")
+            return False
+        if not (pasted or uploaded):
+            self.text.errors.append("Paste the article's text or upload a file.")
+            return False
+        return True
+
+
+class ReviewForm(FlaskForm):
+    """Approve or reject the selected drafts (one button per draft, or the checkboxes)."""
+
+    action = StringField(validators=[InputRequired(), AnyOf(("approve", "reject"), message="Choose approve or reject.")])
+    question_ids = SelectMultipleField(
+        coerce=int, validate_choice=False,
+        validators=[InputRequired(message="Select at least one draft first.")],
+    )

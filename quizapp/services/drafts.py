@@ -591,7 +591,8 @@ def find_duplicates(drafts: list[Question]) -> dict[int, list[Duplicate]]:
         for question in by_stem.get(normalize_answer(draft.stem), []):
             matches[question.id] = Duplicate(question.id, question.uid, question.stem, question.status,
                                              "same question")
-        for question in by_fact.get(fact_key(draft.data.get("fact")), []) if fact_key(draft.data.get("fact")) else []:
+        key = fact_key(draft.data.get("fact"))
+        for question in by_fact.get(key, []) if key else []:
             matches.setdefault(question.id, Duplicate(question.id, question.uid, question.stem, question.status,
                                                       "same fact"))
         if matches:

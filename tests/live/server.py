@@ -35,7 +35,11 @@ class Server:
             [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
             env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -51,15 +55,19 @@ class Server:
         raise RuntimeError(f"server did not start: {self.output()}")
 
     def output(self) -> str:
+        if self.log.closed:
+            return Path(self.log.name).read_text()[-4000:]
         self.log.flush()
         self.log.seek(0)
         return self.log.read()[-4000:]
 
     def stop(self, sig: int = 15) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(timeout=20)
-        self.log.close()
+        try:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, sig)
+                self.process.wait(timeout=20)
+        finally:
+            self.log.close()
 
     def __enter__(self) -> "Server":
         return self

@@ -29,3 +29,13 @@ class InvalidInput(QuizappError):
 
 class Conflict(QuizappError):
     status = 409
+
+
+class InvalidQuestion(InvalidInput):
+    """A question that breaks the rules; ``problems`` locate each one by field path."""
+
+    status = 422
+
+    def __init__(self, problems, message: str | None = None):
+        self.problems = list(problems)
+        super().__init__(message or "; ".join(str(p) for p in self.problems))

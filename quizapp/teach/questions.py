@@ -1,1 +1,117 @@
-"""Teacher views: questions (being written)."""
+"""Teacher views: the question bank, the question editor, preview and retiring."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import Form, SelectField, StringField
+
+from quizapp.canonical import FACT_KINDS, QUESTION_TYPES, STATUSES
+from quizapp.services import authoring
+from quizapp.services.errors import InvalidQuestion
+from quizapp.teach import bp
+from quizapp.teach.forms import options
+from quizapp.teach.question_forms import TYPE_LABELS, QuestionForm
+
+
+class BankFilterForm(Form):
+    """The bank page's search and filters (a GET form: nothing to protect)."""
+
+    q = StringField("Search the question text")
+    article = SelectField("Article")
+    fact_kind = SelectField(
+        "Fact kind", choices=options([("", "Any kind")] + [(k, k.capitalize()) for k in FACT_KINDS] + [("none", "No fact")])
+    )
+    type = SelectField("Type", choices=options([("", "Any type")] + [(t, TYPE_LABELS[t]) for t in QUESTION_TYPES]))
+    tag = SelectField("Tag")
+    status = SelectField("Status", choices=options([("", "Any status")] + [(s, s.capitalize()) for s in STATUSES]))
+
+    def values(self) -> dict:
+        """The filters to apply; a value that is not offered is ignored."""
+        self.validate()
+        get = lambda name: "" if self[name].errors else (self[name].data or "")  # noqa: E731
+        return {
+            "text": (self.q.data or "")[:200],
+            "article_id": int(get("article")) if get("article") else None,
+            "fact_kind": get("fact_kind"),
+            "qtype": get("type"),
+            "tag": get("tag"),
+            "status": get("status"),
+        }
+
+
+@bp.get("/questions")
+def question_list():
+    """The question bank: search, filters and pages of 25."""
+    filters = BankFilterForm(request.args)
+    filters.article.choices = options([("", "Any article")] + [(str(a.id), a.title) for a in authoring.list_articles()])
+    filters.tag.choices = options([("", "Any tag")] + [(t, t) for t in authoring.tags_in_use()])
+    page = authoring.search_questions(**filters.values(), page=request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("teach/questions/list.html", filters=filters, page=page, args=args,
+                           type_labels=TYPE_LABELS)
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+def question_new():
+    """The editor for a new question of the type asked for (or a choice of type)."""
+    qtype = request.args.get("type", "")
+    if qtype not in QUESTION_TYPES:
+        return render_template("teach/questions/choose_type.html", type_labels=TYPE_LABELS)
+    form = QuestionForm.build(qtype, authoring.list_articles())
+    if not form.rows_changed() and form.validate_on_submit():
+        try:
+            question = authoring.create_question(
+                form.to_data(), current_user.id, article_id=form.article_id(), sentence=form.source_sentence.data
+            )
+        except InvalidQuestion as exc:
+            form.show_problems(exc.problems)
+        else:
+            flash("Question saved.", "success")
+            return redirect(url_for("teach.question_edit", question_id=question.id))
+    return render_template("teach/questions/edit.html", form=form, question=None,
+                           type_labels=TYPE_LABELS), _status(form)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def question_edit(question_id: int):
+    """The editor for a question; a change of content saves a new version."""
+    question = authoring.get_question(question_id)
+    form = QuestionForm.build(question.type, authoring.list_articles(), question.data, question.article_id)
+    if not form.rows_changed() and form.validate_on_submit():
+        number = question.current.number
+        try:
+            question = authoring.update_question(
+                question_id, form.to_data(question.data), current_user.id,
+                article_id=form.article_id(), sentence=form.source_sentence.data,
+            )
+        except InvalidQuestion as exc:
+            form.show_problems(exc.problems)
+        else:
+            changed = question.current.number != number
+            flash(f"Saved as version {question.current.number}." if changed else "Saved; the content did not change.",
+                  "success")
+            return redirect(url_for("teach.question_edit", question_id=question_id))
+    return render_template("teach/questions/edit.html", form=form, question=question,
+                           type_labels=TYPE_LABELS), _status(form)
+
+
+def _status(form: QuestionForm) -> int:
+    return 422 if form.is_submitted() and form.has_problems() else 200
+
+
+@bp.get("/questions/<int:question_id>/preview")
+def question_preview(question_id: int):
+    """The question as a learner sees it, its answer controls disabled."""
+    question = authoring.get_question(question_id)
+    data = question.data
+    return render_template("teach/questions/preview.html", question=question, q=data,
+                           order=authoring.learner_order(data, seed=question.id))
+
+
+@bp.post("/questions/<int:question_id>/retire")
+def question_retire(question_id: int):
+    """Retire a question: it leaves every quiz; past answers keep it."""
+    question = authoring.retire_question(question_id, current_user.id)
+    flash(f"Retired “{question.stem[:80]}”: it is no longer in any quiz. Past answers keep it.", "success")
+    target = request.form.get("next", "")  # back to the filtered page the teacher was on
+    return redirect(target if target.startswith("/teach/questions") else url_for("teach.question_list"))
+

@@ -83,6 +83,7 @@ def learner_progress(user_id: int, missed_limit: int = 10) -> Progress:
     misses = sa.func.sum(sa.case((Answer.correct.is_(False), 1), else_=0))
     missed_rows = db.session.execute(
         sa.select(Question, misses, sa.func.count())
+        .options(sa.orm.selectinload(Question.current))  # each stem in one query, not one per row
         .join(Answer, Answer.question_id == Question.id)
         .join(Attempt, Attempt.id == Answer.attempt_id)
         .where(Attempt.user_id == user_id, Answer.score.is_not(None))

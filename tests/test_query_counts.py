@@ -1,0 +1,134 @@
+"""SQL statements per quiz page: a fixed budget that does not grow with the quiz.
+
+Every statement the app sends is counted with a ``before_cursor_execute``
+listener while one page is requested through the test client. A page whose
+count grows with the number of questions (an N+1 query) would fail the
+comparison between the 4-question and the 36-question quiz; a page that gains
+queries without need fails its budget. If a feature really needs another
+query on a page, raise its budget here and say why in the commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from tests.conftest import AuthActions, csrf_token
+from tests.quiz.test_taking import answer_fields, attempt_id_of, layout, start
+
+SMALL = "/quizzes/belarus-trainers-places"  # 4 questions
+LARGE = "/quizzes/belarus-trainers"  # 36 questions
+
+#: Statements per request, the learner's own user row (Flask-Login) included.
+BUDGET = {
+    # user, attempt, question version, its answer, quiz title, answers so far
+    "question": 6,
+    # user, attempt, version, answer (looked up by the route and again by the
+    # service), insert, the spaced-repetition card (read, create, update) and
+    # its review log, the attempt's score update
+    "answer": 11,
+    # user, attempt, versions (one IN query), answers, quiz
+    "review": 5,
+    # user, attempts with their quizzes, accuracy per kind, most missed and
+    # their versions (one IN query), then the mastery report and charts
+    "progress": 11,
+}
+
+
+@contextlib.contextmanager
+def counting(app):
+    """Collect the SQL statements the app sends inside the block."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def take_quiz(app, client, quiz_path: str, right: bool = True) -> dict[str, object]:
+    """Take a whole attempt; return the largest statement count per page and the attempt id."""
+    url = start(client, quiz_path)
+    attempt_id = attempt_id_of(url)
+    counts = {"question": 0, "answer": 0}
+    for position, (data, order) in enumerate(layout(app, attempt_id), 1):
+        page_url = f"/attempts/{attempt_id}/q/{position}"
+        with counting(app) as statements:
+            page = client.get(page_url)
+        assert page.status_code == 200
+        counts["question"] = max(counts["question"], len(statements))
+        fields = {**answer_fields(data, order, right), "csrf_token": csrf_token(page.text), "shown_at": "0"}
+        with counting(app) as statements:
+            response = client.post(page_url, data=fields)
+        assert response.status_code == 302, response.text
+        counts["answer"] = max(counts["answer"], len(statements))
+    finished = client.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf_token(page.text)})
+    assert finished.status_code == 302
+    with counting(app) as statements:
+        assert client.get(finished.location).status_code == 200
+    counts["review"] = len(statements)
+    counts["attempt"] = attempt_id
+    return counts
+
+
+def progress_count(app, client) -> int:
+    with counting(app) as statements:
+        assert client.get("/progress").status_code == 200
+    return len(statements)
+
+
+@pytest.fixture
+def learner(app, make_user):
+    """A new account and a test client logged in as it."""
+
+    def _learner(name: str):
+        make_user(name)
+        client = app.test_client()
+        assert AuthActions(client).login(name).status_code == 302
+        return client
+
+    return _learner
+
+
+def test_quiz_pages_use_the_same_statements_for_4_and_36_questions(app, learner):
+    client = learner("small")
+    small = take_quiz(app, client, SMALL, right=False)
+    small_progress = progress_count(app, client)
+
+    client = learner("large")
+    large = take_quiz(app, client, LARGE, right=False)
+    large = take_quiz(app, client, LARGE, right=False)  # two attempts, every question missed
+    large_progress = progress_count(app, client)
+
+    for page in ("question", "answer", "review"):
+        assert large[page] == small[page], f"{page}: {small[page]} statements for 4 questions, {large[page]} for 36"
+        assert large[page] <= BUDGET[page], f"{page}: {large[page]} statements, budget {BUDGET[page]}"
+    assert large_progress == small_progress, (
+        f"progress: {small_progress} statements after one 4-question attempt, "
+        f"{large_progress} after two 36-question attempts"
+    )
+    assert large_progress <= BUDGET["progress"]
+
+
+def test_a_second_submission_of_an_answer_costs_no_more_than_the_first(app, learner):
+    client = learner("again")
+    url = start(client, SMALL)
+    attempt_id = attempt_id_of(url)
+    data, order = layout(app, attempt_id)[0]
+    page = client.get(url)
+    fields = {**answer_fields(data, order), "csrf_token": csrf_token(page.text), "shown_at": "0"}
+    with counting(app) as first:
+        assert client.post(url, data=fields).status_code == 302
+    with counting(app) as second:
+        assert client.post(url, data=fields).status_code == 302
+    assert len(second) <= len(first)
+    assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE")) for s in second), second

@@ -6,9 +6,11 @@ from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.imports import ArticleImport
 from quizapp.models.question import Question, QuestionVersion
 from quizapp.models.quiz import Quiz, QuizQuestion, quiz_classroom
+from quizapp.models.review import ReviewCard, ReviewLog
 from quizapp.models.user import User
 
 __all__ = [
     "Answer", "Article", "ArticleImport", "Attempt", "Classroom", "Enrollment", "Question",
     "QuestionVersion", "Quiz", "QuizQuestion", "User", "quiz_classroom",
+    "ReviewCard", "ReviewLog",
 ]

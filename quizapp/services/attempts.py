@@ -14,7 +14,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User
 from quizapp.models._common import utcnow
 from quizapp.models.quiz import quiz_classroom
-from quizapp.services import scoring
+from quizapp.services import scheduling, scoring
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 #: answers arriving this long after the deadline still count (network latency)
@@ -241,6 +241,12 @@ def record_answer(
             sa.select(Answer).filter_by(attempt_id=attempt.id, question_id=current.question_id)
         )
         return existing, False
+    # Spaced repetition (issue 6): the answer is also an FSRS review of the
+    # learner's card for this question, stored in this same transaction.
+    scheduling.review_answer(
+        attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
+        question_type=current.data["type"], version_id=current.version.id,
+    )
     if grade.score is not None:
         db.session.execute(
             sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + grade.score)

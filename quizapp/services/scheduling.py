@@ -1,0 +1,423 @@
+"""Spaced repetition on FSRS: ratings from answers, review cards, due queues, daily sessions.
+
+Every graded answer — in a quiz or on the Review page — is one FSRS review
+of the learner's card for that question. The rating comes from the score
+and the time taken (:func:`rating_for`, documented in ``docs/review.md``);
+the scheduling itself is the ``fsrs`` package's :class:`fsrs.Scheduler`.
+
+All times are naive UTC (as stored); pass ``now``/``at`` explicitly so the
+schedule can be tested through time. The Review page's daily session is
+derived from the database (cards and today's review logs), never from
+process memory, so any app process serves the same learner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import fsrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from quizapp.extensions import db
+from quizapp.models import Question, QuestionVersion, ReviewCard, ReviewLog
+from quizapp.services import scoring
+from quizapp.services.errors import Conflict, InvalidInput, NotFound
+
+_EPSILON = 1e-6
+
+#: question types never scheduled: nothing to recall (description) or no automatic score (essay)
+UNSCHEDULED_TYPES = frozenset({"essay", "description"})
+
+#: a full-marks answer given within this many seconds is "Easy"; slower is "Good"
+FAST_ANSWER_SECONDS = {
+    "true_false": 8,
+    "multiple_choice": 15,
+    "multiple_response": 25,
+    "short_answer": 20,
+    "numerical": 20,
+    "matching": 40,
+    "ordering": 40,
+}
+DEFAULT_FAST_ANSWER_SECONDS = 20
+
+#: the scheduler every review goes through. One learning and one relearning
+#: step of 10 minutes: a quiz answer is already a real recall, so a right
+#: answer graduates at once (FSRS's default second step would bring every
+#: right answer back within the hour). No fuzzing: the same history always
+#: gives the same schedule, which learners, teachers and tests can rely on.
+SCHEDULER = fsrs.Scheduler(
+    desired_retention=0.9,
+    learning_steps=(dt.timedelta(minutes=10),),
+    relearning_steps=(dt.timedelta(minutes=10),),
+    maximum_interval=365,
+    enable_fuzzing=False,
+)
+
+Rating = fsrs.Rating
+State = fsrs.State
+
+
+# --- the rating -----------------------------------------------------------
+
+def is_scheduled(question_type: str) -> bool:
+    """Whether answers to questions of this type are scheduled for review."""
+    return question_type not in UNSCHEDULED_TYPES and question_type in scoring.GRADERS
+
+
+def rating_for(question_type: str, score: float | None, time_taken_ms: int | None) -> fsrs.Rating | None:
+    """The FSRS rating an answer earns, or None when it is not scheduled.
+
+    Under half the mark is *Again*; from half up to (not including) full
+    marks is *Hard*; full marks is *Easy* when answered within the type's
+    :data:`FAST_ANSWER_SECONDS`, otherwise (or when the time is unknown) *Good*.
+    """
+    if score is None or not is_scheduled(question_type):
+        return None
+    if score < 0.5:
+        return Rating.Again
+    if score < 1 - _EPSILON:
+        return Rating.Hard
+    limit = FAST_ANSWER_SECONDS.get(question_type, DEFAULT_FAST_ANSWER_SECONDS) * 1000
+    if time_taken_ms is not None and time_taken_ms <= limit:
+        return Rating.Easy
+    return Rating.Good
+
+
+# --- cards ----------------------------------------------------------------
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def to_fsrs(card: ReviewCard) -> fsrs.Card:
+    """The fsrs Card a stored card stands for."""
+    return fsrs.Card(
+        card_id=card.id or 0,
+        state=State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=_aware(card.due),
+        last_review=_aware(card.last_review),
+    )
+
+
+def retrievability(card: ReviewCard, now: dt.datetime) -> float:
+    """FSRS's predicted probability of recalling the card at ``now`` (0 if never reviewed)."""
+    return float(SCHEDULER.get_card_retrievability(to_fsrs(card), _aware(_naive(now))))
+
+
+def _insert_ignore(values: dict):
+    """INSERT … ON CONFLICT DO NOTHING on the card's (user, question) key."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(ReviewCard).values(**values).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+
+
+def _card_for_update(user_id: int, question_id: int, at: dt.datetime) -> ReviewCard:
+    db.session.execute(_insert_ignore({
+        "user_id": user_id, "question_id": question_id, "state": int(State.Learning), "step": 0,
+        "due": at, "reps": 0, "lapses": 0, "created_at": at,
+    }))
+    return db.session.scalar(
+        sa.select(ReviewCard)
+        .filter_by(user_id=user_id, question_id=question_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def review_answer(
+    user_id: int,
+    question_id: int,
+    score: float | None,
+    time_taken_ms: int | None,
+    at: dt.datetime,
+    *,
+    source: str = "quiz",
+    question_type: str | None = None,
+    version_id: int | None = None,
+    response: Any = None,
+) -> ReviewLog | None:
+    """Rate an answer, review the learner's card with FSRS and log the review.
+
+    Creates the card on the first answer. Joins the caller's transaction:
+    it flushes but never commits (a quiz answer and its review are stored
+    together). Concurrent reviews of one card are serialised by a
+    compare-and-set on ``reps``, so none is lost.
+
+    :param at: when the answer was given (naive UTC).
+    :returns: the log, or None when the answer is not scheduled (essays,
+        descriptions, answers waiting for a teacher).
+    """
+    if question_type is None:
+        question_type = db.session.scalar(sa.select(Question.type).where(Question.id == question_id))
+    rating = rating_for(question_type or "", score, time_taken_ms)
+    if rating is None:
+        return None
+    at = _naive(at)
+    for _ in range(5):
+        card = _card_for_update(user_id, question_id, at)
+        before = to_fsrs(card)
+        after, _log = SCHEDULER.review_card(before, rating, _aware(at), time_taken_ms)
+        lapsed = before.state == State.Review and rating == Rating.Again
+        updated = db.session.execute(
+            sa.update(ReviewCard)
+            .where(ReviewCard.id == card.id, ReviewCard.reps == card.reps)
+            .values(
+                state=int(after.state), step=after.step, stability=after.stability,
+                difficulty=after.difficulty, due=_naive(after.due), last_review=_naive(after.last_review),
+                reps=card.reps + 1, lapses=card.lapses + int(lapsed),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if updated.rowcount == 1:
+            break
+    else:  # pragma: no cover - five concurrent reviews of one card in a row
+        raise Conflict("This question was being reviewed elsewhere at the same time; try again.")
+    db.session.expire(card)
+    log = ReviewLog(
+        user_id=user_id, question_id=question_id, version_id=version_id, source=source,
+        rating=int(rating), score=max(0.0, min(float(score), 1.0)), time_taken_ms=time_taken_ms,
+        response=response, due_after=_naive(after.due), reviewed_at=at,
+    )
+    db.session.add(log)
+    db.session.flush()
+    return log
+
+
+def get_card(user_id: int, question_id: int) -> ReviewCard | None:
+    return db.session.scalar(sa.select(ReviewCard).filter_by(user_id=user_id, question_id=question_id))
+
+
+# --- due queues -------------------------------------------------------------
+
+def _due_query(user_id: int, now: dt.datetime):
+    return (
+        sa.select(ReviewCard)
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(
+            ReviewCard.user_id == user_id,
+            ReviewCard.due <= _naive(now),
+            Question.status == "published",
+            Question.type.not_in(UNSCHEDULED_TYPES),
+        )
+    )
+
+
+def due_cards(user_id: int, now: dt.datetime, limit: int | None = None) -> list[ReviewCard]:
+    """The learner's cards due at ``now``, across all quizzes, most overdue first.
+
+    Only published questions count: a retired question is never asked again.
+    """
+    query = _due_query(user_id, now).order_by(ReviewCard.due, ReviewCard.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def due_count(user_id: int, now: dt.datetime) -> int:
+    """How many of the learner's cards are due at ``now``."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_due_query(user_id, now).subquery()))
+
+
+def next_due(user_id: int, now: dt.datetime) -> dt.datetime | None:
+    """When the learner's next card falls due after ``now``, if any."""
+    return db.session.scalar(
+        sa.select(sa.func.min(ReviewCard.due))
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(
+            ReviewCard.user_id == user_id, ReviewCard.due > _naive(now),
+            Question.status == "published", Question.type.not_in(UNSCHEDULED_TYPES),
+        )
+    )
+
+
+# --- the daily review session ------------------------------------------------
+
+def day_start(now: dt.datetime) -> dt.datetime:
+    """Midnight UTC of ``now``'s day: a review session lasts one UTC day."""
+    return _naive(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class ReviewSession:
+    """Today's review session of one learner, as it stands at ``now``."""
+
+    queue: list[ReviewCard]  # what to ask, in order; the first is asked next
+    size: int  # at most this many different questions a day
+    done: int  # different questions reviewed today
+    requeued: int  # questions answered "Again" today and not yet passed
+    due_total: int  # every card due now, inside the session or not
+    later: int  # due cards that do not fit in today's session
+    next_due: dt.datetime | None  # when the next card falls due, once the queue is empty
+
+    @property
+    def current(self) -> ReviewCard | None:
+        return self.queue[0] if self.queue else None
+
+
+def review_session(user_id: int, now: dt.datetime, size: int = 20) -> ReviewSession:
+    """Today's session: due cards up to ``size`` different questions, then "Again" ones.
+
+    The session is derived from today's Review-page logs: a question already
+    reviewed today may come back (FSRS made it due again, or it was answered
+    *Again* and is re-queued at the end even before its 10-minute step), and
+    new questions join only while fewer than ``size`` were reviewed today.
+    """
+    now = _naive(now)
+    today = db.session.execute(
+        sa.select(ReviewLog.question_id, ReviewLog.rating)
+        .where(ReviewLog.user_id == user_id, ReviewLog.source == "review", ReviewLog.reviewed_at >= day_start(now))
+        .order_by(ReviewLog.reviewed_at, ReviewLog.id)
+    ).all()
+    last_rating: dict[int, int] = {}
+    for question_id, rating in today:  # ordered: the latest rating wins, dicts keep first-seen order
+        last_rating.pop(question_id, None)
+        last_rating[question_id] = rating
+    seen = set(last_rating)
+
+    due = due_cards(user_id, now)
+    queue: list[ReviewCard] = []
+    fresh = 0
+    for card in due:
+        if card.question_id in seen:
+            queue.append(card)
+        elif len(seen) + fresh < size:
+            queue.append(card)
+            fresh += 1
+    queued = {c.question_id for c in queue}
+    again = [q for q, r in last_rating.items() if r == int(Rating.Again) and q not in queued]
+    if again:
+        cards = {
+            c.question_id: c
+            for c in db.session.scalars(
+                sa.select(ReviewCard)
+                .join(Question, Question.id == ReviewCard.question_id)
+                .where(ReviewCard.user_id == user_id, ReviewCard.question_id.in_(again), Question.status == "published")
+            )
+        }
+        queue.extend(cards[q] for q in again if q in cards)  # least recently failed first
+    return ReviewSession(
+        queue=queue, size=size, done=len(seen),
+        requeued=sum(1 for r in last_rating.values() if r == int(Rating.Again)),
+        due_total=len(due), later=len(due) - sum(1 for c in due if c.question_id in queued),
+        next_due=None if queue else next_due(user_id, now),
+    )
+
+
+def shown_order(data: dict, user_id: int, question_id: int, reps: int) -> list[int]:
+    """The order choices are shown in on the Review page.
+
+    Shuffled with a seed of (user, question, review count): reloading the
+    page shows the same order, the next review of the card a new one.
+    """
+    rng = random.Random(f"review:{user_id}:{question_id}:{reps}")
+    qtype = data["type"]
+    if qtype in ("multiple_choice", "multiple_response"):
+        count = len(data["choices"])
+    elif qtype == "matching":
+        count = len(scoring.match_options(data))
+    elif qtype == "ordering":
+        count = len(data["items"])
+    else:
+        return []
+    order = list(range(count))
+    rng.shuffle(order)
+    while qtype == "ordering" and count > 1 and order == sorted(order):  # never show the answer
+        rng.shuffle(order)
+    return order
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """The question the Review page asks now."""
+
+    card: ReviewCard
+    version: QuestionVersion
+    order: list[int]
+    position: int  # 1-based place in today's session
+    session: ReviewSession
+
+    @property
+    def data(self) -> dict:
+        return self.version.data
+
+
+def current_item(user_id: int, now: dt.datetime, size: int = 20) -> tuple[ReviewItem | None, ReviewSession]:
+    """The next question of today's session (None when it is over) and the session."""
+    session = review_session(user_id, now, size)
+    card = session.current
+    if card is None:
+        return None, session
+    question = db.session.get(Question, card.question_id)
+    order = shown_order(question.current.data, user_id, card.question_id, card.reps)
+    return ReviewItem(card, question.current, order, session.done + 1, session), session
+
+
+def submit_review(
+    user_id: int, question_id: int, reps: int, response: Any, time_taken_ms: int | None,
+    now: dt.datetime, size: int = 20,
+) -> ReviewLog:
+    """Grade a Review-page answer with the quiz grader, review the card, commit.
+
+    ``reps`` is the card's review count the page was shown with: an answer
+    sent twice, or for a question that is no longer up, is refused.
+
+    :raises Conflict: when this question is not the one up for review.
+    :raises InvalidInput: when the response does not fit the question.
+    """
+    item, _session = current_item(user_id, now, size)
+    if item is None or item.card.question_id != question_id or item.card.reps != reps:
+        raise Conflict("This question is no longer up for review; here is the next one.")
+    data = item.data
+    try:
+        grade = scoring.grade(data, response)
+        response = scoring.check_response(data, response)
+    except scoring.InvalidResponse as exc:
+        raise InvalidInput(str(exc).capitalize() + ".", where="review") from None
+    if time_taken_ms is not None:
+        time_taken_ms = max(0, min(time_taken_ms, 86_400_000))
+    log = review_answer(
+        user_id, question_id, grade.score, time_taken_ms, now, source="review",
+        question_type=data["type"], version_id=item.version.id, response=response,
+    )
+    if log is None:  # pragma: no cover - unscheduled types never get a card
+        raise Conflict("This question is not reviewed.")
+    db.session.commit()
+    return log
+
+
+def get_review_log(log_id: int, user_id: int) -> ReviewLog:
+    """The learner's own Review-page answer.
+
+    :raises NotFound: when it does not exist or belongs to someone else.
+    """
+    log = db.session.get(ReviewLog, log_id)
+    if log is None or log.user_id != user_id or log.source != "review":
+        raise NotFound("There is no such review answer.")
+    return log
+
+
+def review_feedback(log: ReviewLog) -> dict:
+    """What the Review page shows after an answer: the quiz feedback plus the new schedule."""
+    data = log.version.data if log.version is not None else log.question.data
+    grade = scoring.grade(data, log.response)
+    score = log.score
+    return {
+        "correct": grade.correct,
+        "score": score,
+        "correct_answer": scoring.correct_answer(data),
+        "chosen_feedback": grade.feedback,
+        "explanation": data.get("general_feedback"),
+        "source": data.get("source"),
+        "rating": Rating(log.rating).name,
+        "due_after": log.due_after,
+    }

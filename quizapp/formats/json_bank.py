@@ -68,6 +68,8 @@ class _Reader:
             ) from None
         except ValueError as err:  # duplicate key or NaN inside this value
             raise self.error(f"invalid JSON: {err}", pos) from None
+        except RecursionError:  # the decoder recurses once per nested array or object
+            raise self.error("invalid JSON: nested too deeply", pos) from None
 
     def expect(self, pos: int, char: str, what: str) -> int:
         pos = self.skip(pos)

@@ -63,6 +63,24 @@ def _mark_error(err: yaml.YAMLError, source: str | None) -> FormatError:
     return FormatError(f"invalid YAML: {message}", source, mark.line + 1, mark.column + 1)
 
 
+#: PyYAML's pure-Python scanner is quadratic in the nesting of flow
+#: collections ("[[[[…"): 20,000 levels take a minute. No bank nests deeper
+#: than a handful, so deeper input is refused before it reaches the scanner.
+MAX_FLOW_DEPTH = 100
+
+
+def flow_depth(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` in ``text`` (brackets in strings counted too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
 def parse(text: str, source: str = "<yaml>") -> list[dict]:
     """Parse a YAML bank and validate every question.
 
@@ -72,8 +90,11 @@ def parse(text: str, source: str = "<yaml>") -> list[dict]:
     :raises FormatError: invalid YAML, a wrong layout, a duplicate key, an
         invalid question or a duplicate id, with the line and column.
     """
-    loader = _Loader(text)
+    if flow_depth(text) > MAX_FLOW_DEPTH:
+        raise FormatError(f"invalid YAML: brackets nested more than {MAX_FLOW_DEPTH} deep", source)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters right here
         node = loader.get_single_node()
         if node is None:
             raise FormatError("no questions", source)
@@ -81,8 +102,11 @@ def parse(text: str, source: str = "<yaml>") -> list[dict]:
         data = loader.construct_document(node)
     except yaml.YAMLError as err:
         raise _mark_error(err, source) from None
+    except RecursionError:  # PyYAML composes and constructs recursively
+        raise FormatError("invalid YAML: nested too deeply", source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     article = None
     if isinstance(data, dict):

@@ -70,12 +70,23 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    # PyYAML's scanner is quadratic in bracket nesting; front matter is a
+    # few flat keys, so deep brackets are refused before parsing.
+    depth = deepest = 0
+    for char in match.group(1):
+        depth += char in "[{"
+        depth -= char in "]}" and depth > 0
+        deepest = max(deepest, depth)
+    if deepest > 20:
+        raise ArticleError("front matter: brackets nested too deeply")
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}" if mark else "front matter"
         raise ArticleError(f"{where}: front matter is not valid YAML") from None
+    except RecursionError:  # PyYAML recurses once per nesting level
+        raise ArticleError("front matter: nested too deeply") from None
     if not isinstance(meta, dict):
         raise ArticleError("line 2: front matter must be a mapping of keys to values")
     return meta, text[match.end():]

@@ -2,6 +2,7 @@
 
 from quizapp.models.article import Article
 from quizapp.models.attempt import Answer, Attempt
+from quizapp.models.bank_upload import BankUpload
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.imports import ArticleImport
 from quizapp.models.question import Question, QuestionVersion
@@ -10,7 +11,7 @@ from quizapp.models.review import ReviewCard, ReviewLog
 from quizapp.models.user import User
 
 __all__ = [
-    "Answer", "Article", "ArticleImport", "Attempt", "Classroom", "Enrollment", "Question",
+    "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "Enrollment", "Question",
     "QuestionVersion", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
 ]

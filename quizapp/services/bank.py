@@ -1,19 +1,41 @@
-"""Loading the curated bank files into the database, all or nothing."""
+"""The question bank in and out of the database, all or nothing.
+
+- :func:`load_bank_dir` loads the curated ``question_bank/`` files
+  (``quizapp init-db``), adding the articles they cite and rebuilding the
+  articles' bank quizzes.
+- :func:`preview_import` and :func:`import_questions` bring canonical
+  questions from any bank file in (``quizapp bank import``, the teacher's
+  upload page); :func:`export_bank` and :func:`quiz_for_export` take them
+  out (``quizapp bank export``, downloads, Anki decks).
+- :func:`stage_upload`, :func:`upload_preview` and :func:`confirm_upload`
+  keep an uploaded file in the database between the teacher's preview and
+  confirmation, so the confirmation never trusts questions sent back by
+  the browser.
+
+A question whose content changes gets a new :class:`QuestionVersion`
+(answers keep the version they were given); a change of status alone is
+made in place, as the authoring pages do.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
+from quizapp import canonical, formats
 from quizapp.extensions import db
-from quizapp.formats import FormatError, read_bank
+from quizapp.formats import FormatError, ordered, read_bank
 from quizapp.generator.article import ArticleError, read_article
-from quizapp.models import Article, Question, QuestionVersion, Quiz, QuizQuestion
-from quizapp.services.errors import InvalidInput
+from quizapp.models import Article, BankUpload, Question, QuestionVersion, Quiz, QuizQuestion
+from quizapp.models._common import utcnow
+from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 #: The quizzes built for every article: (slug suffix, fact kind, title).
 BANK_QUIZZES = (
@@ -25,13 +47,52 @@ BANK_QUIZZES = (
     ("-places", "place", "Where"),
 )
 
+#: Fields a format cannot carry (docs/formats.md). Importing such a file
+#: keeps these fields of a question already in the bank instead of erasing
+#: them; a new question comes in without them, as a draft.
+UNCARRIED_FIELDS = {
+    "gift": ("fact", "source", "status"),
+    "xml": ("fact", "source", "status"),
+}
+
+#: Largest bank file the upload page takes, and how long an upload waits
+#: for its confirmation before the next upload clears it away.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_LIFETIME = dt.timedelta(days=1)
+
 
 @dataclass
-class LoadReport:
-    files: int = 0
+class FieldChange:
+    """One field that an import changes: a path such as ``choices[2].weight``."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class ImportReport:
+    """What an import does (or would do), by canonical question id, in file order."""
+
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    #: id -> stem, for every question of the file
+    stems: dict[str, str] = field(default_factory=dict)
+    #: id -> the fields that change, for changed questions
+    changes: dict[str, list[FieldChange]] = field(default_factory=dict)
+    #: things the teacher should know (articles not found, fields kept)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+
+
+@dataclass
+class LoadReport(ImportReport):
+    """What ``init-db`` did: an import report plus the files and quizzes."""
+
+    files: int = 0
     quizzes: int = 0
 
     def summary(self) -> str:
@@ -44,6 +105,8 @@ class LoadReport:
 def content_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
+
+# --- init-db: the curated bank files -------------------------------------
 
 def load_bank_dir(directory: str | Path, root: str | Path) -> LoadReport:
     """Load every ``*.yaml`` bank file in ``directory``; safe to run again.
@@ -111,7 +174,7 @@ def _upsert_article(root: Path, relative: str, bank_file: Path, qid: str) -> Art
     return article
 
 
-def _upsert_question(data: dict, article: Article | None, report: LoadReport) -> Question:
+def _upsert_question(data: dict, article: Article | None, report: ImportReport) -> Question:
     digest = content_hash(data)
     question = db.session.scalar(sa.select(Question).filter_by(uid=data["id"]))
     if question is not None and question.current is not None and question.current.content_hash == digest:
@@ -184,3 +247,403 @@ def _set_entries(quiz: Quiz, question_ids: list[int]) -> None:
             quiz.entries.append(QuizQuestion(question_id=qid, position=position))
         else:
             entry.position = position
+
+
+# --- import: any bank file into the database ---------------------------------
+
+@dataclass
+class _Step:
+    """What importing one question does; ``question`` is None for a new one."""
+
+    data: dict
+    question: Question | None
+    kind: str  # "new", "changed", "unchanged"
+    content_changed: bool
+    article: Article | None
+
+
+def preview_import(questions: list[dict], fmt: str | None = None) -> ImportReport:
+    """Tell what :func:`import_questions` would do, writing nothing.
+
+    :param questions: canonical questions (as a format's ``parse`` returns).
+    :param fmt: the format they were read from; fields it cannot carry
+        (:data:`UNCARRIED_FIELDS`) are kept from the bank's questions.
+    :raises InvalidInput: a question that breaks the canonical rules, or
+        an id used twice.
+    """
+    report, _ = _plan(questions, fmt)
+    return report
+
+
+def import_questions(questions: list[dict], author_id: int | None = None, fmt: str | None = None) -> ImportReport:
+    """Add new questions, make a new version of changed ones; all or nothing.
+
+    A question is matched to the bank by its ``id``. A change of content
+    makes a new version; a change of status alone is made in place, and a
+    retired question leaves every quiz. ``source.article`` links the
+    question to the article with that path (or slug); an article not in
+    the database leaves the source as it is, unlinked, with a note. The
+    bank quizzes of the articles touched are rebuilt, as ``init-db`` does.
+
+    :param questions: canonical questions, in file order.
+    :param author_id: the teacher importing (recorded on new versions), or None.
+    :param fmt: the format they were read from (see :func:`preview_import`).
+    :raises InvalidInput: a question that breaks the canonical rules; nothing is written.
+    :raises Conflict: someone changed the same questions at the same moment;
+        nothing is written.
+    """
+    try:
+        report, steps = _plan(questions, fmt)
+        touched: dict[int, Article] = {}
+        for step in steps:
+            if step.kind != "unchanged":
+                _apply(step, author_id)
+                for article in (step.article, step.question.article if step.question else None):
+                    if article is not None and article.id is not None:
+                        touched[article.id] = article
+        db.session.flush()
+        for article in touched.values():
+            if _has_bank_quizzes(article):
+                _rebuild_bank_quizzes(article)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("Someone changed the bank at the same moment; import the file again.") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_Step]]:
+    """Compare each question with the bank: the report and the steps, nothing written."""
+    uncarried = UNCARRIED_FIELDS.get(formats.get_format(fmt).NAME, ()) if fmt else ()
+    seen: set[str] = set()
+    for position, incoming in enumerate(questions, start=1):
+        problems = canonical.validate(incoming)
+        if problems:
+            where = f"question {incoming.get('id')!r}" if isinstance(incoming, dict) else f"question {position}"
+            raise InvalidInput("; ".join(str(p) for p in problems), where=where)
+        if incoming["id"] in seen:
+            raise InvalidInput(f"question id {incoming['id']!r} is used twice")
+        seen.add(incoming["id"])
+    report, steps = ImportReport(), []
+    existing = _existing([q["id"] for q in questions])
+    articles = _articles({(q.get("source") or {}).get("article") for q in questions})
+    missing_articles: dict[str, int] = {}
+    kept = 0
+    for incoming in questions:
+        qid = incoming["id"]
+        question = existing.get(qid)
+        data = ordered(incoming)
+        current = ordered(question.current.data) if question is not None and question.current else None
+        if current is not None:
+            carried_over = [key for key in uncarried if key not in data and key in current]
+            if carried_over:
+                kept += 1
+                data = ordered({**data, **{key: current[key] for key in carried_over}})
+            if question.type != data["type"]:
+                raise InvalidInput(
+                    f"is a {question.type.replace('_', ' ')} question in the bank; a question keeps its type "
+                    "(give the new one another id)", where=f"question {qid!r}")
+        data.setdefault("status", "draft")
+        article_path = (data.get("source") or {}).get("article")
+        article = _find_article(articles, article_path) if article_path else None
+        if article_path and article is None:
+            missing_articles[article_path] = missing_articles.get(article_path, 0) + 1
+        report.stems[qid] = data.get("stem") or data.get("title") or ""
+        if current is None:
+            kind, content_changed = "new", True
+            report.new.append(qid)
+        else:
+            changes = diff(current, data)
+            content_changed = any(c.field != "status" for c in changes)
+            kind = "changed" if changes else "unchanged"
+            getattr(report, kind).append(qid)
+            if changes:
+                report.changes[qid] = changes
+        steps.append(_Step(data, question, kind, content_changed, article))
+    for path, number in missing_articles.items():
+        report.notes.append(
+            f"{number} question(s) cite {path}, which is not in the database: "
+            "they keep their source but are not linked to an article."
+        )
+    if kept:
+        report.notes.append(
+            f"{formats.get_format(fmt).NAME.upper()} cannot carry {', '.join(uncarried)}: {kept} question(s) "
+            "already in the bank keep theirs; new questions come in as drafts."
+        )
+    return report, steps
+
+
+def _apply(step: _Step, author_id: int | None) -> None:
+    data, question = step.data, step.question
+    if question is None:
+        question = Question(uid=data["id"], created_by_id=author_id)
+        db.session.add(question)
+        number = 0
+    else:
+        number = db.session.scalar(
+            sa.select(sa.func.max(QuestionVersion.number)).where(QuestionVersion.question_id == question.id)
+        ) or 0
+    if step.content_changed:
+        version = QuestionVersion(
+            question=question, number=number + 1, data=data, content_hash=content_hash(data), created_by_id=author_id
+        )
+        db.session.add(version)
+        question.current = version
+    else:  # the status alone: not content, so the current version stays
+        question.current.data = {**question.current.data, "status": data["status"]}
+        question.current.content_hash = content_hash(question.current.data)
+    if step.article is not None or not (data.get("source") or {}).get("article"):
+        question.article = step.article
+    sync_columns(question, data)
+    if question.status == "retired" and question.id is not None:
+        db.session.execute(sa.delete(QuizQuestion).where(QuizQuestion.question_id == question.id))
+
+
+def _existing(ids: list[str]) -> dict[str, Question]:
+    found: dict[str, Question] = {}
+    for start in range(0, len(ids), 500):  # keep the IN list within every database's limits
+        for question in db.session.scalars(sa.select(Question).where(Question.uid.in_(ids[start:start + 500]))):
+            found[question.uid] = question
+    return found
+
+
+def _articles(paths: set[Any]) -> dict[str, Article]:
+    """The articles that ``paths`` (``seeds/<slug>.txt``) name, by path and by slug."""
+    paths = {p for p in paths if isinstance(p, str) and p}
+    if not paths:
+        return {}
+    slugs = {PurePath(p).stem for p in paths}
+    found: dict[str, Article] = {}
+    for article in db.session.scalars(sa.select(Article).where(sa.or_(Article.path.in_(paths), Article.slug.in_(slugs)))):
+        found.setdefault(article.slug, article)
+        found[article.path] = article
+    return found
+
+
+def _find_article(articles: dict[str, Article], path: str) -> Article | None:
+    return articles.get(path) or articles.get(PurePath(path).stem)
+
+
+def _has_bank_quizzes(article: Article) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Quiz).filter_by(article_id=article.id, origin="bank")
+    ) > 0
+
+
+def diff(old: Any, new: Any, path: str = "") -> list[FieldChange]:
+    """The field-level differences between two canonical questions (or parts of one).
+
+    Paths read like the format errors: ``stem``, ``choices[2].weight``,
+    ``tags``. A list of different length, or of plain values, is one change.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        changes: list[FieldChange] = []
+        for key in (*old, *(k for k in new if k not in old)):
+            sub = f"{path}.{key}" if path else key
+            if key not in new:
+                changes.append(FieldChange(sub, old[key], None))
+            elif key not in old:
+                changes.append(FieldChange(sub, None, new[key]))
+            else:
+                changes.extend(diff(old[key], new[key], sub))
+        return changes
+    if (isinstance(old, list) and isinstance(new, list) and len(old) == len(new)
+            and all(isinstance(item, dict) for item in (*old, *new))):
+        return [c for i, (a, b) in enumerate(zip(old, new), start=1) for c in diff(a, b, f"{path}[{i}]")]
+    return [] if old == new else [FieldChange(path, old, new)]
+
+
+# --- export --------------------------------------------------------------
+
+def export_bank(status: str | None = None) -> list[dict]:
+    """The current version of every question, in bank order (oldest first), canonical key order.
+
+    :param status: only questions with this status (draft, published, retired).
+    :raises InvalidInput: an unknown status.
+    """
+    query = sa.select(Question).where(Question.current_version_id.is_not(None)).order_by(Question.id)
+    if status is not None:
+        if status not in canonical.STATUSES:
+            raise InvalidInput(f"unknown status {status!r} (choose {', '.join(canonical.STATUSES)})", where="status")
+        query = query.where(Question.status == status)
+    return [ordered(question.current.data) for question in db.session.scalars(query)]
+
+
+def quiz_for_export(slug: str) -> tuple[str, list[dict]]:
+    """A quiz's title and the current version of its questions, in quiz order.
+
+    :raises NotFound: no quiz has this slug.
+    """
+    quiz = db.session.scalar(sa.select(Quiz).filter_by(slug=slug))
+    if quiz is None:
+        raise NotFound(f"no quiz is called {slug!r}", where="quiz")
+    questions = [entry.question.current.data for entry in quiz.entries
+                 if entry.question is not None and entry.question.current is not None]
+    return quiz.title, [ordered(q) for q in questions]
+
+
+# --- uploads: kept between the preview and the confirmation -----------------
+
+@dataclass
+class UploadPreview:
+    upload: BankUpload
+    report: ImportReport
+
+
+def stage_upload(teacher_id: int, filename: str, data: bytes) -> BankUpload:
+    """Keep an uploaded bank file until the teacher confirms its import.
+
+    The file is parsed first, so a bad file is refused here and nothing is
+    kept. Uploads older than :data:`UPLOAD_LIFETIME` are cleared away.
+
+    :raises InvalidInput: an unknown extension, a file that is too large,
+        empty, not UTF-8 or not a valid bank (the message names the file,
+        line and column).
+    """
+    name = PurePath(filename or "").name or "upload"
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"the file is {_size(len(data))}; the limit is {_size(MAX_UPLOAD_BYTES)}", where=name)
+    try:
+        fmt = formats.format_for(name)
+        text = formats.decode(data, name)
+        questions = formats.parse(text, fmt, name)
+        _plan(questions, fmt)
+    except FormatError as exc:
+        raise InvalidInput(str(exc)) from None
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, where=f"{name}: {exc.where}" if exc.where else name) from None
+    db.session.execute(sa.delete(BankUpload).where(BankUpload.created_at < utcnow() - UPLOAD_LIFETIME))
+    upload = BankUpload(teacher_id=teacher_id, filename=name[:255], fmt=fmt, content=text,
+                        content_hash=content_hash({"text": text}), questions=len(questions))
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def _size(nbytes: int) -> str:
+    return f"{nbytes / 1048576:.1f} MB" if nbytes >= 1048576 else f"{nbytes / 1024:.0f} KB"
+
+
+def upload_preview(upload_id: int, teacher_id: int) -> UploadPreview:
+    """What confirming a staged upload would do, against the bank as it is now.
+
+    :raises NotFound: no such upload of this teacher (confirmed already, or expired).
+    :raises InvalidInput: the file no longer fits the bank (a type changed meanwhile).
+    """
+    upload = _own_upload(upload_id, teacher_id)
+    return UploadPreview(upload, preview_import(_parse_upload(upload), upload.fmt))
+
+
+def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
+    """Import a staged upload, all or nothing, and forget the upload.
+
+    :raises NotFound: no such upload of this teacher.
+    :raises InvalidInput: the file no longer fits the bank; nothing is written.
+    """
+    upload = _own_upload(upload_id, teacher_id)
+    questions = _parse_upload(upload)
+    db.session.delete(upload)  # in the import's own transaction: gone only if the import is done
+    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt)
+
+
+def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:
+    upload = db.session.get(BankUpload, upload_id)
+    if upload is None or upload.teacher_id != teacher_id:
+        raise NotFound("This upload is not waiting for confirmation any more; upload the file again.")
+    return upload
+
+
+def _parse_upload(upload: BankUpload) -> list[dict]:
+    if content_hash({"text": upload.content}) != upload.content_hash:
+        raise InvalidInput("the stored file does not match what was uploaded; upload it again", where=upload.filename)
+    try:
+        return formats.parse(upload.content, upload.fmt, upload.filename)
+    except FormatError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+# --- files to download or write -------------------------------------------
+
+#: Export format -> (extension, media type).
+EXPORT_FILES = {
+    "yaml": (".yaml", "application/yaml; charset=utf-8"),
+    "json": (".json", "application/json; charset=utf-8"),
+    "gift": (".gift", "text/plain; charset=utf-8"),
+    "xml": (".xml", "application/xml; charset=utf-8"),
+    "csv": (".csv", "text/csv; charset=utf-8"),
+    "apkg": (".apkg", "application/octet-stream"),
+}
+
+
+@dataclass
+class BankExport:
+    """An exported bank or quiz: the file's bytes and what the format left out."""
+
+    fmt: str
+    data: bytes
+    count: int
+    warnings: list[str]
+    name: str  # "question-bank" or the quiz's slug, for file names
+
+    @property
+    def extension(self) -> str:
+        return EXPORT_FILES[self.fmt][0]
+
+    @property
+    def media_type(self) -> str:
+        return EXPORT_FILES[self.fmt][1]
+
+
+def export_as(fmt: str, status: str | None = None, quiz: str | None = None) -> BankExport:
+    """The bank (or one quiz's questions) as a file in a format.
+
+    An Anki deck (``apkg``) holds the published questions unless ``status``
+    says otherwise; its deck is named after the quiz, or "quizapp question bank".
+
+    :param fmt: a format name (``yaml``, ``json``, ``gift``, ``xml``, ``csv``, ``apkg``).
+    :param status: only questions with this status.
+    :param quiz: a quiz slug: its questions in quiz order instead of the bank.
+    :raises FormatError: an unknown format.
+    :raises NotFound: no such quiz.
+    :raises InvalidInput: an unknown status.
+    """
+    name = export_format(fmt)
+    if name == "apkg" and status is None and quiz is None:
+        status = "published"
+    if quiz is not None:
+        title, questions = quiz_for_export(quiz)
+        if status is not None:
+            questions = [q for q in questions if q.get("status", "draft") == status]
+    else:
+        title, questions = "quizapp question bank", export_bank(status)
+    if not questions:
+        raise InvalidInput("there are no questions to export" + (f" with status {status}" if status else ""))
+    if name == "apkg":
+        import io
+
+        from quizapp.formats import anki
+
+        buffer = io.BytesIO()
+        warnings = anki.write_apkg(questions, title, buffer)
+        data = buffer.getvalue()
+    else:
+        text, warnings = formats.serialize_with_warnings(questions, name)
+        data = text.encode("utf-8")
+    return BankExport(name, data, len(questions), warnings, quiz or "question-bank")
+
+
+def export_format(name: str | None, path: str | None = None) -> str:
+    """The export format named ``name``, or else the one of ``path``'s extension.
+
+    :raises FormatError: an unknown format or extension.
+    """
+    if name is None:
+        if (path or "").lower().endswith(".apkg"):
+            return "apkg"
+        return formats.format_for(path or "")
+    if name.strip().lower().lstrip(".") in ("apkg", "anki"):
+        return "apkg"
+    return formats.get_format(name).NAME

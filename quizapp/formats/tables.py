@@ -92,12 +92,13 @@ def iter_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, excel: bo
     :param excel: start with a byte-order mark and end lines with CRLF, so
         Excel opens the UTF-8 file with the right characters.
     """
+    return _csv_chunks(headers, rows, excel, [0])
+
+
+def _csv_chunks(headers, rows, excel: bool, counted: list[int]) -> Iterator[str]:
     buffer = io.StringIO()
     terminator = "\r\n" if excel else "\n"
     writer = csv.writer(buffer, lineterminator=terminator)
-    # Python before 3.12 leaves a lone CR unquoted when lines end with LF,
-    # which would split the row: rows holding one are written fully quoted
-    quoted = csv.writer(buffer, lineterminator=terminator, quoting=csv.QUOTE_ALL)
     if excel:
         buffer.write("\ufeff")
     writer.writerow([neutralize(h) for h in headers])
@@ -106,25 +107,39 @@ def iter_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, excel: bo
     append = batch.append
     for row in rows:
         for value in row:
-            if value.__class__ is str and value and (value[0] in starts or "\r" in value):
+            if value.__class__ is str and value and value[0] in starts:
                 row = [neutralize(v) for v in row]
-                if any(v.__class__ is str and "\r" in v for v in row):
-                    writer.writerows(batch)
-                    batch.clear()
-                    quoted.writerow(row)
-                    row = None
                 break
-        if row is None:
-            continue
         append(row)
         if len(batch) >= _CHUNK_ROWS:
-            writer.writerows(batch)
+            yield _write_batch(batch, buffer, writer, terminator)
+            counted[0] += len(batch)
             batch.clear()
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    text = _write_batch(batch, buffer, writer, terminator)
+    counted[0] += len(batch)
+    yield text
+
+
+def _write_batch(batch: list[Sequence[Any]], buffer: io.StringIO, writer, terminator: str) -> str:
+    """The buffer's text plus ``batch`` as CSV; the buffer is emptied."""
+    mark = buffer.tell()
     writer.writerows(batch)
-    yield buffer.getvalue()
+    text = buffer.getvalue()
+    if terminator == "\n" and "\r" in text[mark:]:
+        # Python before 3.12 leaves a lone CR unquoted when lines end with LF,
+        # which would split its row: write the rows holding one fully quoted
+        buffer.seek(mark)
+        buffer.truncate()
+        quoted = csv.writer(buffer, lineterminator=terminator, quoting=csv.QUOTE_ALL)
+        for row in batch:
+            if any(v.__class__ is str and "\r" in v for v in row):
+                quoted.writerow(row)
+            else:
+                writer.writerow(row)
+        text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def write_csv(
@@ -135,10 +150,11 @@ def write_csv(
     :param excel: byte-order mark and CRLF line ends (see :func:`iter_csv`).
     :returns: the number of data rows written.
     """
-    counted = _Counter(rows)
-    for chunk in iter_csv(headers, counted, excel=excel):
-        out.write(chunk)
-    return counted.count
+    counted = [0]
+    write = out.write
+    for chunk in _csv_chunks(headers, rows, excel, counted):
+        write(chunk)
+    return counted[0]
 
 
 def _json_default(value: Any) -> Any:

@@ -75,12 +75,16 @@ def url_for_database(db: Path | str) -> str:
 
 def make_config(db: Path | str, **extra) -> dict:
     """Test configuration for a database given as a SQLite path or a URL."""
-    return {
+    config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url_for_database(db),
-        **extra,
     }
+    if POSTGRES is not None:
+        # No pooled connections outlive a request: an app dropped by a test
+        # cannot leave an open connection for the garbage collector to find.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": sa.pool.NullPool}
+    return {**config, **extra}
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    REVIEW_SESSION_SIZE = 20  # questions in a learner's daily review session
 
 
 def database_url(instance_path: str) -> str:

@@ -15,7 +15,7 @@ from quizapp.services import mastery, scheduling
 
 
 def _session_size() -> int:
-    return int(current_app.config.get("REVIEW_SESSION_SIZE", 20))
+    return int(current_app.config["REVIEW_SESSION_SIZE"])
 
 
 def _time_taken_ms() -> int | None:

@@ -73,3 +73,17 @@ def test_teacher_journey_from_user_create_to_item_statistics(app, client, auth, 
     assert cell and "Attempt" in client.get(cell.group(1)).text
     stats = client.get(f"/teach/quizzes/{quiz_id}/statistics")
     assert stats.status_code == 200 and "Facility" in stats.text and "Discrimination" in stats.text
+
+
+def test_gradebook_links_to_mastery_and_every_download(app, client, auth, make_user):
+    make_user("tess", "teacher")
+    auth.login("tess")
+    _, class_id = create_class(client, "Civics 9")
+    page = client.get(f"/teach/classes/{class_id}/gradebook").text
+    assert f"/teach/classes/{class_id}/mastery" in page
+    links = re.findall(rf'href="(/teach/classes/{class_id}/export\?[^"]+)"', page)
+    assert len(links) == 8
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+        response.close()

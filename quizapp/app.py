@@ -38,9 +38,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
-    from quizapp import cli, errors
+    from quizapp import cli, errors, security
 
     errors.init_app(app)
+    security.init_app(app)
     cli.register_commands(app)
     return app
 

@@ -8,10 +8,12 @@ from quizapp.models.imports import ArticleImport
 from quizapp.models.question import Question, QuestionVersion
 from quizapp.models.quiz import Quiz, QuizQuestion, quiz_classroom
 from quizapp.models.review import ReviewCard, ReviewLog
+from quizapp.models.security import AuditEvent, LoginAttempt
 from quizapp.models.user import User
 
 __all__ = [
     "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "Enrollment", "Question",
     "QuestionVersion", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
+    "AuditEvent", "LoginAttempt",
 ]

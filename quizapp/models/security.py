@@ -1,0 +1,57 @@
+"""Security records kept in the database: login attempts and the audit trail.
+
+Both live in the database, not in process memory, so every gunicorn worker
+and every server on the same database sees the same limits and history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models._common import utcnow
+
+#: what an audit event records about a question
+AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "retired", "published", "imported")
+
+
+class LoginAttempt(db.Model):
+    """A failed login, counted against the username and the client address."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_username_at", "username", "at"),
+        sa.Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64))  # case-folded, as typed
+    address: Mapped[str] = mapped_column(sa.String(64))  # the client IP (after trusted proxies)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(db.Model):
+    """Who did what to a question, and when.
+
+    ``question_id`` carries no foreign key on purpose: a rejected draft is
+    deleted, and its trail must outlive it.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_question_at", "question_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.Integer)
+    question_uid: Mapped[str] = mapped_column(sa.String(120), default="")
+    action: Mapped[str] = mapped_column(sa.String(16))  # AUDIT_ACTIONS
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    version_number: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    actor = relationship("User")
+    #: set on a question not yet flushed, so its id fills question_id in the same flush
+    question = relationship("Question", primaryjoin="foreign(AuditEvent.question_id) == Question.id")

@@ -1,0 +1,176 @@
+"""Authorization matrix: every route, every method, five kinds of visitor.
+
+The routes come from ``app.url_map``; what each kind of user must get is
+declared in ``RULES`` below. A route missing from the table fails
+``test_every_route_has_a_declared_rule`` ("new route without a declared
+rule"): whoever adds a route decides here who may use it.
+
+Outcomes:
+  OK      the request reached the view (any 2xx/3xx/4xx other than the ones below)
+  LOGIN   redirected to the login page
+  DENIED  403
+  HIDDEN  404 (someone else's object is reported as missing)
+
+Roles (see tests/security_world.py): teacher A runs class A with learner L1
+and built quiz QA for it; teacher B and learner L2 are the "other" ones. URLs
+are filled with A's and L1's objects, so "other_*" roles probe someone
+else's class, quiz, attempt, import and review answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security_world import ROLES, csrf_for, db_path, log_in, world  # noqa: F401  (fixtures)
+
+OK, LOGIN, DENIED, HIDDEN = "ok", "login", "403", "404"
+
+EVERYONE = (OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK)
+OWN_LEARNER_DATA = (LOGIN, OK, HIDDEN, HIDDEN, HIDDEN)  # L1's attempt / review answer
+CLASS_QUIZ_VIEW = (HIDDEN, OK, HIDDEN, OK, HIDDEN)  # QA: its class's learners and its teacher
+CLASS_QUIZ_START = (LOGIN, OK, HIDDEN, OK, HIDDEN)
+TEACHERS = (LOGIN, DENIED, DENIED, OK, OK)  # any teacher: the shared question bank, own lists
+OWNER_TEACHER = (LOGIN, DENIED, DENIED, OK, HIDDEN)  # teacher A's class, quiz or import only
+
+#: (endpoint, method) -> outcome for (visitor, learner, other_learner, teacher, other_teacher)
+RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
+    ("healthz", "GET"): EVERYONE,
+    ("static", "GET"): EVERYONE,
+    ("auth.login", "GET"): EVERYONE,
+    ("auth.login", "POST"): EVERYONE,
+    ("auth.register", "GET"): EVERYONE,
+    ("auth.register", "POST"): EVERYONE,
+    ("auth.logout", "POST"): SIGNED_IN,
+    # learners
+    ("quiz.index", "GET"): EVERYONE,
+    ("quiz.overview", "GET"): CLASS_QUIZ_VIEW,
+    ("quiz.start", "POST"): CLASS_QUIZ_START,
+    ("quiz.question", "GET"): OWN_LEARNER_DATA,
+    ("quiz.question", "POST"): OWN_LEARNER_DATA,
+    ("quiz.finish", "POST"): OWN_LEARNER_DATA,
+    ("quiz.review", "GET"): OWN_LEARNER_DATA,
+    ("quiz.progress_page", "GET"): SIGNED_IN,
+    ("quiz.export_history", "GET"): SIGNED_IN,
+    ("quiz.join", "GET"): SIGNED_IN,
+    ("quiz.join", "POST"): SIGNED_IN,
+    ("quiz.daily_review", "GET"): SIGNED_IN,
+    ("quiz.daily_review_answer", "POST"): SIGNED_IN,
+    ("quiz.review_feedback", "GET"): OWN_LEARNER_DATA,
+    # teachers: lists and new things
+    ("teach.home", "GET"): TEACHERS,
+    ("teach.class_list", "GET"): TEACHERS,
+    ("teach.class_list", "POST"): TEACHERS,
+    ("teach.quiz_list", "GET"): TEACHERS,
+    ("teach.quiz_new", "GET"): TEACHERS,
+    ("teach.quiz_new", "POST"): TEACHERS,
+    ("teach.import_list", "GET"): TEACHERS,
+    ("teach.import_new", "GET"): TEACHERS,
+    ("teach.import_new", "POST"): TEACHERS,
+    # teachers: the question bank is shared by every teacher (edits are versioned and audited)
+    ("teach.question_list", "GET"): TEACHERS,
+    ("teach.question_new", "GET"): TEACHERS,
+    ("teach.question_new", "POST"): TEACHERS,
+    ("teach.question_edit", "GET"): TEACHERS,
+    ("teach.question_edit", "POST"): TEACHERS,
+    ("teach.question_preview", "GET"): TEACHERS,
+    ("teach.question_retire", "POST"): TEACHERS,
+    ("teach.question_history", "GET"): TEACHERS,
+    # teachers: their own classes, quizzes and imports only
+    ("teach.class_detail", "GET"): OWNER_TEACHER,
+    ("teach.class_mastery", "GET"): OWNER_TEACHER,
+    ("teach.gradebook", "GET"): OWNER_TEACHER,
+    ("teach.export_scores", "GET"): OWNER_TEACHER,
+    ("teach.learner_attempts", "GET"): OWNER_TEACHER,
+    ("teach.quiz_edit", "GET"): OWNER_TEACHER,
+    ("teach.quiz_edit", "POST"): OWNER_TEACHER,
+    ("teach.item_statistics", "GET"): OWNER_TEACHER,
+    ("teach.import_detail", "GET"): OWNER_TEACHER,
+    ("teach.import_retry", "POST"): OWNER_TEACHER,
+    ("teach.import_review", "POST"): OWNER_TEACHER,
+    # teachers: bank files (the export is the shared bank; an upload is its teacher's)
+    ("teach.bank_import", "GET"): TEACHERS,
+    ("teach.bank_import", "POST"): TEACHERS,
+    ("teach.bank_export", "GET"): TEACHERS,
+    ("teach.bank_import_preview", "GET"): OWNER_TEACHER,
+    ("teach.bank_import_confirm", "POST"): OWNER_TEACHER,
+}
+
+
+def url_values(world: dict) -> dict:
+    """A plausible value for every URL variable: teacher A's and learner L1's objects."""
+    return {
+        "slug": world["slug_a"],
+        "attempt_id": world["attempt"],
+        "position": 1,
+        "log_id": world["log"],
+        "class_id": world["class_a"],
+        "quiz_id": world["quiz_a"],
+        "user_id": world["users"]["learner"],
+        "import_id": world["import"],
+        "upload_id": world["upload"],
+        "question_id": world["question"],
+        "filename": "style.css",
+    }
+
+
+def routes(app) -> dict[tuple[str, str], object]:
+    return {
+        (rule.endpoint, method): rule
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    }
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308) and "/auth/login" in (response.location or ""):
+        return LOGIN
+    if status == 403:
+        return DENIED
+    if status == 404:
+        return HIDDEN
+    if status == 401 or status >= 500:
+        return f"status {status}"
+    return OK
+
+
+def test_every_route_has_a_declared_rule(app):
+    declared = set(RULES)
+    actual = set(routes(app))
+    missing = sorted(actual - declared)
+    assert not missing, f"new route without a declared rule (add it to RULES): {missing}"
+    stale = sorted(declared - actual)
+    assert not stale, f"RULES names routes that no longer exist: {stale}"
+
+
+def test_every_url_variable_has_a_plausible_value(app, world):
+    values = url_values(world[1])
+    unknown = {(rule.endpoint, arg) for rule in app.url_map.iter_rules() for arg in rule.arguments if arg not in values}
+    assert not unknown, f"add a value for these URL variables to url_values(): {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("endpoint,method", sorted(RULES), ids=[f"{m} {e}" for e, m in sorted(RULES)])
+def test_route_obeys_its_rule(app, world, endpoint, method):
+    ids = world[1]
+    rule = routes(app).get((endpoint, method))
+    if rule is None:
+        pytest.skip("no such route (reported by test_every_route_has_a_declared_rule)")
+    with app.test_request_context():
+        from flask import url_for
+
+        values = url_values(ids)
+        url = url_for(endpoint, **{arg: values[arg] for arg in rule.arguments})
+    expected = dict(zip(ROLES, RULES[(endpoint, method)]))
+    got = {}
+    # roles that must be refused go first: a refused request must change nothing
+    for role in sorted(ROLES, key=lambda r: expected[r] == OK):
+        client = app.test_client()
+        log_in(client, app, ids["users"].get(role))
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.open(url, method=method, data={"csrf_token": csrf_for(client, app)})
+        got[role] = outcome(response)
+        response.close()
+    assert got == expected, f"{method} {url}"

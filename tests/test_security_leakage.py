@@ -1,0 +1,173 @@
+"""No answer leakage: before a learner answers, nothing they can fetch tells them the answer.
+
+Every question of the seed bank (every type it has) is opened in an attempt
+and its page parsed: no weights, no correct flags, no feedback, no accepted
+answers, no source sentence, and choice values that are the shown
+positions. Then every page and download a learner can GET (from the URL
+map, JSON included) is searched for the unanswered questions' secrets.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Quiz
+from tests.security_world import log_in
+from tests.quiz.test_taking import layout
+
+WHOLE = "belarus-trainers"
+#: attribute or key names that would carry correctness
+TELLING = re.compile(r"weight|correct|fraction|accepted|feedback|score|right|answer_key|solution", re.I)
+
+
+class Controls(HTMLParser):
+    """The form controls and data-* attributes of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.inputs: list[dict] = []
+        self.options: list[dict] = []
+        self.data_attributes: list[tuple[str, str]] = []
+        self.classes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("input", "select", "textarea"):
+            self.inputs.append({"tag": tag, **attrs})
+        if tag == "option":
+            self.options.append(attrs)
+        self.data_attributes += [(k, v or "") for k, v in attrs.items() if k.startswith("data-")]
+        self.classes += (attrs.get("class") or "").split()
+
+
+def secrets_of(data: dict) -> list[str]:
+    """Texts that give the answer away, if shown before answering."""
+    found = [data.get("general_feedback"), data.get("feedback_true"), data.get("feedback_false"),
+             (data.get("source") or {}).get("sentence")]
+    for key in ("choices", "accepted", "numeric"):
+        found += [item.get("feedback") for item in data.get(key) or []]
+    if data["type"] == "short_answer":
+        found += [item["text"] for item in data["accepted"]]
+    return [s.strip() for s in found if isinstance(s, str) and len(s.strip()) >= 4]
+
+
+def shown_text(data: dict) -> str:
+    """What the question itself shows (a secret inside it is not a leak)."""
+    parts = [data.get("stem") or "", data.get("title") or ""]
+    parts += [c["text"] for c in data.get("choices") or []]
+    parts += list(data.get("items") or [])
+    parts += [p.get("prompt") or "" for p in data.get("pairs") or []] + [p["match"] for p in data.get("pairs") or []]
+    return " ".join(parts).casefold()
+
+
+@pytest.fixture
+def open_attempt(app, make_user):
+    from quizapp.services import attempts
+
+    learner = make_user("curious")
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz).filter_by(slug=WHOLE))
+        attempt_id = attempts.start_attempt(quiz, learner).id
+    client = app.test_client()
+    log_in(client, app, learner)
+    return learner, attempt_id, layout(app, attempt_id), client
+
+
+def test_the_seed_bank_has_every_type_the_check_covers(open_attempt):
+    types = {data["type"] for data, _ in open_attempt[2]}
+    assert {"multiple_choice", "multiple_response", "true_false", "short_answer", "matching", "ordering"} <= types
+
+
+def test_question_pages_carry_no_correctness_before_the_answer(open_attempt):
+    _, attempt_id, slots, client = open_attempt
+    for position, (data, order) in enumerate(slots, 1):
+        response = client.get(f"/attempts/{attempt_id}/q/{position}")
+        assert response.status_code == 200
+        page = response.text
+        text = html.unescape(page)
+        where = f"question {position} ({data['type']})"
+        shown = shown_text(data)
+        for secret in secrets_of(data):
+            if secret.casefold() not in shown:
+                assert secret not in text, f"{where}: shows {secret!r} before the answer"
+        controls = Controls()
+        controls.feed(page)
+        for name, value in controls.data_attributes:
+            assert not TELLING.search(name) and not TELLING.search(value), f"{where}: {name}={value!r}"
+        for control in controls.inputs + controls.options:
+            for attribute, value in control.items():
+                assert not (attribute not in ("name", "type", "id", "class", "for", "aria-describedby")
+                            and TELLING.search(f"{attribute}={value}")), f"{where}: {control}"
+        assert not [c for c in controls.classes if TELLING.search(c) and c not in ("feedback",)], where
+        choice_values = [c["value"] for c in controls.inputs if c.get("name") == "choice"]
+        if data["type"] in ("multiple_choice", "multiple_response"):
+            # values are shown positions 0..n-1, never canonical indexes (which would reveal the order in the bank)
+            assert choice_values == [str(n) for n in range(len(data["choices"]))], f"{where}: {choice_values}"
+            shown_labels = [html.unescape(m) for m in re.findall(r'name="choice" value="\d+"[^>]*>\s*<span[^>]*>([^<]*)<', page)]
+            if shown_labels:
+                assert shown_labels == [data["choices"][i]["text"] for i in order], where
+        if data["type"] == "ordering":
+            assert order != sorted(order), f"{where}: items shown in the correct order"
+        for weight in {c.get("weight") for c in data.get("choices") or []} - {None, 0, 1, 0.0, 1.0}:
+            assert f"{weight}" not in re.sub(r"<[^>]+>", " ", page).split(), f"{where}: weight {weight} shown"
+
+
+def _learner_get_urls(app, attempt_id: int) -> list[str]:
+    values = {"attempt_id": attempt_id, "position": 1, "slug": WHOLE}
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint.startswith(("teach.", "static")):
+                continue
+            if not set(rule.arguments) <= set(values):
+                continue  # needs an object a learner gets only after answering (a review answer)
+            urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
+    urls += ["/progress/export?format=json", "/progress/export?format=json&kind=gradebook",
+             "/progress/export?format=csv", "/progress/export?kind=responses&format=json"]
+    return urls
+
+
+def test_nothing_a_learner_can_fetch_gives_unanswered_questions_away(app, open_attempt):
+    """Every learner GET route (HTML, JSON, downloads), mid-attempt with question 1 answered."""
+    learner, attempt_id, slots, client = open_attempt
+    from tests.quiz.test_taking import answer_fields, post_answer
+
+    post_answer(client, f"/attempts/{attempt_id}/q/1", answer_fields(*slots[0]))
+    # a text every learner sees anyway (a choice of some question) is no secret
+    visible = " ".join(shown_text(data) for data, _ in slots)
+    secrets = {s for data, _ in slots[1:] for s in secrets_of(data) if len(s) >= 20 and s.casefold() not in visible}
+    assert secrets
+    fetched = 0
+    for url in _learner_get_urls(app, attempt_id):
+        response = client.get(url, follow_redirects=True)
+        body = response.get_data(as_text=True)
+        if response.mimetype == "application/json" or url.endswith("json"):
+            lines = [json.loads(line) for line in body.splitlines() if line.strip().startswith(("{", "["))]
+            for line in lines:
+                _check_json(line, url)
+        text = html.unescape(body)
+        for secret in secrets:
+            assert secret not in text, f"{url} shows {secret!r} for an unanswered question"
+        fetched += 1
+    assert fetched >= 6
+
+
+def _check_json(value, url: str, path: str = "") -> None:
+    """JSON a learner gets names no correctness fields of questions not answered."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert key not in ("weight", "weights", "accepted", "correct_answer", "feedback_true", "feedback_false"), \
+                f"{url}: {path}.{key}"
+            _check_json(item, url, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _check_json(item, url, f"{path}[{n}]")

@@ -26,6 +26,7 @@ from quizapp.canonical import Problem
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizQuestion, User
 from quizapp.services.bank import content_hash, sync_columns
+from quizapp.services import audit
 from quizapp.services.errors import Conflict, Forbidden, InvalidQuestion, NotFound
 from quizapp.services.scoring import match_options
 
@@ -295,6 +296,7 @@ def create_question(
     )
     db.session.add(version)
     question.current = version
+    audit.record(question, "created", author_id, version_number=1)  # the audit trail (issue 9)
     _commit()
     return question
 
@@ -323,6 +325,7 @@ def update_question(
     problems = check_question(data) + problems
     if problems:
         raise InvalidQuestion(problems)
+    old_status = question.status
     if content_hash(_content(data)) != content_hash(_content(question.current.data)):
         number = db.session.scalar(
             sa.select(sa.func.max(QuestionVersion.number)).where(QuestionVersion.question_id == question.id)
@@ -333,10 +336,15 @@ def update_question(
         )
         db.session.add(version)
         question.current = version
+        audit.record(question, "edited", editor_id, version_number=version.number)  # the audit trail (issue 9)
     else:
         _set_status_in_place(question, data.get("status", "draft"))
     question.article = article
     sync_columns(question, data)
+    if question.status != old_status:  # the audit trail (issue 9): status changes by edit
+        action = question.status if question.status in ("published", "retired") else "edited"
+        audit.record(question, action, editor_id, version_number=question.current.number,
+                     detail=f"status {old_status} → {question.status}")
     if question.status == "retired":
         _leave_quizzes(question.id)
     _commit()
@@ -364,6 +372,7 @@ def publish_question(question_id: int, teacher_id: int) -> Question:
     if problems:
         raise InvalidQuestion(problems)
     _set_status_in_place(question, "published")
+    audit.record(question, "published", teacher_id, version_number=question.current.number)  # audit (issue 9)
     _commit()
     return question
 
@@ -378,5 +387,6 @@ def retire_question(question_id: int, teacher_id: int) -> Question:
     question = get_question(question_id)
     _set_status_in_place(question, "retired")
     _leave_quizzes(question.id)
+    audit.record(question, "retired", teacher_id, version_number=question.current.number)  # audit (issue 9)
     _commit()
     return question

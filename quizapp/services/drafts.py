@@ -39,6 +39,7 @@ from quizapp.generator.article import ArticleError
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion, QuizQuestion
 from quizapp.models._common import utcnow
 from quizapp.services.bank import content_hash, sync_columns
+from quizapp.services import audit
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -407,6 +408,8 @@ class _DraftStore:
             question.current = version
             db.session.add_all([question, version])
             db.session.flush()  # so that the next uid check sees this one
+            audit.record(question, "created", self.job.teacher_id, version_number=1,
+                         detail=f"draft generated from article import {self.job.id}")  # audit (issue 9)
             self.count += 1
 
     def _uid(self, draft: dict) -> str:
@@ -656,6 +659,7 @@ def approve(import_id: int, question_ids: list[int], teacher_id: int) -> int:
             version.data = data  # a new dict, so the JSON column is saved
             version.content_hash = content_hash(data)
         sync_columns(question, data)
+        audit.record(question, "approved", teacher_id, version_number=version.number)  # audit (issue 9)
         published += 1
     db.session.commit()
     return published
@@ -677,6 +681,8 @@ def reject(import_id: int, question_ids: list[int], teacher_id: int) -> int:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.question_id.in_(ids))):
         raise Conflict("A learner answered one of these drafts, so it cannot be deleted; retire it instead.")
     for question in questions:
+        # the trail outlives the deleted draft (audit_event has no foreign key to question)
+        audit.record(question, "rejected", teacher_id, version_number=question.current.number)
         question.current = None
     db.session.flush()
     db.session.execute(sa.delete(QuizQuestion).where(QuizQuestion.question_id.in_(ids)))

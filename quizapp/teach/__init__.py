@@ -22,6 +22,6 @@ def require_teacher():
     return None
 
 
-from quizapp.teach import bank_io, classes, drafts, exports, home, mastery, questions, quizzes, results  # noqa: E402,F401
+from quizapp.teach import audit, bank_io, classes, drafts, exports, home, mastery, questions, quizzes, results  # noqa: E402,F401
 
 

@@ -121,6 +121,17 @@ def _shown_order(data: dict, shuffle: bool, rng: random.Random) -> list[int]:
     return order
 
 
+def _lock_learner(user_id: int) -> None:
+    """Serialise attempt starts of one learner (two tabs, a double click) until commit.
+
+    A no-op UPDATE of the learner's row takes its write lock (the row on
+    PostgreSQL, the database on SQLite) before the open attempt and the
+    attempts used are read, so concurrent starts cannot both pass the
+    attempt limit or both create a new attempt (issue 9, tests/test_concurrency.py).
+    """
+    db.session.execute(sa.update(User).where(User.id == user_id).values(role=User.role))
+
+
 def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     """Resume the user's unfinished attempt or start a new one.
 
@@ -131,9 +142,12 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     :raises InvalidInput: when the quiz has no published questions.
     :raises Forbidden: when the quiz is not open or every attempt is used.
     """
+    _lock_learner(user_id)
     existing = open_attempt(quiz, user_id)
     if existing is not None and not expire_if_late(existing):
         return existing
+    if existing is not None:  # expire_if_late committed, which released the lock
+        _lock_learner(user_id)
     closed = why_closed(quiz)
     if closed:
         raise Forbidden(closed)

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from quizapp.cli_backup import backup_command
 from quizapp.cli_formats import convert as convert_command
 from quizapp.cli_generator import extract_command, generate_command
 from quizapp.cli_scores import scores_group
@@ -180,7 +181,8 @@ def _write_atomically(path: str, data: bytes) -> None:
 
 #: Commands on the ``quizapp`` group and on ``app.cli`` (see register_commands).
 #: extract, generate and bank convert are pure: they never create the app.
-APP_COMMANDS = (init_db, user_group, bank_group, scores_group, extract_command, generate_command, serve_command)
+APP_COMMANDS = (init_db, user_group, bank_group, scores_group, extract_command, generate_command, serve_command,
+                backup_command)
 
 for _command in APP_COMMANDS:
     cli.add_command(_command)

@@ -59,6 +59,8 @@ def test_create_edit_publish_retire_are_kept_and_shown(app, make_user):
     assert [(r[1], r[2]) for r in rows] == [("retired", "alice"), ("published", "bob"), ("edited", "bob"),
                                            ("created", "alice")]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r[0]) for r in rows)
+    # the editor links to the history
+    assert f'href="/teach/questions/{question_id}/history"' in client.get(f"/teach/questions/{question_id}/edit").text
 
 
 def test_a_status_change_by_edit_is_kept(app, make_user):

@@ -84,6 +84,7 @@ def pytest_runtest_makereport(item, call):
 
 def axe_violations(page, serious_only: bool = True) -> list[dict]:
     """Run axe-core in the page; return serious and critical violations."""
+    page.wait_for_load_state("load")
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = result["violations"]

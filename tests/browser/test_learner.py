@@ -38,8 +38,10 @@ def answer_current_question(page) -> None:
 
 def test_learner_takes_the_whole_seed_quiz_by_clicking(page):
     register(page)
-    page.get_by_role("link", name="The whole article").click()
-    page.get_by_role("button", name="Start the quiz").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="The whole article").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
     total = int(re.search(r"of (\d+)", page.locator(".progress-line").inner_text()).group(1))
     assert total >= 30
     for number in range(1, total + 1):
@@ -67,7 +69,8 @@ def test_main_learner_pages_have_no_serious_accessibility_violations(page):
     register(page, "a11y")
     page.goto(page.base + "/quizzes/belarus-trainers")
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Start the quiz").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
     seen_types = set()
     for _ in range(36):
         html = page.content()
@@ -85,7 +88,8 @@ def test_main_learner_pages_have_no_serious_accessibility_violations(page):
             break
         with page.expect_navigation():
             next_link.click()
-    page.get_by_role("button", name="Finish and see my score").click()
+    with page.expect_navigation(url=re.compile(r"/review$")):
+        page.get_by_role("button", name="Finish and see my score").click()
     assert axe_violations(page) == [], "review"
     page.goto(page.base + "/progress")
     assert axe_violations(page) == [], "progress"

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from quizapp import config
+from quizapp import config, writer_lock
 from quizapp.extensions import csrf, db, login_manager, migrate
 
 
@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
+    writer_lock.configure(app.config, app.instance_path)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)

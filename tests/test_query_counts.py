@@ -26,10 +26,9 @@ LARGE = "/quizzes/belarus-trainers"  # 36 questions
 BUDGET = {
     # user, attempt, question version, its answer, quiz title, answers so far
     "question": 6,
-    # user, attempt, version, answer (looked up by the route and again by the
-    # service), insert, the spaced-repetition card (read, create, update) and
-    # its review log, the attempt's score update
-    "answer": 11,
+    # user, attempt, version, answer so far, the spaced-repetition card (read,
+    # then created or updated), its review log, the answer, the score update
+    "answer": 9,
     # user, attempt, versions (one IN query), answers, quiz
     "review": 5,
     # user, attempts with their quizzes, accuracy per kind, most missed and

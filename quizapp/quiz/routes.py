@@ -74,7 +74,7 @@ def question(attempt_id: int, position: int):
         except MissingAnswer as exc:
             error = str(exc)
         else:
-            attempts.record_answer(attempt, position, response, _time_taken_ms())
+            attempts.record_answer(attempt, position, response, _time_taken_ms(), current=slot)
             return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     elif attempt.finished_at is not None and slot.answer is None:
         return redirect(url_for("quiz.review", attempt_id=attempt_id))

@@ -213,12 +213,16 @@ def slot(attempt: Attempt, position: int) -> Slot:
 
 
 def record_answer(
-    attempt: Attempt, position: int, response: Any, time_taken_ms: int | None = None
+    attempt: Attempt, position: int, response: Any, time_taken_ms: int | None = None,
+    current: Slot | None = None,
 ) -> tuple[Answer, bool]:
     """Score and store the answer to question ``position`` of ``attempt``.
 
     Returns the answer and whether it was recorded now; a second submission
     of the same question returns the first answer unchanged.
+
+    :param current: ``slot(attempt, position)`` when the caller already has
+        it (the answer page reads it to parse the form): saves a query.
 
     :raises Conflict: when the attempt is finished.
     :raises NotFound: when the attempt has no such question.
@@ -228,7 +232,8 @@ def record_answer(
         raise Conflict("This attempt is finished; its answers can no longer change.")
     if expire_if_late(attempt):
         raise Conflict("Time is up: the attempt was closed at its time limit and this answer was not recorded.")
-    current = slot(attempt, position)
+    if current is None or current.position != position:
+        current = slot(attempt, position)
     if current.answer is not None:
         return current.answer, False
     try:
@@ -245,22 +250,27 @@ def record_answer(
         score=grade.score,
         correct=grade.correct,
         time_taken_ms=time_taken_ms if time_taken_ms is None else max(0, min(time_taken_ms, 86_400_000)),
+        submitted_at=utcnow(),
+    )
+    # Spaced repetition (issue 6): the answer is also an FSRS review of the
+    # learner's card for this question, stored in this same transaction. It
+    # reads the card and computes before its first write, and it runs before
+    # the answer's insert, so every read and computation happens before the
+    # transaction's first write: on SQLite that write takes the database's
+    # one write lock until commit, and answers are serialised by it.
+    scheduling.review_answer(
+        attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
+        question_type=current.data["type"], version_id=current.version.id,
     )
     db.session.add(answer)
     try:
         db.session.flush()
-    except IntegrityError:  # the same answer arrived twice at once; keep the first
+    except IntegrityError:  # the same answer arrived twice at once; keep the first (and its review)
         db.session.rollback()
         existing = db.session.scalar(
             sa.select(Answer).filter_by(attempt_id=attempt.id, question_id=current.question_id)
         )
         return existing, False
-    # Spaced repetition (issue 6): the answer is also an FSRS review of the
-    # learner's card for this question, stored in this same transaction.
-    scheduling.review_answer(
-        attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
-        question_type=current.data["type"], version_id=current.version.id,
-    )
     if grade.score is not None:
         db.session.execute(
             sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + grade.score)

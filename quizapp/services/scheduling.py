@@ -122,16 +122,18 @@ def _insert_ignore(values: dict):
     return insert(ReviewCard).values(**values).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
 
 
-def _card_for_update(user_id: int, question_id: int, at: dt.datetime) -> ReviewCard:
-    db.session.execute(_insert_ignore({
-        "user_id": user_id, "question_id": question_id, "state": int(State.Learning), "step": 0,
-        "due": at, "reps": 0, "lapses": 0, "created_at": at,
-    }))
-    return db.session.scalar(
-        sa.select(ReviewCard)
-        .filter_by(user_id=user_id, question_id=question_id)
-        .execution_options(populate_existing=True)
-    )
+def _reviewed(card: ReviewCard | None, rating: fsrs.Rating, at: dt.datetime, time_taken_ms: int | None) -> tuple[dict, fsrs.Card]:
+    """The card's columns after this review (a new card when ``card`` is None), and FSRS's card."""
+    before = to_fsrs(card) if card is not None else fsrs.Card(card_id=0, state=State.Learning, step=0, due=_aware(at))
+    after, _log = SCHEDULER.review_card(before, rating, _aware(at), time_taken_ms)
+    lapsed = before.state == State.Review and rating == Rating.Again
+    values = {
+        "state": int(after.state), "step": after.step, "stability": after.stability,
+        "difficulty": after.difficulty, "due": _naive(after.due), "last_review": _naive(after.last_review),
+        "reps": (card.reps if card is not None else 0) + 1,
+        "lapses": (card.lapses if card is not None else 0) + int(lapsed),
+    }
+    return values, after
 
 
 def review_answer(
@@ -151,7 +153,12 @@ def review_answer(
     Creates the card on the first answer. Joins the caller's transaction:
     it flushes but never commits (a quiz answer and its review are stored
     together). Concurrent reviews of one card are serialised by a
-    compare-and-set on ``reps``, so none is lost.
+    compare-and-set on ``reps`` (an insert that finds the card already made
+    counts as a lost race too), so none is lost.
+
+    The card is read and the FSRS step computed before anything is written:
+    on SQLite the first write takes the database's write lock until commit,
+    so the lock is held for the writes alone, not for this arithmetic.
 
     :param at: when the answer was given (naive UTC).
     :returns: the log, or None when the answer is not scheduled (essays,
@@ -163,26 +170,31 @@ def review_answer(
     if rating is None:
         return None
     at = _naive(at)
+    card = get_card(user_id, question_id)
     for _ in range(5):
-        card = _card_for_update(user_id, question_id, at)
-        before = to_fsrs(card)
-        after, _log = SCHEDULER.review_card(before, rating, _aware(at), time_taken_ms)
-        lapsed = before.state == State.Review and rating == Rating.Again
-        updated = db.session.execute(
-            sa.update(ReviewCard)
-            .where(ReviewCard.id == card.id, ReviewCard.reps == card.reps)
-            .values(
-                state=int(after.state), step=after.step, stability=after.stability,
-                difficulty=after.difficulty, due=_naive(after.due), last_review=_naive(after.last_review),
-                reps=card.reps + 1, lapses=card.lapses + int(lapsed),
+        values, after = _reviewed(card, rating, at, time_taken_ms)
+        if card is None:
+            written = db.session.execute(
+                _insert_ignore({"user_id": user_id, "question_id": question_id, "created_at": at, **values})
             )
-            .execution_options(synchronize_session=False)
-        )
-        if updated.rowcount == 1:
+        else:
+            written = db.session.execute(
+                sa.update(ReviewCard)
+                .where(ReviewCard.id == card.id, ReviewCard.reps == card.reps)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        if written.rowcount == 1:
             break
+        card = db.session.scalar(  # another review got there first: start from its result
+            sa.select(ReviewCard)
+            .filter_by(user_id=user_id, question_id=question_id)
+            .execution_options(populate_existing=True)
+        )
     else:  # pragma: no cover - five concurrent reviews of one card in a row
         raise Conflict("This question was being reviewed elsewhere at the same time; try again.")
-    db.session.expire(card)
+    if card is not None:
+        db.session.expire(card)
     log = ReviewLog(
         user_id=user_id, question_id=question_id, version_id=version_id, source=source,
         rating=int(rating), score=max(0.0, min(float(score), 1.0)), time_taken_ms=time_taken_ms,

@@ -479,10 +479,15 @@ def test_every_list_can_grow_and_shrink(app, client, teacher, qtype, key, button
 
 # --- editing and versions -----------------------------------------------------
 
+def question_ids(app) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(Question.id).order_by(Question.id)))
+
+
 def test_saving_an_unchanged_bank_question_makes_no_version(app, client, teacher, scalar, totals):
     """Every seed question round-trips through its editor without a new version."""
     before = totals()
-    ids = list(scalar(sa.select(sa.func.group_concat(Question.id))).split(","))
+    ids = question_ids(app)
     for question_id in ids:
         uid, number, data = question_data(app, int(question_id))
         response = submit(client, f"/teach/questions/{question_id}/edit")
@@ -651,7 +656,7 @@ def test_bank_search_and_filters(app, client, teacher, scalar):
 # --- preview and escaping -----------------------------------------------------
 
 def test_preview_shows_no_hint_of_the_answer(app, client, teacher, scalar):
-    ids = [int(i) for i in scalar(sa.select(sa.func.group_concat(Question.id))).split(",")]
+    ids = question_ids(app)
     for question_id in ids:
         data = question_data(app, question_id)[2]
         html = client.get(f"/teach/questions/{question_id}/preview").text

@@ -185,8 +185,7 @@ def test_a_question_cannot_change_its_type(app, runner, tmp_path):
     question = question_yaml(uid)
     question["type"] = "multiple_response"
     question["choices"] = [{"text": "A", "weight": 0.5}, {"text": "B", "weight": 0.5}]
-    if before["questions"][uid][2]["type"] == "multiple_response":
-        pytest.skip("the first seed question is already multiple response")
+    assert before["questions"][uid][2]["type"] != "multiple_response", "pick a question of another type"
     result = invoke(runner, "import", str(write_bank(tmp_path / "bank.yaml", [question])))
     assert result.exit_code == 1 and "a question keeps its type" in result.stderr
     assert snapshot(app) == before

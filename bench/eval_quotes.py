@@ -169,15 +169,21 @@ def main(argv=None) -> int:
         return 1
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     print(f"{path.name}: {len(rows)} paragraphs, {sum(len(r['quotes']) for r in rows)} gold quotes")
+    results = {}
     for name, predict in (("regex baseline", regex_baseline), ("quizapp.generator", ours)):
         began = time.perf_counter()
-        result = evaluate(rows, predict, verbose=args.verbose and predict is ours)
+        result = results[name] = evaluate(rows, predict, verbose=args.verbose and predict is ours)
         took = time.perf_counter() - began
         print(
             f"{name:18} precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
             f"F1 {result['f1']:.3f}  speaker accuracy {result['speaker_accuracy']:.3f} "
             f"({result['with_speaker']} named)  [{took:.2f}s]"
         )
+    ours_, base = results["quizapp.generator"], results["regex baseline"]
+    print(
+        f"f1={ours_['f1']:.3f} speaker_accuracy={ours_['speaker_accuracy']:.3f} "
+        f"baseline_f1={base['f1']:.3f} baseline_speaker_accuracy={base['speaker_accuracy']:.3f}"
+    )
     return 0
 
 

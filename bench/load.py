@@ -1,0 +1,742 @@
+"""Load benchmark: learners taking quizzes against `quizapp serve` (gunicorn).
+
+Usage: python bench/load.py [--learners 200] [--school 2000] [--workers 4]
+                            [--postgres URL] [--skip-school] [--duration S]
+
+What it does, all on 127.0.0.1 and within its own time bounds:
+
+1. Builds a fresh database in a temporary folder (`quizapp init-db` with
+   DATABASE_URL pointing at it) and creates max(--learners, --school) learner
+   accounts directly, in one process. Bench accounts get a cheap PBKDF2 hash
+   (1,000 rounds) instead of the app's scrypt default, so that logging 2,000
+   learners in measures the app, not the key-derivation function; a real
+   login costs one scrypt (about 50-100 ms of one core) on top. Use
+   --real-hash to keep scrypt.
+2. Starts `quizapp serve` (gunicorn, --workers sync workers) on a free port.
+3. Phase 1, back to back: --learners learners log in, start the whole seed
+   quiz and load each question page (the form: CSRF token, choice values);
+   then all of them post every answer with no pause, then finish, open the
+   review and their progress page. Answer requests/s is measured over the
+   answering stage alone, and compared with /healthz requests/s measured on
+   the same server with the same client and concurrency just before and just
+   after it (their mean is the baseline).
+4. Phase 2, a whole school: --school learners arrive over --ramp seconds and
+   take the short --school-quiz at human pace (--think-min..--think-max
+   seconds between seeing a question and answering it).
+5. With --postgres URL (or TEST_DATABASE_URL): the same two phases on a
+   throwaway PostgreSQL database created through that URL and dropped after.
+
+After every phase the database is checked against the client's log: every
+answer acknowledged with a 2xx/3xx is stored exactly once (lost, doubled),
+and nothing unacknowledged was stored.
+
+Prints requests/s and p50/p95/p99 latency per endpoint, errors, the checks
+and, as the last line:
+answer_rps_ratio=<answer rps / healthz rps> p99_ms=<answer p99, phase 1>
+errors=<n> lost=<n> school_p99_ms=<p99 of all requests, phase 2>
+(SQLite figures; the PostgreSQL ones are printed above it.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import html
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUIZAPP = Path(sys.executable).with_name("quizapp")
+PASSWORD = "bench-password"
+
+try:
+    import aiohttp
+except ImportError:  # pragma: no cover - told to the user
+    sys.exit("bench/load.py needs aiohttp: pip install -e '.[bench]'")
+
+
+# --------------------------------------------------------------------------- database
+
+
+def init_database(url: str, env: dict) -> None:
+    """Schema and seed bank through the real command, as an operator would."""
+    result = subprocess.run(
+        [str(QUIZAPP), "init-db"], env={**env, "DATABASE_URL": url}, capture_output=True, text=True, timeout=300
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"init-db failed:\n{result.stdout}\n{result.stderr}")
+
+
+def create_learners(url: str, count: int, real_hash: bool) -> list[str]:
+    """``count`` learner accounts, inserted in one statement; returns their names."""
+    import sqlalchemy as sa
+    from werkzeug.security import generate_password_hash
+
+    from quizapp.models import User
+
+    # One hash for every bench account: the salt does not matter here.
+    digest = generate_password_hash(PASSWORD) if real_hash else generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
+    names = [f"bench{n:05d}" for n in range(count)]
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.insert(User), [{"username": name, "password_hash": digest, "role": "learner"} for name in names]
+            )
+    finally:
+        engine.dispose()
+    return names
+
+
+def check_answers(url: str, acked: set[tuple[int, int]], attempt_ids: set[int]) -> dict:
+    """Compare the stored answers of ``attempt_ids`` with the acknowledged ones."""
+    import sqlalchemy as sa
+
+    from quizapp.models import Answer, Attempt
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = []
+            ids = sorted(attempt_ids)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows += connection.execute(
+                    sa.select(Answer.attempt_id, Answer.position, Answer.score).where(Answer.attempt_id.in_(chunk))
+                ).all()
+                mismatched = connection.execute(
+                    sa.select(sa.func.count())
+                    .select_from(Attempt)
+                    .where(
+                        Attempt.id.in_(chunk),
+                        sa.func.abs(
+                            Attempt.score
+                            - sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0))
+                            .where(Answer.attempt_id == Attempt.id)
+                            .scalar_subquery()
+                        )
+                        > 1e-6,
+                    )
+                ).scalar()
+    finally:
+        engine.dispose()
+    stored = [(a, p) for a, p, _ in rows]
+    unique = set(stored)
+    return {
+        "acknowledged": len(acked),
+        "stored": len(stored),
+        "lost": len(acked - unique),
+        "doubled": len(stored) - len(unique),
+        "unacknowledged_stored": len(unique - acked),
+        "score_mismatch": int(mismatched or 0),
+    }
+
+
+# --------------------------------------------------------------------------- server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``quizapp serve`` on 127.0.0.1 in its own process group."""
+
+    def __init__(self, url: str, workers: int, threads: int, env: dict, log: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
+        self.log = open(log, "w")
+        self.process = subprocess.Popen(
+            [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--threads", str(threads)],
+            env={**env, "DATABASE_URL": url}, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"quizapp serve exited; see {log}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"quizapp serve did not start in 60 s; see {log}")
+
+    def mark(self) -> int:
+        """Where the server log ends now (to read one phase's access log)."""
+        self.log.flush()
+        return self.log_path.stat().st_size
+
+    def service_times(self, since: int) -> list[float]:
+        """Time inside gunicorn (ms, from the access log) of each answer
+        submission logged since ``since``: the request without its wait in
+        the listen queue."""
+        times = []
+        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+            handle.seek(since)
+            for line in handle:
+                if '"method": "POST"' not in line or "/q/" not in line:
+                    continue
+                try:
+                    entry = json.loads(line)
+                    times.append(float(entry["duration_ms"]))
+                except (ValueError, KeyError):
+                    continue
+        return times
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+# --------------------------------------------------------------------------- client
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ANSWER_FORM = re.compile(r'<form method="post" novalidate>(.*?)</form>', re.S)
+INPUT = re.compile(r"<input\b([^>]*)>", re.S)
+SELECT = re.compile(r'<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
+OPTION = re.compile(r'<option value="([^"]*)"')
+ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+ATTEMPT = re.compile(r"/attempts/(\d+)/q/(\d+)")
+TOTAL = re.compile(r"Question \d+ of (\d+)")
+
+
+def answer_form(page: str, rng: random.Random) -> dict[str, list[str]]:
+    """Fill the answer form of a question page as a learner would: one radio
+    per group, a checkbox or two, text in text boxes, a choice in each select."""
+    match = ANSWER_FORM.search(page)
+    if not match:
+        raise ValueError("no answer form on the question page")
+    fields: dict[str, list[str]] = defaultdict(list)
+    radios: dict[str, list[str]] = defaultdict(list)
+    boxes: dict[str, list[str]] = defaultdict(list)
+    for raw in INPUT.findall(match.group(1)):
+        attrs = dict(ATTR.findall(raw))
+        name, kind, value = attrs.get("name"), attrs.get("type", "text"), html.unescape(attrs.get("value", ""))
+        if not name:
+            continue
+        if kind == "radio":
+            radios[name].append(value)
+        elif kind == "checkbox":
+            boxes[name].append(value)
+        elif kind == "hidden":
+            fields[name].append(value)
+        else:
+            fields[name].append(rng.choice(["Minsk", "the ISW", "December 2022", "Lukashenko"]))
+    for name, values in radios.items():
+        fields[name].append(rng.choice(values))
+    for name, values in boxes.items():
+        fields[name] += rng.sample(values, k=min(len(values), rng.randint(1, 2)))
+    selects = SELECT.findall(match.group(1))
+    positions = [name for name, _ in selects if name.startswith("position-")]
+    ranks = [str(n) for n in range(1, len(positions) + 1)]
+    rng.shuffle(ranks)  # an ordering question: every item a different position
+    for name, body in selects:
+        options = [v for v in OPTION.findall(body) if v]
+        if name in positions:
+            fields[name].append(ranks[positions.index(name)])
+        elif options:
+            fields[name].append(rng.choice(options))
+    for area in re.findall(r'<textarea\b[^>]*name="([^"]+)"', match.group(1)):
+        fields[area].append("A short essay.")
+    return dict(fields)
+
+
+@dataclass
+class Stats:
+    """Latencies (ms) per endpoint, errors, and the answers acknowledged."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    error_samples: list[str] = field(default_factory=list)
+    acked: set[tuple[int, int]] = field(default_factory=set)
+    attempts: set[int] = field(default_factory=set)
+
+    def error(self, endpoint: str, what: str) -> None:
+        self.errors[endpoint] += 1
+        if len(self.error_samples) < 10:
+            self.error_samples.append(f"{endpoint}: {what}")
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def all_latencies(self) -> list[float]:
+        return [v for values in self.latencies.values() for v in values]
+
+
+class RequestFailed(Exception):
+    pass
+
+
+class Learner:
+    """One browser: its own cookies, one request at a time, no redirects followed
+    automatically (each hop is timed as its own endpoint)."""
+
+    def __init__(self, http: aiohttp.ClientSession, base: str, stats: Stats, username: str, seed: int):
+        self.http = http
+        self.base = base
+        self.stats = stats
+        self.username = username
+        self.cookies: dict[str, str] = {}
+        self.rng = random.Random(seed)
+        self.attempt_id: int | None = None
+        self.forms: dict[int, dict[str, list[str]]] = {}
+        self.total = 0
+
+    async def request(self, endpoint: str, method: str, path: str, data=None, expect=(200,)) -> tuple[int, str, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        began = time.perf_counter()
+        try:
+            async with self.http.request(
+                method, self.base + path, data=data, headers=headers, allow_redirects=False
+            ) as response:
+                body = await response.text()
+                status = response.status
+                location = response.headers.get("Location", "")
+                for name, morsel in response.cookies.items():
+                    if morsel.value:
+                        self.cookies[name] = morsel.value
+                    else:
+                        self.cookies.pop(name, None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            self.stats.error(endpoint, f"{type(exc).__name__}: {exc}")
+            raise RequestFailed(endpoint) from None
+        self.stats.latencies[endpoint].append((time.perf_counter() - began) * 1000)
+        if status not in expect:
+            self.stats.error(endpoint, f"{method} {path} -> {status}")
+            raise RequestFailed(endpoint)
+        if location.startswith(self.base):
+            location = location[len(self.base) :]
+        return status, body, location
+
+    async def log_in(self) -> None:
+        _, page, _ = await self.request("GET /auth/login", "GET", "/auth/login")
+        token = CSRF.search(page).group(1)
+        await self.request(
+            "POST /auth/login", "POST", "/auth/login",
+            {"username": self.username, "password": PASSWORD, "csrf_token": token}, expect=(302, 303),
+        )
+
+    async def start(self, slug: str) -> int:
+        _, page, _ = await self.request("GET /quizzes/<slug>", "GET", f"/quizzes/{slug}")
+        token = CSRF.search(page).group(1)
+        _, _, location = await self.request(
+            "POST /quizzes/<slug>/start", "POST", f"/quizzes/{slug}/start", {"csrf_token": token}, expect=(302, 303)
+        )
+        match = ATTEMPT.search(location)
+        if not match:
+            self.stats.error("POST /quizzes/<slug>/start", f"unexpected redirect {location!r}")
+            raise RequestFailed("start")
+        self.attempt_id = int(match.group(1))
+        self.stats.attempts.add(self.attempt_id)
+        return int(match.group(2))
+
+    def question_path(self, position: int) -> str:
+        return f"/attempts/{self.attempt_id}/q/{position}"
+
+    async def load_question(self, position: int) -> None:
+        _, page, _ = await self.request("GET question", "GET", self.question_path(position))
+        self.total = int(TOTAL.search(page).group(1))
+        self.forms[position] = answer_form(page, self.rng)
+
+    async def answer(self, position: int) -> None:
+        fields = [(name, value) for name, values in self.forms[position].items() for value in values]
+        _, _, location = await self.request(
+            "POST answer", "POST", self.question_path(position), fields, expect=(302, 303)
+        )
+        if not location.endswith(self.question_path(position)):
+            self.stats.error("POST answer", f"unexpected redirect {location!r}")
+            raise RequestFailed("answer")
+        self.stats.acked.add((self.attempt_id, position))
+
+    async def see_feedback(self, position: int) -> None:
+        _, page, _ = await self.request("GET feedback", "GET", self.question_path(position))
+        token = CSRF.search(page)
+        if token:
+            self.forms.setdefault(0, {})["csrf_token"] = [token.group(1)]
+
+    async def finish(self) -> None:
+        token = self.forms.get(0, {}).get("csrf_token") or self.forms[1]["csrf_token"]
+        _, _, location = await self.request(
+            "POST finish", "POST", f"/attempts/{self.attempt_id}/finish", {"csrf_token": token[0]}, expect=(302, 303)
+        )
+        await self.request("GET review", "GET", location)
+
+    async def progress(self) -> None:
+        await self.request("GET /progress", "GET", "/progress")
+
+
+def client_session(limit: int) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=limit, force_close=True)  # gunicorn sync workers close anyway
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=aiohttp.ClientTimeout(total=60),
+    )
+
+
+async def gather_bounded(coroutines, deadline: float) -> int:
+    """Run ``coroutines`` together until ``deadline`` (monotonic); returns how many did not finish."""
+    tasks = [asyncio.ensure_future(c) for c in coroutines]
+    if not tasks:
+        return 0
+    done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return len(pending)
+
+
+async def healthz(http: aiohttp.ClientSession, base: str, concurrency: int, seconds: float, stats: Stats) -> float:
+    """/healthz back to back from ``concurrency`` clients for ``seconds``; requests/s."""
+    done = 0
+    stop = time.monotonic() + seconds
+
+    async def client() -> None:
+        nonlocal done
+        while time.monotonic() < stop:
+            began = time.perf_counter()
+            try:
+                async with http.get(base + "/healthz") as response:
+                    await response.read()
+                    ok = response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                stats.error("GET /healthz", f"{type(exc).__name__}: {exc}")
+                continue
+            stats.latencies["GET /healthz"].append((time.perf_counter() - began) * 1000)
+            if ok:
+                done += 1
+            else:
+                stats.error("GET /healthz", f"status {response.status}")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return done / (time.perf_counter() - began)
+
+
+# --------------------------------------------------------------------------- phases
+
+
+async def measured(coroutine, result: "PhaseResult"):
+    """Await ``coroutine``, noting the load generator's CPU share meanwhile."""
+    began, cpu = time.perf_counter(), time.process_time()
+    value = await coroutine
+    result.healthz_client_cpu.append((time.process_time() - cpu) / (time.perf_counter() - began))
+    return value
+
+
+@dataclass
+class PhaseResult:
+    name: str
+    stats: Stats
+    seconds: float
+    note: str = ""
+    answer_rps: float = 0.0
+    healthz_rps: list[float] = field(default_factory=list)
+    unfinished: int = 0
+    check: dict = field(default_factory=dict)
+    client_cpu: float = 0.0
+    healthz_client_cpu: list[float] = field(default_factory=list)
+    service_ms: list[float] = field(default_factory=list)
+
+
+async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: float, deadline: float) -> PhaseResult:
+    stats = Stats()
+    learners: list[Learner] = []
+    result = PhaseResult("back to back", stats, 0.0)
+    async with client_session(len(users) + 10) as http:
+        learners = [Learner(http, base, stats, name, seed=n) for n, name in enumerate(users)]
+
+        async def prepare(learner: Learner) -> None:
+            with contextlib.suppress(RequestFailed):
+                await learner.log_in()
+                first = await learner.start(slug)
+                await learner.load_question(first)
+                for position in range(1, learner.total + 1):
+                    if position != first:
+                        await learner.load_question(position)
+
+        async def answer_all(learner: Learner) -> None:
+            with contextlib.suppress(RequestFailed):
+                for position in sorted(learner.forms):
+                    await learner.answer(position)
+
+        async def wrap_up(learner: Learner) -> None:
+            with contextlib.suppress(RequestFailed):
+                await learner.see_feedback(learner.total)
+                await learner.finish()
+                await learner.progress()
+
+        began = time.perf_counter()
+        result.unfinished += await gather_bounded([prepare(x) for x in learners], deadline)
+        ready = [x for x in learners if x.total and len(x.forms) == x.total]
+        result.healthz_rps.append(await measured(healthz(http, base, len(users), healthz_seconds, stats), result))
+        answering = time.perf_counter()
+        cpu_answering = time.process_time()
+        result.unfinished += await gather_bounded([answer_all(x) for x in ready], deadline)
+        answering = time.perf_counter() - answering
+        result.client_cpu = (time.process_time() - cpu_answering) / answering
+        result.answer_rps = len(stats.latencies["POST answer"]) / answering
+        result.healthz_rps.append(await measured(healthz(http, base, len(users), healthz_seconds, stats), result))
+        result.unfinished += await gather_bounded([wrap_up(x) for x in ready], deadline)
+        result.seconds = time.perf_counter() - began
+    result.note = (
+        f"{len(users)} learners, quiz {slug!r} ({ready[0].total if ready else '?'} questions), answers posted back to back "
+        f"after each learner loaded its question pages; {len(stats.latencies['POST answer'])} answers in {answering:.1f} s"
+    )
+    return result
+
+
+async def school(
+    base: str, users: list[str], slug: str, ramp: float, think: tuple[float, float], deadline: float
+) -> PhaseResult:
+    stats = Stats()
+    result = PhaseResult("school", stats, 0.0)
+
+    async def learner_day(learner: Learner, delay: float) -> None:
+        await asyncio.sleep(delay)
+        with contextlib.suppress(RequestFailed):
+            await learner.log_in()
+            position = await learner.start(slug)
+            await learner.load_question(position)
+            for position in range(1, learner.total + 1):
+                if position not in learner.forms:
+                    await learner.load_question(position)
+                await asyncio.sleep(learner.rng.uniform(*think))
+                await learner.answer(position)
+                await learner.see_feedback(position)
+            await learner.finish()
+            await learner.progress()
+
+    async with client_session(len(users) + 10) as http:
+        learners = [Learner(http, base, stats, name, seed=10_000 + n) for n, name in enumerate(users)]
+        rng = random.Random(7)
+        began = time.perf_counter()
+        cpu = time.process_time()
+        result.unfinished = await gather_bounded(
+            [learner_day(x, rng.uniform(0, ramp)) for x in learners], deadline
+        )
+        result.seconds = time.perf_counter() - began
+        result.client_cpu = (time.process_time() - cpu) / result.seconds
+    result.note = (
+        f"{len(users)} learners arriving over {ramp:.0f} s, quiz {slug!r} (short, so the run ends in minutes), "
+        f"{think[0]:g}-{think[1]:g} s between seeing a question and answering it"
+    )
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def report(result: PhaseResult, database: str) -> None:
+    stats = result.stats
+    print(f"\n== {database}: phase {result.name} — {result.note}")
+    print(f"{'endpoint':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
+    for endpoint in sorted(set(stats.latencies) | set(stats.errors)):
+        values = stats.latencies.get(endpoint, [])
+        print(
+            f"{endpoint:<28}{len(values):>9}{len(values) / result.seconds:>9.1f}{percentile(values, 50):>9.1f}"
+            f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{max(values, default=0):>9.1f}"
+            f"{stats.errors.get(endpoint, 0):>8}"
+        )
+    everything = [v for k, vs in stats.latencies.items() if k != "GET /healthz" for v in vs]
+    print(
+        f"{'all but /healthz':<28}{len(everything):>9}{len(everything) / result.seconds:>9.1f}"
+        f"{percentile(everything, 50):>9.1f}{percentile(everything, 95):>9.1f}{percentile(everything, 99):>9.1f}"
+        f"{max(everything, default=0):>9.1f}{stats.error_count - stats.errors.get('GET /healthz', 0):>8}"
+    )
+    if result.answer_rps:
+        baseline = statistics.mean(result.healthz_rps)
+        print(
+            f"answer submission: {result.answer_rps:.0f} req/s; /healthz same server, same concurrency: "
+            + " and ".join(f"{r:.0f}" for r in result.healthz_rps)
+            + f" req/s (before, after; mean {baseline:.0f}) -> ratio {result.answer_rps / baseline:.3f}"
+        )
+    if result.service_ms:
+        values = result.service_ms
+        print(
+            f"answer time inside gunicorn (access log, whole ms, queueing excluded): p50 {percentile(values, 50):.0f} "
+            f"p95 {percentile(values, 95):.0f} p99 {percentile(values, 99):.0f} ms"
+        )
+    cpu = f"load generator CPU (one process, one core at most): {100 * result.client_cpu:.0f}% while measuring"
+    if result.healthz_client_cpu:
+        cpu += " answers, " + " and ".join(f"{100 * c:.0f}%" for c in result.healthz_client_cpu) + " during /healthz"
+    print(f"{cpu}; phase wall time {result.seconds:.1f} s")
+    if result.unfinished:
+        print(f"learners cut off by the time bound: {result.unfinished}")
+    for sample in stats.error_samples:
+        print("  error:", sample)
+    check = result.check
+    if check:
+        print(
+            "database check: "
+            + " ".join(f"{k}={v}" for k, v in check.items())
+            + (" OK" if not (check["lost"] or check["doubled"] or check["unacknowledged_stored"] or check["score_mismatch"]) else " FAILED")
+        )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
+    """Both phases against one database; returns the summary figures."""
+    began = time.monotonic()
+    init_database(url, env)
+    users = create_learners(url, max(args.learners, args.school), args.real_hash)
+    print(f"{label}: schema and seed bank loaded, {len(users)} learners created in {time.monotonic() - began:.1f} s")
+    server = Server(url, args.workers, args.threads, env, workdir / f"serve-{label}.log")
+    summary: dict = {}
+    try:
+        phase_deadline = time.monotonic() + args.duration
+        mark = server.mark()
+        one = asyncio.run(back_to_back(server.base, users[: args.learners], args.quiz, args.healthz_seconds, phase_deadline))
+        one.service_ms = server.service_times(mark)
+        one.check = check_answers(url, one.stats.acked, one.stats.attempts)
+        report(one, label)
+        answers = one.stats.latencies["POST answer"]
+        summary.update(
+            ratio=one.answer_rps / statistics.mean(one.healthz_rps) if one.healthz_rps else 0.0,
+            p99=percentile(answers, 99),
+            errors=one.stats.error_count + one.unfinished,
+            lost=one.check["lost"],
+            doubled=one.check["doubled"] + one.check["unacknowledged_stored"] + one.check["score_mismatch"],
+        )
+        if args.school and not args.skip_school:
+            school_deadline = time.monotonic() + args.duration
+            mark = server.mark()
+            two = asyncio.run(
+                school(server.base, users[: args.school], args.school_quiz, args.ramp,
+                       (args.think_min, args.think_max), school_deadline)
+            )
+            two.service_ms = server.service_times(mark)
+            two.check = check_answers(url, two.stats.acked, two.stats.attempts)
+            report(two, label)
+            summary["school_p99"] = percentile(two.stats.all_latencies(), 99)
+            summary["school_answer_p99"] = percentile(two.stats.latencies["POST answer"], 99)
+            summary["errors"] += two.stats.error_count + two.unfinished
+            summary["lost"] += two.check["lost"]
+            summary["doubled"] += two.check["doubled"] + two.check["unacknowledged_stored"] + two.check["score_mismatch"]
+    finally:
+        server.stop()
+    return summary
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str):
+    """A throwaway database on the PostgreSQL server of ``admin_url``."""
+    import sqlalchemy as sa
+
+    admin = sa.make_url(admin_url)
+    if admin.drivername in ("postgres", "postgresql"):
+        admin = admin.set(drivername="postgresql+psycopg")
+    host = admin.host or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("/"):
+        raise SystemExit(f"--postgres must be a server on this machine (127.0.0.1), not {host}")
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"quizapp_bench_{uuid.uuid4().hex[:10]}"
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=200, help="phase 1: concurrent learners (default 200)")
+    parser.add_argument("--quiz", default="belarus-trainers", help="phase 1 quiz slug (default: the whole seed quiz)")
+    parser.add_argument("--school", type=int, default=2000, help="phase 2: learners at human pace (default 2000; 0 skips)")
+    parser.add_argument("--school-quiz", default="belarus-trainers-places", help="phase 2 quiz slug (4 questions)")
+    parser.add_argument("--skip-school", action="store_true", help="run phase 1 only")
+    parser.add_argument("--ramp", type=float, default=60.0, help="phase 2: seconds over which learners arrive")
+    parser.add_argument("--think-min", type=float, default=5.0, help="phase 2: least seconds before answering")
+    parser.add_argument("--think-max", type=float, default=15.0, help="phase 2: most seconds before answering")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (default 1)")
+    parser.add_argument("--healthz-seconds", type=float, default=5.0, help="length of each /healthz measurement")
+    parser.add_argument("--duration", type=float, default=240.0, help="upper bound on each phase, seconds")
+    parser.add_argument("--postgres", metavar="URL", default=os.environ.get("TEST_DATABASE_URL"),
+                        help="also run against a throwaway database on this PostgreSQL server "
+                             "(default: $TEST_DATABASE_URL)")
+    parser.add_argument("--no-postgres", action="store_true", help="ignore TEST_DATABASE_URL")
+    parser.add_argument("--real-hash", action="store_true", help="give bench accounts the app's scrypt hash")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
+    args = parser.parse_args(argv)
+    if args.learners < 1:
+        parser.error("--learners must be at least 1")
+
+    sys.path.insert(0, str(ROOT))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
+    env["SECRET_KEY"] = "bench-" + uuid.uuid4().hex
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start; server: gunicorn, "
+          f"{args.workers} workers x {args.threads} threads; client: one asyncio process (aiohttp)")
+    try:
+        sqlite = run_database("sqlite", f"sqlite:///{workdir / 'load.sqlite'}", args, env, workdir)
+        if args.postgres and not args.no_postgres:
+            with postgres_database(args.postgres) as url:
+                pg = run_database("postgresql", url, args, env, workdir)
+            print(
+                "postgresql: "
+                f"answer_rps_ratio={pg['ratio']:.3f} p99_ms={pg['p99']:.1f} errors={pg['errors']} lost={pg['lost']} "
+                f"school_p99_ms={pg.get('school_p99', float('nan')):.1f}"
+            )
+    finally:
+        if args.keep:
+            print(f"kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    school_p99 = sqlite.get("school_p99")
+    if school_p99 is not None:
+        print(f"school answer p99: {sqlite['school_answer_p99']:.1f} ms (school_p99_ms below covers every request)")
+    if sqlite["doubled"]:
+        print(f"integrity: {sqlite['doubled']} doubled, unacknowledged or mis-scored answers (see the checks above)")
+    print(
+        f"answer_rps_ratio={sqlite['ratio']:.3f} p99_ms={sqlite['p99']:.1f} errors={sqlite['errors']} "
+        f"lost={sqlite['lost']} school_p99_ms={'nan' if school_p99 is None else f'{school_p99:.1f}'}"
+    )
+    return 0 if not (sqlite["errors"] or sqlite["lost"] or sqlite["doubled"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

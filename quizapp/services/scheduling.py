@@ -174,9 +174,14 @@ def review_answer(
     for _ in range(5):
         values, after = _reviewed(card, rating, at, time_taken_ms)
         if card is None:
-            written = db.session.execute(
+            # RETURNING tells whether the row went in: an INSERT's rowcount is
+            # -1 on PostgreSQL (psycopg) once the dialect adds RETURNING itself
+            inserted = db.session.execute(
                 _insert_ignore({"user_id": user_id, "question_id": question_id, "created_at": at, **values})
-            )
+                .returning(ReviewCard.id)
+            ).first()
+            if inserted is not None:
+                break
         else:
             written = db.session.execute(
                 sa.update(ReviewCard)
@@ -184,8 +189,8 @@ def review_answer(
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
-        if written.rowcount == 1:
-            break
+            if written.rowcount == 1:
+                break
         card = db.session.scalar(  # another review got there first: start from its result
             sa.select(ReviewCard)
             .filter_by(user_id=user_id, question_id=question_id)

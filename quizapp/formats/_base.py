@@ -9,7 +9,7 @@ import warnings
 from decimal import Decimal
 from typing import Any, Iterable
 
-from quizapp.canonical import validate
+from quizapp.canonical import slugify, validate
 
 #: Canonical key order of a question, as YAML and JSON write it.
 QUESTION_KEYS = (
@@ -215,3 +215,17 @@ def parse_number(text: str) -> float | int:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"not a finite number: {text!r}")
     return value
+
+
+def assign_ids(questions: list[dict]) -> None:
+    """Give questions without an id a unique one from their title or stem."""
+    taken = {q["id"] for q in questions if "id" in q}
+    for question in questions:
+        if "id" in question:
+            continue
+        base = slugify(question.get("title") or question.get("stem") or question["type"])
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        question["id"] = candidate
+        taken.add(candidate)

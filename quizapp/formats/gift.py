@@ -42,6 +42,7 @@ from quizapp.canonical import slugify
 
 from ._base import (
     FormatError,
+    assign_ids,
     check_questions,
     emit_warnings,
     from_percent,
@@ -181,7 +182,7 @@ def parse(text: str, source: str = "<gift>") -> list[dict]:
         if tags:
             question["tags"] = tags
         located.append((question, block.line, None))
-    _assign_ids([q for q, _, _ in located])
+    assign_ids([q for q, _, _ in located])
     return check_questions([(ordered(q), line, col) for q, line, col in located], source)
 
 
@@ -190,18 +191,6 @@ def _clean_id(idnumber: str) -> str:
     return idnumber if _SLUG.match(idnumber) else slugify(idnumber, limit=120)
 
 
-def _assign_ids(questions: list[dict]) -> None:
-    """Give questions without ``[id:...]`` a unique id from title or stem."""
-    taken = {q["id"] for q in questions if "id" in q}
-    for question in questions:
-        if "id" in question:
-            continue
-        base = slugify(question.get("title") or question.get("stem") or question["type"])
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate, n = f"{base}-{n}", n + 1
-        question["id"] = candidate
-        taken.add(candidate)
 
 
 def _question(block: _Block, body: str) -> dict:

@@ -43,6 +43,7 @@ from quizapp.canonical import slugify
 
 from ._base import (
     FormatError,
+    assign_ids,
     check_questions,
     emit_warnings,
     from_percent,
@@ -177,7 +178,7 @@ def parse(text: str, source: str = "<xml>") -> list[dict]:
         if category is not None:
             question["category"] = category
         located.append((question, *reader.where(element)))
-    _assign_ids([q for q, _, _ in located])
+    assign_ids([q for q, _, _ in located])
     return check_questions([(ordered(q), line, col) for q, line, col in located], source)
 
 
@@ -206,17 +207,6 @@ def _common(reader: _Reader, element: ET.Element) -> dict:
     return question
 
 
-def _assign_ids(questions: list[dict]) -> None:
-    taken = {q["id"] for q in questions if "id" in q}
-    for question in questions:
-        if "id" in question:
-            continue
-        base = slugify(question.get("title") or question.get("stem") or question["type"])
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate, n = f"{base}-{n}", n + 1
-        question["id"] = candidate
-        taken.add(candidate)
 
 
 def _answer(reader: _Reader, answer: ET.Element) -> dict:

@@ -13,6 +13,7 @@ from quizapp.cli_backup import backup_command
 from quizapp.cli_formats import convert as convert_command
 from quizapp.cli_generator import extract_command, generate_command
 from quizapp.cli_scores import scores_group
+from quizapp.files import write_atomically
 
 
 def _create_app():
@@ -151,7 +152,7 @@ def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str
 
     try:
         export = bank.export_as(bank.export_format(to_fmt, out), status=status, quiz=quiz_slug)
-        _write_atomically(out, export.data)
+        write_atomically(out, export.data)
     except (FormatError, QuizappError) as exc:
         fail(str(exc))
     except OSError as exc:
@@ -160,24 +161,6 @@ def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{export.count} questions written to {out} ({export.fmt}).")
 
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """The whole file or nothing: a temporary file beside it, then a rename."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".export-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; use the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 #: Commands on the ``quizapp`` group and on ``app.cli`` (see register_commands).
 #: extract, generate and bank convert are pure: they never create the app.

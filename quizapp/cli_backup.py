@@ -14,13 +14,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
+
+from quizapp.files import replacing
 
 
 class BackupError(Exception):
@@ -72,10 +73,7 @@ def backup(url: str | sa.URL, out: str | os.PathLike[str]) -> int:
     out = Path(out)
     if not out.parent.is_dir():
         raise BackupError(f"{out.parent} is not a directory")
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(out, mode=0o600) as tmp:  # a backup holds password hashes: private
         if url.get_backend_name() == "sqlite":
             tmp.unlink()  # sqlite3 creates it
             backup_sqlite(url.database or "", tmp)
@@ -83,10 +81,6 @@ def backup(url: str | sa.URL, out: str | os.PathLike[str]) -> int:
             backup_postgresql(url, tmp)
         else:
             raise BackupError(f"cannot back up a {url.get_backend_name()} database")
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return out.stat().st_size
 
 

@@ -6,13 +6,12 @@ group registers :data:`convert`.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 import click
 
 from quizapp import formats
+from quizapp.files import write_atomically
 from quizapp.formats import FormatError
 
 
@@ -51,7 +50,7 @@ def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | Non
         click.echo(output, nl=False)
         return
     try:
-        _write_atomically(out_path, output)
+        write_atomically(out_path, output)
     except OSError as err:
         click.echo(f"error: {out_path}: {err.strerror or err}", err=True)
         sys.exit(1)
@@ -64,18 +63,3 @@ def _format_of(path: str, option: str) -> str:
     return formats.format_for(path)
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write the whole file or nothing: a temporary file, then a rename."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".convert-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; use the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

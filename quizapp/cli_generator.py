@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
+from quizapp.files import write_atomically
 from quizapp.generator import ArticleError, generate_questions, plain_article, read_article
 from quizapp.generator import extract as extract_facts
 from quizapp.generator.article import parse_date
@@ -106,7 +105,10 @@ def generate_command(files: tuple[str, ...], out: str | None, fmt: str | None, p
             questions.extend(generate_questions(_read(path, default_date)))
     text = _serialize(questions, fmt)
     if out:
-        _write_atomically(Path(out), text)
+        try:
+            write_atomically(out, text)
+        except OSError as exc:
+            raise click.ClickException(f"{out}: cannot write ({exc.strerror})") from None
         click.echo(f"{len(questions)} questions written to {out}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
@@ -126,22 +128,6 @@ def _serialize(questions: list[dict], fmt: str) -> str:
     if lost and fmt == "gift":
         click.echo("note: GIFT has no place for fact and source; they are left out", err=True)
     return text
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing (a temporary file renamed into place)."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise click.ClickException(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise click.ClickException(f"{path}: cannot write ({exc.strerror})") from None
 
 
 #: The command objects to register on the ``quizapp`` group.

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from quizapp.files import replacing
 from quizapp.formats import tables
 
 FORMAT_NAMES = ", ".join(tables.FORMATS)
@@ -77,30 +76,12 @@ def _write(out: str, fmt: str, table, excel: bool) -> int:
         if fmt == "csv":
             return tables.write_csv(stream, table.headers, table.rows, excel=excel)
         return tables.write_jsonl(stream, table.headers, table.rows)
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=target.resolve().parent, prefix=f".{target.name}.", suffix=".part")
-    try:
+    with replacing(out) as tmp:
         if fmt == "xlsx":
-            os.close(fd)
-            count = tables.write_xlsx(tmp, table.headers, table.rows)
-        else:
-            with open(fd, "w", encoding="utf-8", newline="") as handle:
-                if fmt == "csv":
-                    count = tables.write_csv(handle, table.headers, table.rows, excel=excel)
-                else:
-                    count = tables.write_jsonl(handle, table.headers, table.rows)
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return count
+            return tables.write_xlsx(tmp, table.headers, table.rows)
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                return tables.write_csv(handle, table.headers, table.rows, excel=excel)
+            return tables.write_jsonl(handle, table.headers, table.rows)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -24,16 +24,22 @@ LARGE = "/quizzes/belarus-trainers"  # 36 questions
 
 #: Statements per request, the learner's own user row (Flask-Login) included.
 BUDGET = {
-    # user, attempt, question version, its answer, quiz title, answers so far
-    "question": 6,
-    # user, attempt, version, answer so far, the spaced-repetition card (read,
-    # then created or updated), its review log, the answer, the score update
-    "answer": 9,
+    # user, attempt, question version, its answer, quiz title, answers so far,
+    # when the server first showed it (read, and written the first time:
+    # answer times come from the server, issue 14)
+    "question": 8,
+    # user, attempt, version, answer so far, when the question was shown,
+    # the quiz (its close), the attempt's lock (issue 14: no answer after
+    # finish), the spaced-repetition card (read, then created or updated),
+    # its review log, the answer, the score update
+    "answer": 12,
     # user, attempt, versions (one IN query), answers, quiz
     "review": 5,
     # user, attempts with their quizzes, accuracy per kind, most missed and
-    # their versions (one IN query), then the mastery report and charts
-    "progress": 11,
+    # their versions (one IN query), then the mastery report and charts, and
+    # (issue 14) whether an attempt is past its quiz's close or an answer's
+    # deferred review has become due
+    "progress": 13,
 }
 
 

@@ -1,7 +1,7 @@
 """Every model, re-exported so that Alembic sees them all."""
 
 from quizapp.models.article import Article
-from quizapp.models.attempt import Answer, Attempt
+from quizapp.models.attempt import Answer, Attempt, QuestionView
 from quizapp.models.bank_upload import BankUpload
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.imports import ArticleImport
@@ -13,7 +13,7 @@ from quizapp.models.user import User
 
 __all__ = [
     "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "Enrollment", "Question",
-    "QuestionVersion", "Quiz", "QuizQuestion", "User", "quiz_classroom",
+    "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
     "AuditEvent", "LoginAttempt",
 ]

@@ -54,7 +54,27 @@ class Answer(db.Model):
     correct: Mapped[bool]
     time_taken_ms: Mapped[int | None]
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: the answer's spaced-repetition review waits until the quiz's feedback
+    #: is due ("after attempt", "after close"): reviewing it earlier would
+    #: tell the learner right from wrong through the Review page's schedule
+    review_pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     attempt = relationship("Attempt", back_populates="answers")
     question = relationship("Question")
     version = relationship("QuestionVersion")
+
+
+class QuestionView(db.Model):
+    """When the server first showed a learner a question: answer times start here, not at a browser's clock.
+
+    ``key`` names the page: ``attempt:<attempt id>:<position>`` for a quiz
+    question, ``review:<question id>:<reps>`` for the Review page.
+    """
+
+    __tablename__ = "question_view"
+    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_question_view_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", name="fk_question_view_user"))
+    key: Mapped[str] = mapped_column(sa.String(64))
+    shown_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -18,13 +16,6 @@ def _session_size() -> int:
     return int(current_app.config["REVIEW_SESSION_SIZE"])
 
 
-def _time_taken_ms() -> int | None:
-    try:
-        return int(time.time() * 1000) - int(request.form.get("shown_at", ""))
-    except ValueError:
-        return None
-
-
 @bp.get("/review")
 @login_required
 def daily_review():
@@ -34,9 +25,10 @@ def daily_review():
 
 
 def _render_item(item, session, error: str | None = None):
+    if item is not None:  # answer times start when the server first showed the question
+        scheduling.mark_shown(current_user.id, item.card, utcnow())
     return render_template(
         "quiz/review_session.html", item=item, session=session, error=error,
-        shown_at=int(time.time() * 1000),
     ), (422 if error else 200)
 
 
@@ -56,7 +48,8 @@ def daily_review_answer():
     except MissingAnswer as exc:
         return _render_item(item, session, str(exc))
     log = scheduling.submit_review(
-        current_user.id, question_id, reps, response, _time_taken_ms(), now, _session_size()
+        current_user.id, question_id, reps, response, scheduling.time_taken_ms(current_user.id, item.card, now),
+        now, _session_size(),
     )
     return redirect(url_for("quiz.review_feedback", log_id=log.id))
 

@@ -1,7 +1,6 @@
 """Learner views: thin wrappers over the attempts and progress services."""
 
 import itertools
-import time
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
@@ -9,9 +8,10 @@ from flask_login import current_user, login_required
 
 from quizapp.extensions import db
 from quizapp.models import Quiz
+from quizapp.models._common import utcnow
 from quizapp.quiz import bp
 from quizapp.quiz.forms import JoinForm, MissingAnswer, response_from_form
-from quizapp.services import attempts, classes, progress
+from quizapp.services import attempts, classes, progress, timing
 from quizapp.services.errors import InvalidInput
 
 
@@ -64,7 +64,7 @@ def question(attempt_id: int, position: int):
     """One question of an attempt; after an answer, its feedback."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
     if request.method == "GET" and attempts.expire_if_late(attempt):
-        flash("Time is up: your attempt was closed at its time limit.", "info")
+        flash(attempts.closed_message(attempt), "info")
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     slot = attempts.slot(attempt, position)
     error = None
@@ -74,10 +74,14 @@ def question(attempt_id: int, position: int):
         except MissingAnswer as exc:
             error = str(exc)
         else:
-            attempts.record_answer(attempt, position, response, _time_taken_ms(), current=slot)
+            now = utcnow()
+            taken = timing.time_taken_ms(current_user.id, attempts.view_key(attempt, position), now)
+            attempts.record_answer(attempt, position, response, taken, current=slot)
             return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     elif attempt.finished_at is not None and slot.answer is None:
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    elif slot.answer is None:  # answer times start when the server first showed the question
+        timing.mark_shown(current_user.id, attempts.view_key(attempt, position), utcnow())
     return render_template(
         "quiz/question.html",
         attempt=attempt,
@@ -86,15 +90,7 @@ def question(attempt_id: int, position: int):
         feedback=attempts.feedback(slot) if slot.answer and attempts.feedback_visible(attempt) else None,
         error=error,
         seconds_left=attempts.seconds_left(attempt),
-        shown_at=int(time.time() * 1000),
     ), (422 if error else 200)
-
-
-def _time_taken_ms() -> int | None:
-    try:
-        return int(time.time() * 1000) - int(request.form.get("shown_at", ""))
-    except ValueError:
-        return None
 
 
 @bp.post("/attempts/<int:attempt_id>/finish")
@@ -110,6 +106,8 @@ def finish(attempt_id: int):
 def review(attempt_id: int):
     """The score and every question with its answer, once the attempt is finished."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
+    if attempts.expire_if_late(attempt):
+        flash(attempts.closed_message(attempt), "info")
     if attempt.finished_at is None:
         flash("Finish the attempt to see the review.", "info")
         return redirect(url_for("quiz.overview", slug=attempt.quiz.slug))

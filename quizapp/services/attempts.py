@@ -14,11 +14,9 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User
 from quizapp.models._common import utcnow
 from quizapp.models.quiz import quiz_classroom
-from quizapp.services import scheduling, scoring
+from quizapp.services import scheduling, scoring, timing
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-
-#: answers arriving this long after the deadline still count (network latency)
-DEADLINE_GRACE = dt.timedelta(seconds=5)
+from quizapp.services.timing import DEADLINE_GRACE
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,12 @@ def get_attempt(attempt_id: int, user_id: int) -> Attempt:
 
 
 def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
-    """The user's unfinished attempt at ``quiz``, if any."""
+    """The user's unfinished attempt at ``quiz``, if any (one past the quiz's close is closed first)."""
+    timing.close_overdue(utcnow(), user_id=user_id, quiz_id=quiz.id)
+    return _open_attempt(quiz, user_id)
+
+
+def _open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
     return db.session.scalar(
         sa.select(Attempt)
         .filter_by(quiz_id=quiz.id, user_id=user_id, finished_at=None)
@@ -142,11 +145,13 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     :raises InvalidInput: when the quiz has no published questions.
     :raises Forbidden: when the quiz is not open or every attempt is used.
     """
+    timing.close_overdue(utcnow(), user_id=user_id, quiz_id=quiz.id)  # commits: before the lock
     _lock_learner(user_id)
-    existing = open_attempt(quiz, user_id)
-    if existing is not None and not expire_if_late(existing):
+    existing = _open_attempt(quiz, user_id)
+    if existing is not None and _closed_at(existing, utcnow()) is None:
         return existing
-    if existing is not None:  # expire_if_late committed, which released the lock
+    if existing is not None:  # ran out of time since: close it, then take the lock again
+        expire_if_late(existing)
         _lock_learner(user_id)
     closed = why_closed(quiz)
     if closed:
@@ -162,7 +167,14 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     ).all()
     if not rows:
         raise InvalidInput("This quiz has no questions yet.")
-    rng = random.Random(seed)
+    now = utcnow()
+    deadline = now + dt.timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
+    attempt = Attempt(user_id=user_id, quiz_id=quiz.id, layout=[], max_score=0.0, started_at=now, deadline_at=deadline)
+    db.session.add(attempt)
+    db.session.flush()  # the id seeds the attempt's order
+    # Issue 14: the draw and the orders come from a server secret and the
+    # attempt's id, so no learner can predict them (``seed`` is for tests).
+    rng = random.Random(seed) if seed is not None else timing.keyed_random("attempt", attempt.id)
     rows = list(rows)
     if quiz.draw_count and quiz.draw_count < len(rows):
         drawn = set(rng.sample(range(len(rows)), quiz.draw_count))
@@ -173,16 +185,15 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
         {"question": qid, "version": version.id, "order": _shown_order(version.data, quiz.shuffle_choices, rng)}
         for qid, version in rows
     ]
-    graded = sum(1 for _, version in rows if scoring.is_graded(version.data))
-    now = utcnow()
-    deadline = now + dt.timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
-    attempt = Attempt(
-        user_id=user_id, quiz_id=quiz.id, layout=layout, max_score=float(graded),
-        started_at=now, deadline_at=deadline,
-    )
-    db.session.add(attempt)
+    attempt.layout = layout
+    attempt.max_score = float(sum(1 for _, version in rows if scoring.is_graded(version.data)))
     db.session.commit()
     return attempt
+
+
+def view_key(attempt: Attempt, position: int) -> str:
+    """The key under which the server remembers when it first showed this question (timing.mark_shown)."""
+    return f"attempt:{attempt.id}:{position}"
 
 
 def slots(attempt: Attempt) -> list[Slot]:
@@ -212,26 +223,58 @@ def slot(attempt: Attempt, position: int) -> Slot:
     return Slot(position, entry["question"], version, entry["order"], answer)
 
 
+def _lock_attempt(attempt: Attempt) -> None:
+    """Take the attempt's write lock until commit, then read it afresh.
+
+    A no-op UPDATE of the attempt's row: on PostgreSQL it locks the row (as
+    ``SELECT … FOR UPDATE`` would), on SQLite it takes the database's one
+    writer lock. Answers and finishing both take it first, so they are
+    serialised: an answer either commits before the attempt is finished, or
+    sees it finished and stores nothing (issue 14, point 4).
+    """
+    finished_at = db.session.execute(
+        sa.update(Attempt).where(Attempt.id == attempt.id).values(finished_at=Attempt.finished_at)
+        .returning(Attempt.finished_at)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    if finished_at != attempt.finished_at:  # finished by another request meanwhile
+        db.session.refresh(attempt, ["finished_at", "score"])
+
+
+def _closed_at(attempt: Attempt, now: dt.datetime) -> dt.datetime | None:
+    """When the attempt had to end, if that time has passed: its time limit (with grace) or the quiz's close."""
+    ends = []
+    if attempt.deadline_at is not None and now > attempt.deadline_at + DEADLINE_GRACE:
+        ends.append(attempt.deadline_at)
+    closes_at = attempt.quiz.closes_at
+    if closes_at is not None and now >= closes_at:
+        ends.append(closes_at)
+    return min(ends) if ends else None
+
+
 def record_answer(
     attempt: Attempt, position: int, response: Any, time_taken_ms: int | None = None,
-    current: Slot | None = None,
+    current: Slot | None = None, now: dt.datetime | None = None,
 ) -> tuple[Answer, bool]:
     """Score and store the answer to question ``position`` of ``attempt``.
 
     Returns the answer and whether it was recorded now; a second submission
     of the same question returns the first answer unchanged.
 
+    :param time_taken_ms: measured by the server (see
+        :func:`quizapp.services.timing.time_taken_ms`), never by the browser.
     :param current: ``slot(attempt, position)`` when the caller already has
         it (the answer page reads it to parse the form): saves a query.
 
-    :raises Conflict: when the attempt is finished.
+    :raises Conflict: when the attempt is finished, timed out or its quiz closed.
     :raises NotFound: when the attempt has no such question.
     :raises InvalidInput: when the response does not fit the question.
     """
+    now_given, now = now, now or utcnow()
     if attempt.finished_at is not None:
-        raise Conflict("This attempt is finished; its answers can no longer change.")
-    if expire_if_late(attempt):
-        raise Conflict("Time is up: the attempt was closed at its time limit and this answer was not recorded.")
+        raise Conflict(_finished_message(attempt))
+    if expire_if_late(attempt, now):
+        raise Conflict(closed_message(attempt) + " This answer was not recorded.")
     if current is None or current.position != position:
         current = slot(attempt, position)
     if current.answer is not None:
@@ -241,6 +284,14 @@ def record_answer(
         response = scoring.check_response(current.data, response)
     except scoring.InvalidResponse as exc:
         raise InvalidInput(str(exc).capitalize() + ".", where=f"question {position}") from None
+    _lock_attempt(attempt)
+    if attempt.finished_at is not None:  # finished while this answer was on its way
+        db.session.rollback()
+        raise Conflict(_finished_message(attempt))
+    ended = _closed_at(attempt, utcnow())
+    if ended is not None:  # the time limit or the close passed while it waited for the lock
+        _finish_locked(attempt, ended)
+        raise Conflict(closed_message(attempt) + " This answer was not recorded.")
     answer = Answer(
         attempt_id=attempt.id,
         question_id=current.question_id,
@@ -250,18 +301,20 @@ def record_answer(
         score=grade.score,
         correct=grade.correct,
         time_taken_ms=time_taken_ms if time_taken_ms is None else max(0, min(time_taken_ms, 86_400_000)),
-        submitted_at=utcnow(),
+        submitted_at=utcnow() if now_given is None else now,  # under the lock: before any finish after it
     )
     # Spaced repetition (issue 6): the answer is also an FSRS review of the
-    # learner's card for this question, stored in this same transaction. It
-    # reads the card and computes before its first write, and it runs before
-    # the answer's insert, so every read and computation happens before the
-    # transaction's first write: on SQLite that write takes the database's
-    # one write lock until commit, and answers are serialised by it.
-    scheduling.review_answer(
-        attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
-        question_type=current.data["type"], version_id=current.version.id,
-    )
+    # learner's card for this question, stored in this same transaction —
+    # unless the quiz defers its feedback: then the review waits until the
+    # feedback is due (scheduling.settle_reviews), or the Review page's
+    # schedule would tell right from wrong before the quiz does.
+    if attempt.quiz.feedback_timing == "immediately":
+        scheduling.review_answer(
+            attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
+            question_type=current.data["type"], version_id=current.version.id,
+        )
+    else:
+        answer.review_pending = scheduling.is_scheduled(current.data["type"]) and grade.score is not None
     db.session.add(answer)
     try:
         db.session.flush()
@@ -280,25 +333,54 @@ def record_answer(
 
 
 def finish_attempt(attempt: Attempt, at: dt.datetime | None = None) -> Attempt:
-    """Close the attempt; unanswered questions count as zero. Idempotent."""
+    """Close the attempt; unanswered questions count as zero. Idempotent.
+
+    Takes the attempt's lock first, so no answer can be stored after it.
+    """
     if attempt.finished_at is None:
-        total = db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0)).where(Answer.attempt_id == attempt.id)
-        )
-        attempt.score = float(total)
-        attempt.finished_at = at or utcnow()
-        db.session.commit()
+        _lock_attempt(attempt)
+        if attempt.finished_at is None:
+            if at is None:  # read under the lock: every answer stored before is earlier
+                now = utcnow()
+                at = _closed_at(attempt, now) or now  # finishing late counts as of the limit or close
+            _finish_locked(attempt, at)
+        else:
+            db.session.commit()
     return attempt
 
 
+def _finish_locked(attempt: Attempt, at: dt.datetime) -> None:
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0)).where(Answer.attempt_id == attempt.id)
+    )
+    attempt.score = float(total)
+    attempt.finished_at = at
+    db.session.commit()
+
+
 def expire_if_late(attempt: Attempt, now: dt.datetime | None = None) -> bool:
-    """Finish a timed attempt whose deadline has passed; True when it did."""
-    if attempt.finished_at is not None or attempt.deadline_at is None:
+    """Finish an attempt past its time limit or its quiz's closing date; True when it did (or already had)."""
+    if attempt.finished_at is not None:
         return False
-    if (now or utcnow()) <= attempt.deadline_at + DEADLINE_GRACE:
+    ended = _closed_at(attempt, now or utcnow())
+    if ended is None:
         return False
-    finish_attempt(attempt, at=attempt.deadline_at)
+    finish_attempt(attempt, at=ended)
     return True
+
+
+def _finished_message(attempt: Attempt) -> str:
+    if attempt.finished_at in (attempt.deadline_at, attempt.quiz.closes_at):  # closed for the learner
+        return closed_message(attempt) + " This answer was not recorded."
+    return "This attempt is finished; its answers can no longer change."
+
+
+def closed_message(attempt: Attempt) -> str:
+    """Why an attempt ended without its learner finishing it."""
+    closes_at = attempt.quiz.closes_at
+    if closes_at is not None and attempt.finished_at is not None and attempt.finished_at >= closes_at:
+        return f"The quiz closed on {closes_at:%Y-%m-%d at %H:%M} UTC: your attempt was submitted with the answers it held."
+    return "Time is up: the attempt was closed at its time limit."
 
 
 def seconds_left(attempt: Attempt, now: dt.datetime | None = None) -> int | None:

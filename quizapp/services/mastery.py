@@ -24,7 +24,8 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Article, Attempt, Question, Quiz, QuizQuestion, ReviewCard, ReviewLog, User
-from quizapp.services import classes, scheduling
+from quizapp.models._common import utcnow
+from quizapp.services import classes, scheduling, timing
 from quizapp.services.attempts import visible_quizzes_filter
 from quizapp.services.progress import FACT_KIND_LABELS
 
@@ -87,6 +88,7 @@ def _kind_order(kind: str) -> int:
 
 def learner_mastery(user: User, now: dt.datetime) -> Mastery:
     """The learner's mastery per fact kind and per article at ``now``."""
+    scheduling.settle_reviews(user.id, now)  # deferred answers count once their feedback is due
     pool = _pool(user)
     cards = {
         c.question_id: c
@@ -191,12 +193,17 @@ def reviews_per_day(user_id: int, now: dt.datetime, days: int = 14) -> list[DayC
     ]
 
 
-def score_history(user_id: int) -> list[tuple[str, list[tuple[dt.datetime, float]]]]:
-    """(quiz title, [(finished at, percent)]) for every quiz the learner finished, in first-finished order."""
+def score_history(user_id: int, now: dt.datetime | None = None) -> list[tuple[str, list[tuple[dt.datetime, float]]]]:
+    """(quiz title, [(finished at, percent)]) for every quiz the learner finished, in first-finished order.
+
+    A score whose quiz shows feedback only after its close is left out until then.
+    """
     attempts = db.session.scalars(
         sa.select(Attempt)
-        .options(sa.orm.joinedload(Attempt.quiz))
-        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .options(sa.orm.contains_eager(Attempt.quiz))
+        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None),
+               timing.feedback_visible_clause(now or utcnow()))
         .order_by(Attempt.finished_at, Attempt.id)
     ).all()
     series: dict[int, tuple[str, list]] = {}
@@ -221,5 +228,5 @@ def learner_report(user: User, now: dt.datetime) -> LearnerReport:
         mastery=learner_mastery(user, now),
         due=scheduling.due_count(user.id, now),
         reviews=reviews_per_day(user.id, now),
-        scores=score_history(user.id),
+        scores=score_history(user.id, now),
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, Quiz
+from quizapp.models._common import utcnow
+from quizapp.services import scheduling, timing
 
 FACT_KIND_LABELS = {
     "quote": "Who said what",
@@ -47,19 +50,33 @@ class Progress:
     quizzes: list[QuizSummary]
     kinds: list[KindAccuracy]
     missed: list[Missed]
+    #: finished attempts whose score waits for the quiz's feedback (after close)
+    pending: set[int] = field(default_factory=set)
 
 
-def learner_progress(user_id: int, missed_limit: int = 10) -> Progress:
-    """Everything the progress page shows for one learner."""
-    attempts = db.session.scalars(
-        sa.select(Attempt)
-        .options(sa.orm.joinedload(Attempt.quiz))
+def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | None = None) -> Progress:
+    """Everything the progress page shows for one learner.
+
+    Scores, accuracy and "missed most" count only answers whose feedback the
+    learner may see now: a quiz that shows feedback after its close keeps
+    its scores and misses to itself until then.
+    """
+    now = now or utcnow()
+    scheduling.settle_reviews(user_id, now)  # closes attempts past their quiz's close, too
+    visible = timing.feedback_visible_clause(now)
+    rows = db.session.execute(
+        sa.select(Attempt, visible)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .options(sa.orm.contains_eager(Attempt.quiz))
         .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
         .order_by(Attempt.finished_at)
     ).all()
+    attempts = [attempt for attempt, _ in rows]
+    pending = {attempt.id for attempt, shown in rows if not shown}
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+        if attempt.id not in pending:
+            by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     quizzes = [
         QuizSummary(group[0].quiz, len(group), max(a.percent for a in group), group[-1].percent)
         for group in by_quiz.values()
@@ -69,7 +86,8 @@ def learner_progress(user_id: int, missed_limit: int = 10) -> Progress:
         sa.select(Question.fact_kind, sa.func.count(), sa.func.avg(Answer.score))
         .join(Answer, Answer.question_id == Question.id)
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Attempt.user_id == user_id, Answer.score.is_not(None), Question.fact_kind.is_not(None))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id, Answer.score.is_not(None), Question.fact_kind.is_not(None), visible)
         .group_by(Question.fact_kind)
     ).all()
     kinds = sorted(
@@ -86,11 +104,12 @@ def learner_progress(user_id: int, missed_limit: int = 10) -> Progress:
         .options(sa.orm.selectinload(Question.current))  # each stem in one query, not one per row
         .join(Answer, Answer.question_id == Question.id)
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Attempt.user_id == user_id, Answer.score.is_not(None))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id, Answer.score.is_not(None), visible)
         .group_by(Question.id)
         .having(misses > 0)
         .order_by(misses.desc(), Question.id)
         .limit(missed_limit)
     ).all()
     missed = [Missed(question, int(m), int(n)) for question, m, n in missed_rows]
-    return Progress(list(attempts), quizzes, kinds, missed)
+    return Progress(attempts, quizzes, kinds, missed, pending)

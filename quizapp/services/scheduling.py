@@ -14,7 +14,6 @@ process memory, so any app process serves the same learner.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
-from quizapp.models import Question, QuestionVersion, ReviewCard, ReviewLog
-from quizapp.services import scoring
+from quizapp.models import Answer, Attempt, Question, QuestionVersion, Quiz, ReviewCard, ReviewLog
+from quizapp.services import scoring, timing
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 _EPSILON = 1e-6
@@ -172,6 +171,8 @@ def review_answer(
     at = _naive(at)
     card = get_card(user_id, question_id)
     for _ in range(5):
+        if card is not None and card.last_review is not None and card.last_review > at:
+            at = card.last_review  # a deferred review applied after a later one: never go back in time
         values, after = _reviewed(card, rating, at, time_taken_ms)
         if card is None:
             # RETURNING tells whether the row went in: an INSERT's rowcount is
@@ -214,6 +215,76 @@ def get_card(user_id: int, question_id: int) -> ReviewCard | None:
     return db.session.scalar(sa.select(ReviewCard).filter_by(user_id=user_id, question_id=question_id))
 
 
+# --- deferred reviews ----------------------------------------------------------
+
+def settle_reviews(user_id: int, now: dt.datetime) -> int:
+    """Apply the learner's quiz answers whose review waited for the quiz's feedback, now that it is due.
+
+    A quiz with feedback "after the attempt" or "after close" stores its
+    answers with ``review_pending``: reviewing them at once would show right
+    and wrong through the Review page (a wrong answer is due in 10 minutes,
+    a right one in days) and through mastery. Here, once the feedback is
+    visible, each is reviewed as of the time its feedback became due (the
+    finish, or the close). Open attempts past their quiz's close are closed
+    first (lazily: no cron). Each answer is claimed with a compare-and-set
+    on the flag, so two processes settling at once review it once. Commits
+    when it changed anything; a single cheap read otherwise.
+
+    :returns: how many answers it reviewed.
+    """
+    now = _naive(now)
+    settled = db.session.info.setdefault("settled_reviews", {})  # once per session (a request) and user
+    if settled.get(user_id) is not None and settled[user_id] >= now - dt.timedelta(seconds=1):
+        return 0
+    settled[user_id] = now
+    timing.close_overdue(now, user_id=user_id)
+    due = (
+        sa.select(Answer.id, Answer.question_id, Answer.version_id, Answer.score, Answer.time_taken_ms,
+                  Attempt.finished_at, Quiz.feedback_timing, Quiz.closes_at, Question.type)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.review_pending, Attempt.user_id == user_id, timing.feedback_visible_clause(now))
+    )
+    rows = db.session.execute(due).all()
+    if not rows:
+        return 0
+
+    def feedback_due(row) -> dt.datetime:
+        if row.feedback_timing == "after_close" and row.closes_at is not None:
+            return max(row.finished_at, row.closes_at)
+        return row.finished_at or now
+
+    reviewed = 0
+    for row in sorted(rows, key=lambda r: (feedback_due(r), r.id)):
+        claimed = db.session.execute(
+            sa.update(Answer).where(Answer.id == row.id, Answer.review_pending).values(review_pending=False)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            review_answer(user_id, row.question_id, row.score, row.time_taken_ms, feedback_due(row),
+                          question_type=row.type, version_id=row.version_id)
+            reviewed += 1
+    db.session.commit()
+    return reviewed
+
+
+# --- when a Review-page question was shown ------------------------------------------
+
+def _view_key(card: ReviewCard) -> str:
+    return f"review:{card.question_id}:{card.reps}"
+
+
+def mark_shown(user_id: int, card: ReviewCard, now: dt.datetime) -> None:
+    """Remember when the Review page first showed this card's question (at this review count)."""
+    timing.mark_shown(user_id, _view_key(card), _naive(now))
+
+
+def time_taken_ms(user_id: int, card: ReviewCard, now: dt.datetime) -> int | None:
+    """Milliseconds since the server first showed this card's question; the browser's clock never counts."""
+    return timing.time_taken_ms(user_id, _view_key(card), _naive(now))
+
+
 # --- due queues -------------------------------------------------------------
 
 def _due_query(user_id: int, now: dt.datetime):
@@ -242,6 +313,7 @@ def due_cards(user_id: int, now: dt.datetime, limit: int | None = None) -> list[
 
 def due_count(user_id: int, now: dt.datetime) -> int:
     """How many of the learner's cards are due at ``now``."""
+    settle_reviews(user_id, now)
     return db.session.scalar(sa.select(sa.func.count()).select_from(_due_query(user_id, now).subquery()))
 
 
@@ -290,6 +362,7 @@ def review_session(user_id: int, now: dt.datetime, size: int = 20) -> ReviewSess
     new questions join only while fewer than ``size`` were reviewed today.
     """
     now = _naive(now)
+    settle_reviews(user_id, now)
     today = db.session.execute(
         sa.select(ReviewLog.question_id, ReviewLog.rating)
         .where(ReviewLog.user_id == user_id, ReviewLog.source == "review", ReviewLog.reviewed_at >= day_start(now))
@@ -333,10 +406,11 @@ def review_session(user_id: int, now: dt.datetime, size: int = 20) -> ReviewSess
 def shown_order(data: dict, user_id: int, question_id: int, reps: int) -> list[int]:
     """The order choices are shown in on the Review page.
 
-    Shuffled with a seed of (user, question, review count): reloading the
-    page shows the same order, the next review of the card a new one.
+    Shuffled with a seed of (user, question, review count) keyed by the
+    server's secret: reloading the page shows the same order, the next
+    review of the card a new one, and no learner can work it out in advance.
     """
-    rng = random.Random(f"review:{user_id}:{question_id}:{reps}")
+    rng = timing.keyed_random("review", user_id, question_id, reps)
     qtype = data["type"]
     if qtype in ("multiple_choice", "multiple_response"):
         count = len(data["choices"])

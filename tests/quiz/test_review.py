@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import time_machine
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Question, ReviewCard, ReviewLog, User
+from quizapp.models import Attempt, Question, QuestionView, ReviewCard, ReviewLog, User
 from quizapp.models._common import utcnow
 from quizapp.services import scheduling
 from tests.conftest import csrf_token
@@ -35,13 +35,32 @@ def user_id(app, name="ann") -> int:
         return db.session.scalar(sa.select(User.id).filter_by(username=name))
 
 
+def read_slowly(app, seconds: int = 60) -> None:
+    """The learner reads the question on screen for ``seconds`` (the clock is frozen).
+
+    Answer times are measured by the server from when it served the page, so
+    the page's first showing is moved back instead of the clock.
+    """
+    with app.app_context():
+        for view in db.session.scalars(sa.select(QuestionView)):
+            view.shown_at -= dt.timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def post_slowly(app, client, url, fields):
+    """GET the question page, read it for a minute, post the answer (a 'Good', not an 'Easy', right answer)."""
+    page = client.get(url)
+    read_slowly(app)
+    return client.post(url, data={**fields, "csrf_token": csrf_token(page.text)})
+
+
 def take_whole_quiz_with_mistakes(app, client, mistakes=MISTAKES) -> set[int]:
     """Answer the seed quiz, wrong at ``mistakes``; returns the missed question ids."""
     url = start(client)
     attempt_id = attempt_id_of(url)
     questions = layout(app, attempt_id)
     for position, (data, order) in enumerate(questions, 1):
-        post_answer(client, f"/attempts/{attempt_id}/q/{position}", answer_fields(data, order, right=position not in mistakes))
+        post_slowly(app, client, f"/attempts/{attempt_id}/q/{position}", answer_fields(data, order, right=position not in mistakes))
     page = client.get(f"/attempts/{attempt_id}/q/1")
     client.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf_token(page.text)})
     with app.app_context():
@@ -65,7 +84,8 @@ def answer_review(app, client, right: bool):
         data = db.session.get(Question, question_id).data
         order = scheduling.shown_order(data, user_id(app), question_id, reps)
     fields = {**answer_fields(data, order, right=right), "question": question_id, "reps": reps,
-              "csrf_token": csrf_token(page.text), "shown_at": "0"}
+              "csrf_token": csrf_token(page.text)}
+    read_slowly(app)
     response = client.post("/review", data=fields)
     assert response.status_code == 302 and "/review/answers/" in response.location
     return question_id, client.get(response.location)

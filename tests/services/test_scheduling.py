@@ -221,14 +221,35 @@ def test_submit_review_refuses_a_stale_or_foreign_question(learner):
         scheduling.submit_review(learner, questions("date")[0].id, 0, 0, None, T0 + DAY)
 
 
-def test_shown_order_is_stable_per_review_and_changes_with_it():
+def test_shown_order_is_stable_per_review_and_changes_with_it(app):
     data = {"type": "multiple_choice", "choices": [{"text": str(n), "weight": 0} for n in range(6)]}
-    first = scheduling.shown_order(data, 1, 2, 3)
-    assert first == scheduling.shown_order(data, 1, 2, 3)
-    assert sorted(first) == list(range(6))
-    assert any(scheduling.shown_order(data, 1, 2, reps) != first for reps in range(4, 10))
-    ordering = {"type": "ordering", "items": ["a", "b"]}
-    assert all(scheduling.shown_order(ordering, 1, 2, reps) == [1, 0] for reps in range(20))
+    with app.app_context():
+        first = scheduling.shown_order(data, 1, 2, 3)
+        assert first == scheduling.shown_order(data, 1, 2, 3)
+        assert sorted(first) == list(range(6))
+        assert any(scheduling.shown_order(data, 1, 2, reps) != first for reps in range(4, 10))
+        ordering = {"type": "ordering", "items": ["a", "b"]}
+        assert all(scheduling.shown_order(ordering, 1, 2, reps) == [1, 0] for reps in range(20))
+
+
+def test_review_order_cannot_be_predicted_from_the_user_id(app):
+    """Issue 14, point 3: the Review page's order is keyed by the server's secret, not by (user, question, reps) alone."""
+    data = {"type": "multiple_choice", "choices": [{"text": str(n), "weight": 0} for n in range(6)]}
+    with app.app_context():
+        ours = [scheduling.shown_order(data, 1, 2, reps) for reps in range(10)]
+    # what anyone could compute from the user id without the key (the old seed)
+    import random
+
+    guessed = []
+    for reps in range(10):
+        order = list(range(6))
+        random.Random(f"review:1:2:{reps}").shuffle(order)
+        guessed.append(order)
+    assert ours != guessed
+    app.config["SECRET_KEY"] = "another-secret"
+    with app.app_context():
+        theirs = [scheduling.shown_order(data, 1, 2, reps) for reps in range(10)]
+    assert theirs != ours
 
 
 # --- mastery for a scripted history --------------------------------------------------

@@ -271,3 +271,22 @@ def test_a_reload_does_not_restart_the_answer_clock(app, client, auth):
         client.post(url, data={**answer_fields(data, order), "csrf_token": csrf_token(page.text)})
     with app.app_context():
         assert db.session.scalar(sa.select(Answer.time_taken_ms).filter_by(attempt_id=attempt_id)) == 41_000
+
+
+def test_the_gradebook_counts_an_attempt_left_open_past_the_close(app, client, auth, make_user):
+    from tests.teach.test_quizzes import create_class, join, switch
+
+    make_user("tess", "teacher")
+    make_user("lea")
+    auth.login("tess")
+    code, class_id = create_class(client)
+    make_quiz(app, "exam", closes_at=utcnow() + dt.timedelta(hours=1))
+    switch(client, auth, "lea")
+    join(client, code)
+    attempt_id = attempt_id_of(start(client, "exam").location)
+    for position, (data, order) in enumerate(layout(app, attempt_id)[:2], 1):
+        post_answer(client, f"/attempts/{attempt_id}/q/{position}", answer_fields(data, order))
+    set_quiz(app, "exam", closes_at=utcnow() - dt.timedelta(minutes=1))
+    switch(client, auth, "tess")
+    book = client.get(f"/teach/classes/{class_id}/gradebook").text
+    assert "50%" in book  # submitted at the close with the two answers it held

@@ -45,7 +45,8 @@ from quizapp.models import (
     quiz_classroom,
 )
 from quizapp.presentation import describe_response
-from quizapp.services import scoring
+from quizapp.models._common import utcnow
+from quizapp.services import scoring, timing
 from quizapp.services.errors import NotFound
 from quizapp.services.grading import final_grade
 
@@ -130,6 +131,7 @@ def gradebook(classroom_id: int) -> Gradebook:
     """
     from quizapp.services.classes import roster
 
+    timing.close_overdue(utcnow())  # attempts left open past a quiz's close count as submitted
     classroom = _get_class(classroom_id)
     learners = roster(classroom_id)
     assigned = sa.select(quiz_classroom.c.quiz_id).where(quiz_classroom.c.classroom_id == classroom_id)
@@ -204,6 +206,7 @@ def learner_attempts(classroom_id: int, user_id: int, quiz_id: int) -> LearnerAt
         not enrolled in the class, or the quiz is not one of the class's
         gradebook quizzes.
     """
+    timing.close_overdue(utcnow(), user_id=user_id, quiz_id=quiz_id)
     classroom = _get_class(classroom_id)
     enrollment = db.session.scalar(sa.select(Enrollment).filter_by(classroom_id=classroom_id, user_id=user_id))
     if enrollment is None:
@@ -373,6 +376,7 @@ def item_statistics(quiz_id: int, teacher_id: int) -> QuizStatistics:
     :raises NotFound: when the teacher may not see this quiz (:func:`visible_quiz`).
     """
     quiz = visible_quiz(quiz_id, teacher_id)
+    timing.close_overdue(utcnow(), quiz_id=quiz.id)
     attempts = list(
         db.session.scalars(
             sa.select(Attempt)

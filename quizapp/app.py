@@ -43,6 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
+    from quizapp.auth import throttle
+
+    throttle.init_app(app)
     cli.register_commands(app)
     return app
 
@@ -60,7 +63,9 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        from quizapp.auth.sessions import load_user
+
+        return load_user(user_id)  # checks the session's version: logout ends every copy
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

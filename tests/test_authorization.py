@@ -42,6 +42,8 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("auth.register", "GET"): EVERYONE,
     ("auth.register", "POST"): EVERYONE,
     ("auth.logout", "POST"): SIGNED_IN,
+    ("auth.password", "GET"): SIGNED_IN,
+    ("auth.password", "POST"): SIGNED_IN,
     # learners
     ("quiz.index", "GET"): EVERYONE,
     ("quiz.overview", "GET"): CLASS_QUIZ_VIEW,

@@ -13,7 +13,7 @@ from flask import url_for
 from quizapp.app import create_app
 from quizapp.extensions import db
 from quizapp.models import User
-from quizapp.models.security import LoginAttempt
+from quizapp.models.security import RateLimit
 from tests.conftest import AuthActions, csrf_token, make_config
 from tests.live.server import Browser, Server
 from tests.security_world import USERNAMES, PASSWORD, db_path, log_in, world  # noqa: F401  (fixtures)
@@ -53,7 +53,7 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, wo
 
 def _row_counts() -> dict:
     return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name != "login_attempt"}
+            for table in db.metadata.sorted_tables if table.name != "rate_limit"}
 
 
 def test_csrf_protection_is_global_and_has_no_exemptions(app):
@@ -193,20 +193,20 @@ def _try(client, username, password):
                                             "csrf_token": csrf_token(page.text)})
 
 
-def test_failed_logins_are_limited_per_username(app, make_user):
+def test_failed_logins_are_limited_per_account_and_address(app, make_user):
     client = app.test_client()
     make_user("ann")
     make_user("bob")
-    limit = app.config["LOGIN_LIMIT_PER_USERNAME"]
+    limit = app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"]
     for _ in range(limit):
         assert _try(client, "ann", "wrong password").status_code == 422
-    blocked = _try(client, "ANN ", "correct horse")  # even the right password, in any spelling
+    blocked = _try(client, "ANN ", "correct horse")  # an unknown device, in any spelling of the name
     assert blocked.status_code == 429
     assert "Too many failed logins" in blocked.text
     assert _try(app.test_client(), "bob", "correct horse").status_code == 302  # others are not locked out
-    # once the window has passed, the username may log in again
+    # once the backoff has passed, the account may log in again from there
     with app.app_context():
-        db.session.execute(sa.update(LoginAttempt).values(at=LoginAttempt.at - dt.timedelta(hours=1)))
+        db.session.execute(sa.update(RateLimit).values(until=RateLimit.until - dt.timedelta(hours=2)))
         db.session.commit()
     assert _try(app.test_client(), "ann", "correct horse").status_code == 302
 
@@ -214,10 +214,12 @@ def test_failed_logins_are_limited_per_username(app, make_user):
 def test_a_successful_login_forgives_earlier_failures(app, make_user, scalar):
     client = app.test_client()
     make_user("ann")
-    for _ in range(app.config["LOGIN_LIMIT_PER_USERNAME"] - 1):
+    for _ in range(app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"] - 1):
         _try(client, "ann", "wrong password")
     assert _try(client, "ann", "correct horse").status_code == 302
-    assert scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 0
+    assert scalar(sa.select(RateLimit.count).filter_by(key="login:ua:ann|127.0.0.1")) is None
+    # the failures still count towards the account-wide limit; the success itself uses up nothing
+    assert scalar(sa.select(RateLimit.count).filter_by(key="login:u:ann")) == app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"] - 1
 
 
 def test_failed_logins_are_limited_per_address(db_path, make_user):
@@ -234,7 +236,7 @@ def test_login_limit_holds_across_servers_and_workers(database_url, make_user):
     """Failures spread over two gunicorn servers (two workers each) count together."""
     with Server(database_url, workers=2) as one, Server(database_url, workers=2) as two:
         servers = [one, two]
-        limit = 5  # security.LOGIN_LIMIT_PER_USERNAME, the default a server runs with
+        limit = 5  # LOGIN_LIMIT_PER_ACCOUNT_ADDRESS, the default a server runs with
         for n in range(limit):
             server = servers[n % 2]
             status, _, _ = Browser().submit(server.url + "/auth/login", server.url + "/auth/login",

@@ -2,26 +2,48 @@
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from quizapp.auth.passwords import PASSWORD_MAX, password_problem, username_problem
+
+
+def _username_rules(form, field) -> None:
+    problem = username_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def _password_rules(username_field: str | None):
+    def check(form, field) -> None:
+        username = form[username_field].data if username_field else form.meta.username
+        problem = password_problem(field.data or "", username or "")
+        if problem:
+            raise ValidationError(problem)
+
+    return check
 
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     submit = SubmitField("Log in")
 
 
 class RegisterForm(FlaskForm):
-    username = StringField(
-        "Username",
-        validators=[
-            DataRequired(),
-            Length(min=3, max=64),
-            Regexp(r"^[\w.-]+$", message="Use letters, digits, dots, dashes or underscores."),
-        ],
-    )
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
+    username = StringField("Username", validators=[DataRequired(), _username_rules])
+    password = PasswordField("Password", validators=[DataRequired(), _password_rules("username")])
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
     )
     submit = SubmitField("Create account")
+
+
+class PasswordForm(FlaskForm):
+    """Change one's password; ``meta.username`` is the account's name (for the rules)."""
+
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    password = PasswordField("New password", validators=[DataRequired(), _password_rules(None)])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+    submit = SubmitField("Change password")

@@ -1,4 +1,4 @@
-"""Security records kept in the database: login attempts and the audit trail.
+"""Security records kept in the database: rate limits and the audit trail.
 
 Both live in the database, not in process memory, so every gunicorn worker
 and every server on the same database sees the same limits and history.
@@ -18,8 +18,27 @@ from quizapp.models._common import utcnow
 AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "retired", "published", "imported")
 
 
+class RateLimit(db.Model):
+    """Attempts counted against one key ("login:ua:ann|10.0.0.1", "join:u:42", ...).
+
+    :mod:`quizapp.auth.throttle` claims an attempt with one atomic upsert
+    *before* the work it limits (checking a password, trying a join code),
+    so concurrent requests cannot check more than the limit between them.
+    Past the limit, one attempt is allowed per backoff period (``until``),
+    which doubles with each further attempt.
+    """
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    until: Mapped[dt.datetime | None]  # no further attempt before this time (once count reached the limit)
+    claim: Mapped[str] = mapped_column(sa.String(32), default="")  # token of the last allowed attempt
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 class LoginAttempt(db.Model):
-    """A failed login, counted against the username and the client address."""
+    """A failed login (the limiter before :class:`RateLimit`; kept for old rows, no longer written)."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (

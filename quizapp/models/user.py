@@ -23,6 +23,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[str] = mapped_column(sa.String(16), default="learner")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: copied into the session at login; bumping it ends every session of
+    #: the user (logout, password change, ``quizapp user end-sessions``)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt with a random salt

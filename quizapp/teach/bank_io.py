@@ -15,7 +15,7 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
 from wtforms import SubmitField
 
-from quizapp.services import bank
+from quizapp.services import bank, ownership
 from quizapp.services.errors import InvalidInput
 from quizapp.teach import bp
 
@@ -73,7 +73,10 @@ def bank_export():
     fmt = request.args.get("format", "yaml")
     if fmt not in bank.EXPORT_FILES:
         raise InvalidInput(f"Unknown format “{fmt}”; choose {', '.join(bank.EXPORT_FILES)}.", where="format")
-    export = bank.export_as(fmt, status=request.args.get("status") or None, quiz=request.args.get("quiz") or None)
+    quiz = request.args.get("quiz") or None
+    if quiz is not None:
+        ownership.check_quiz_export(quiz, current_user.id)  # another teacher's class or draft quiz is a 404
+    export = bank.export_as(fmt, status=request.args.get("status") or None, quiz=quiz)
     response = Response(export.data, mimetype=export.media_type)
     name = secure_filename(f"{export.name}-{dt.date.today().isoformat()}{export.extension}")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms import Form, SelectField, StringField
 
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES, STATUSES
-from quizapp.services import authoring
+from quizapp.services import authoring, ownership
 from quizapp.services.errors import InvalidQuestion
 from quizapp.teach import bp
 from quizapp.teach.forms import options
@@ -74,6 +74,7 @@ def question_new():
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def question_edit(question_id: int):
     """The editor for a question; a change of content saves a new version."""
+    ownership.check_question(question_id, current_user.id)  # another teacher's draft is a 404
     question = authoring.get_question(question_id)
     form = QuestionForm.build(question.type, authoring.list_articles(), question.data, question.article_id)
     if not form.rows_changed() and form.validate_on_submit():
@@ -101,6 +102,7 @@ def _status(form: QuestionForm) -> int:
 @bp.get("/questions/<int:question_id>/preview")
 def question_preview(question_id: int):
     """The question as a learner sees it, its answer controls disabled."""
+    ownership.check_question(question_id, current_user.id)  # another teacher's draft is a 404
     question = authoring.get_question(question_id)
     data = question.data
     return render_template("teach/questions/preview.html", question=question, q=data,
@@ -110,6 +112,7 @@ def question_preview(question_id: int):
 @bp.post("/questions/<int:question_id>/retire")
 def question_retire(question_id: int):
     """Retire a question: it leaves every quiz; past answers keep it."""
+    ownership.check_question(question_id, current_user.id)  # another teacher's draft is a 404
     question = authoring.retire_question(question_id, current_user.id)
     flash(f"Retired “{question.stem[:80]}”: it is no longer in any quiz. Past answers keep it.", "success")
     target = request.form.get("next", "")  # back to the filtered page the teacher was on

@@ -65,6 +65,8 @@ def question_history(question_id: int) -> tuple[Question, list[HistoryEntry]]:
     ))
     entries = [HistoryEntry(e.at, e.action, who(e.actor_id), e.version_number, e.detail) for e in events]
     covered = {(e.action, e.version_number) for e in events}
+    # an import event already tells who made the version it brought
+    covered |= {(a, e.version_number) for e in events if e.action == "imported" for a in ("created", "edited")}
     for version in db.session.scalars(
         sa.select(QuestionVersion).where(QuestionVersion.question_id == question_id).order_by(QuestionVersion.number)
     ):

@@ -297,7 +297,7 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
         touched: dict[int, Article] = {}
         for step in steps:
             if step.kind != "unchanged":
-                _apply(step, author_id)
+                _apply(step, author_id, fmt)
                 for article in (step.article, step.question.article if step.question else None):
                     if article is not None and article.id is not None:
                         touched[article.id] = article
@@ -376,8 +376,11 @@ def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_S
     return report, steps
 
 
-def _apply(step: _Step, author_id: int | None) -> None:
+def _apply(step: _Step, author_id: int | None, fmt: str | None = None) -> None:
+    from quizapp.services import audit
+
     data, question = step.data, step.question
+    new = question is None
     if question is None:
         question = Question(uid=data["id"], created_by_id=author_id)
         db.session.add(question)
@@ -400,6 +403,9 @@ def _apply(step: _Step, author_id: int | None) -> None:
     sync_columns(question, data)
     if question.status == "retired" and question.id is not None:
         db.session.execute(sa.delete(QuizQuestion).where(QuizQuestion.question_id == question.id))
+    source = f"from a {formats.get_format(fmt).NAME.upper()} file" if fmt else "from a bank file"
+    audit.record(question, "imported", author_id, version_number=question.current.number,
+                 detail=f"{'new' if new else 'changed' if step.content_changed else 'status ' + data['status']}, {source}")
 
 
 def _existing(ids: list[str]) -> dict[str, Question]:

@@ -94,7 +94,16 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        """Liveness probe: answers without touching the database."""
+        """Health probe: ok once the database answers and has its schema (else 503 saying why)."""
+        from quizapp.config import describe_database_error, schema_problem
+
+        try:
+            problem = schema_problem(db.session.connection())
+        except Exception as exc:  # noqa: BLE001 (any failure to reach the database is "unhealthy")
+            db.session.rollback()
+            problem = describe_database_error(exc, app.config.get("SQLALCHEMY_DATABASE_URI")) or "database error"
+        if problem:
+            return {"status": "unavailable", "message": problem}, 503
         return {"status": "ok"}
 
 

@@ -22,7 +22,34 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class QuizappGroup(FlaskGroup):
+    """Flask's group, turning a database that is wrong or not set up into one line, exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            message = _database_problem(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+def _database_problem(exc: BaseException) -> str | None:
+    from quizapp.config import describe_database_error
+
+    try:
+        url = current_app.config.get("SQLALCHEMY_DATABASE_URI")
+    except RuntimeError:  # no app: it failed while being created
+        url = None
+    if url is None:
+        import os
+
+        url = os.environ.get("DATABASE_URL")
+    return describe_database_error(exc, url)
+
+
+@click.group(cls=QuizappGroup, create_app=_create_app, add_version_option=False)
 def cli() -> None:
     """quizapp: turn news articles into curated quizzes."""
 
@@ -130,9 +157,27 @@ def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeo
     """Run the production server (gunicorn)."""
     from quizapp.serve import default_workers, serve
 
+    _check_database()
     if secure_cookies is None:
         secure_cookies = trusted_proxies > 0
     serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout)
+
+
+def _check_database() -> None:
+    """Refuse to serve a database that cannot be reached or has no tables (one line, exit 1)."""
+    from quizapp.app import create_app
+    from quizapp.config import schema_problem
+    from quizapp.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                problem = schema_problem(connection)
+        finally:
+            db.engine.dispose()
+    if problem:
+        fail(problem)
 
 
 @click.group("bank")

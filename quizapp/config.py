@@ -60,3 +60,72 @@ def secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def describe_database_error(exc: BaseException, url: str | None) -> str | None:
+    """One line saying what is wrong with the database and what to do, or None.
+
+    For the command line: a bad ``DATABASE_URL``, a driver that is not
+    installed, a database that cannot be reached or opened, or one where
+    ``quizapp init-db`` never ran.
+    """
+    import traceback
+
+    import sqlalchemy as sa
+
+    shown = _safe_url(url)
+    if isinstance(exc, sa.exc.NoSuchModuleError):
+        scheme = (url or "").split(":", 1)[0]
+        return (f"DATABASE_URL names a kind of database quizapp cannot use ({scheme}); "
+                "use postgresql://user@host/name or sqlite:///path")
+    if isinstance(exc, sa.exc.ArgumentError):
+        return "DATABASE_URL is not a database URL; use postgresql://user@host/name or sqlite:///path"
+    if isinstance(exc, ImportError) and any(
+        "sqlalchemy" in frame.filename for frame in traceback.extract_tb(exc.__traceback__)
+    ):
+        return (f"DATABASE_URL ({shown}) needs the database driver {exc.name or 'module'}, which is not installed; "
+                "quizapp supports PostgreSQL (psycopg) and SQLite")
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    text = str(exc.orig if exc.orig is not None else exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return f"the database {shown} has no quizapp tables yet: run quizapp init-db"
+    if not isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return None
+    parsed = _parse_url(url)
+    if parsed is not None and parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if parsed.database and not path.parent.is_dir():
+            return f"cannot open the SQLite database {path}: the folder {path.parent} does not exist"
+        return f"cannot open the SQLite database {parsed.database}: {first}"
+    return f"cannot connect to the database at {shown}: {first}"
+
+
+def _parse_url(url: str | None):
+    import sqlalchemy as sa
+
+    try:
+        return sa.make_url(url) if url else None
+    except sa.exc.ArgumentError:
+        return None
+
+
+def _safe_url(url: str | None) -> str:
+    """The URL without its password, for messages."""
+    parsed = _parse_url(url)
+    if parsed is None:
+        return "DATABASE_URL"
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or "(memory)"
+    host = parsed.host or "localhost"
+    return f"{host}:{parsed.port}/{parsed.database or ''}" if parsed.port else f"{host}/{parsed.database or ''}"
+
+
+def schema_problem(connection) -> str | None:
+    """Why the database cannot serve yet (no tables: init-db never ran), or None."""
+    import sqlalchemy as sa
+
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return "the database has no quizapp tables yet: run quizapp init-db"
+    return None

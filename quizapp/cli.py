@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from quizapp.cli_backup import backup_command
 from quizapp.cli_formats import convert as convert_command
+from quizapp.cli_formats import print_warnings
 from quizapp.cli_generator import extract_command, generate_command
 from quizapp.cli_scores import scores_group
 from quizapp.files import write_atomically
@@ -75,7 +76,7 @@ def init_db() -> None:
         report = load_bank_dir(bank_dir, root=Path(current_app.config["SEEDS_DIR"]).parent)
     except QuizappError as exc:
         fail(f"{exc} (nothing was loaded)")
-    click.echo(f"Database ready. {report.summary()}.")
+    click.echo(f"Database ready. {report.summary()}.", err=True)
 
 
 @click.group("user")
@@ -207,7 +208,7 @@ def bank_import(path: str, from_fmt: str | None, dry_run: bool) -> None:
         fail(f"{exc} (nothing was imported)")
     except OSError as exc:
         fail(f"{path}: {exc.strerror or exc}")
-    click.echo(_describe_import(report, dry_run))
+    click.echo(_describe_import(report, dry_run), err=not dry_run)
 
 
 def _describe_import(report, dry_run: bool) -> str:
@@ -228,8 +229,9 @@ def _describe_import(report, dry_run: bool) -> str:
 @click.option("--to", "to_fmt", metavar="F", help="Format (yaml, json, gift, xml, csv, apkg); default from OUT's extension.")
 @click.option("--status", type=click.Choice(["published", "draft", "retired"]), help="Only questions with this status.")
 @click.option("--quiz", "quiz_slug", metavar="SLUG", help="Only this quiz's questions, in quiz order.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning (default: a count and the first few).")
 @with_appcontext
-def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str | None) -> None:
+def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str | None, verbose: bool) -> None:
     """Export the bank (or a quiz) to a file; an .apkg is an Anki deck."""
     from quizapp.formats import FormatError
     from quizapp.services import bank
@@ -242,9 +244,8 @@ def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str
         fail(str(exc))
     except OSError as exc:
         fail(f"{out}: {exc.strerror or exc}")
-    for warning in export.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{export.count} questions written to {out} ({export.fmt}).")
+    print_warnings(list(export.warnings), verbose)
+    click.echo(f"{export.count} questions written to {out} ({export.fmt}).", err=True)
 
 
 #: Commands on the ``quizapp`` group and on ``app.cli`` (see register_commands).

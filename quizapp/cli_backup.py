@@ -95,4 +95,4 @@ def backup_command(out: str) -> None:
     except (BackupError, sqlite3.Error, OSError) as exc:
         click.echo(f"Error: {exc} (no backup was written)", err=True)
         sys.exit(1)
-    click.echo(f"Backed up the {url.get_backend_name()} database to {out} ({size:,} bytes).")
+    click.echo(f"Backed up the {url.get_backend_name()} database to {out} ({size:,} bytes).", err=True)

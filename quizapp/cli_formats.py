@@ -20,7 +20,8 @@ from quizapp.formats import FormatError
 @click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--from", "from_fmt", metavar="F", help="Input format (yaml, json, gift, xml, csv); default from IN's extension.")
 @click.option("--to", "to_fmt", metavar="F", help="Output format; default from OUT's extension.")
-def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | None) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="List every warning (default: a count and the first few).")
+def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | None, verbose: bool) -> None:
     """Convert a question bank file between formats (no database).
 
     Formats come from the extensions (.yaml .yml .json .gift .txt .xml .csv)
@@ -44,8 +45,7 @@ def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | Non
     except OSError as err:
         click.echo(f"error: {in_path}: {err.strerror or err}", err=True)
         sys.exit(1)
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+    print_warnings(list(warnings), verbose)
     if out_path == "-":
         click.echo(output, nl=False)
         return
@@ -55,6 +55,22 @@ def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | Non
         click.echo(f"error: {out_path}: {err.strerror or err}", err=True)
         sys.exit(1)
     click.echo(f"{len(questions)} questions written to {out_path} ({target_fmt})", err=True)
+
+
+#: warnings shown without -v; the rest are counted
+WARNINGS_SHOWN = 3
+
+
+def print_warnings(warnings: list[str], verbose: bool) -> None:
+    """Warnings on stderr: all of them with ``-v``, else a count and the first few
+    (questions left out first: they matter more than a field a format cannot carry)."""
+    warnings = sorted(warnings, key=lambda w: "left out" not in w or "cannot carry" in w)
+    shown = warnings if verbose or len(warnings) <= WARNINGS_SHOWN + 1 else warnings[:WARNINGS_SHOWN]
+    for warning in shown:
+        click.echo(f"warning: {warning}", err=True)
+    if len(shown) < len(warnings):
+        click.echo(f"... and {len(warnings) - len(shown)} more warning(s), {len(warnings)} in all "
+                   "(use -v to see all)", err=True)
 
 
 def _format_of(path: str, option: str) -> str:

@@ -123,7 +123,7 @@ def test_backup_taken_while_answers_are_written_restores_consistent_data(app, da
         out.parent.mkdir()
         result = _cli(database_url, "backup", str(out))
         assert result.returncode == 0, result.stderr
-        assert "Backed up" in result.stdout and "Traceback" not in result.stderr
+        assert "Backed up" in result.stderr and "Traceback" not in result.stderr
         after = _snapshot(app)["answers"]
     finally:
         writer.stop.set()

@@ -110,7 +110,7 @@ def parse_date(value) -> dt.date | None:
 
 _AUDIO = re.compile(
     r"voice is ai-generated|listen to this (?:article|story)|audio is ai-generated"
-    r"|^\W*\s*(?:listen|play)\b.{0,40}$",
+    r"|^\W*(?:listen|play)\b.{0,40}$",  # \W covers spaces: a \s* beside it backtracks quadratically
     re.I,
 )
 _CREDIT = re.compile(
@@ -120,10 +120,12 @@ _CREDIT = re.compile(
     re.I,
 )
 _AUTHOR_BLOCK = re.compile(r"^(?:about the (?:writer|author|reporter)s?|about the authors?)\s*:?$", re.I)
-_READ_MORE = re.compile(r"(?:\.\.\.|…)?\s*read more\s*$|^(?:read more|related|see also|recommended)\s*:", re.I)
+# "… read more" at the end: the optional ellipsis and spaces before it never change
+# whether it matches, and starting the search at "read" keeps it linear
+_READ_MORE = re.compile(r"read more\s*$|^(?:read more|related|see also|recommended)\s*:", re.I)
 _BYLINE = re.compile(
     r"^(?:by\s+[A-Z][\w.'’-]+(?:\s+(?:and\s+)?[A-Z][\w.'’-]+){0,5}"
-    r"|(?:updated|published|posted)\s*:?\s+\S.{0,60}(?:\d{4}|[ap]\.?m\.?|ET|GMT|UTC)\.?)\s*$",
+    r"|(?:updated|published|posted)(?:\s*:\s+|\s+)\S.{0,60}(?:\d{4}|[ap]\.?m\.?|ET|GMT|UTC)\.?)\s*$",
     re.I,
 )
 _BOILERPLATE = re.compile(
@@ -193,7 +195,12 @@ _ABBREVIATIONS = frozenset(
     " jan feb mar apr aug sept sep oct nov dec no vs etc approx dept est fig al"
     " pres sec atty supt ave blvd mt ft".split()
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+# Linear time (issue 14): a match starts only at the first mark of a run
+# (the lookbehind), and the possessive quantifiers never give back what they
+# took, so a run of 80,000 periods, quotes or spaces is read once, not once
+# per position in it.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"“‘'(\[]?[A-Z0-9])")
+_SPACES = re.compile(r"\s*")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -217,8 +224,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         ):
             continue
         spans.append((sentence_start, stop))
-        rest = re.match(r"\s*", text[stop:end])
-        sentence_start = stop + (rest.end() if rest else 0)
+        sentence_start = _SPACES.match(text, stop, end).end()  # no slice: a copy per sentence is quadratic
     if sentence_start < end and text[sentence_start:end].strip():
         spans.append((sentence_start, end))
     return spans

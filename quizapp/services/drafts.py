@@ -448,6 +448,29 @@ def is_stalled(job: ArticleImport, now: dt.datetime | None = None) -> bool:
     return job.state in ("pending", "running") and job.updated_at < now - STALL_AFTER
 
 
+def fail_stalled(teacher_id: int, import_id: int | None = None) -> None:
+    """Record imports whose runner died (a killed worker, a restart) as failed, not "running" forever.
+
+    A runner that is merely slow and comes back finds its import no longer
+    "running" and stops (its progress update matches no row); a retry
+    resumes after the last committed chunk (issue 14).
+    """
+    now = utcnow()
+    stalled = [ArticleImport.teacher_id == teacher_id, ArticleImport.state.in_(("pending", "running")),
+               ArticleImport.updated_at < now - STALL_AFTER]
+    if import_id is not None:
+        stalled.append(ArticleImport.id == import_id)
+    if db.session.scalar(sa.select(ArticleImport.id).where(*stalled).limit(1)) is None:
+        return
+    db.session.execute(
+        sa.update(ArticleImport).where(*stalled)
+        .values(state="failed", message="The generator stopped and did not answer for two minutes (the server may "
+                                        "have restarted). Try again; it resumes where it stopped.")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 # --- reviewing ----------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -509,6 +532,10 @@ def import_page(import_id: int, teacher_id: int) -> ImportPage:
     :raises NotFound: when the import is not this teacher's.
     """
     job = get_own_import(import_id, teacher_id)
+    stalled = is_stalled(job)
+    if stalled:
+        fail_stalled(teacher_id, job.id)
+        db.session.refresh(job)
     questions = list(db.session.scalars(
         sa.select(Question).where(Question.import_id == job.id, Question.status == "draft").order_by(Question.id)
     ))
@@ -521,11 +548,12 @@ def import_page(import_id: int, teacher_id: int) -> ImportPage:
         sa.select(sa.func.count()).select_from(Question)
         .where(Question.import_id == job.id, Question.status != "draft")
     )
-    return ImportPage(job=job, article=job.article, stalled=is_stalled(job), drafts=drafts, approved=approved or 0)
+    return ImportPage(job=job, article=job.article, stalled=stalled, drafts=drafts, approved=approved or 0)
 
 
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:
     """The teacher's imports, newest first, with their draft and approved counts."""
+    fail_stalled(teacher_id)
     drafts = sa.func.sum(sa.case((Question.status == "draft", 1), else_=0))
     approved = sa.func.sum(sa.case((Question.status != "draft", 1), else_=0))
     rows = db.session.execute(

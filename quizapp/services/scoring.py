@@ -21,7 +21,6 @@ means the answer waits for a teacher (essays).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -127,9 +126,23 @@ def _grade_true_false(question: dict, response: bool) -> Grade:
 
 
 def _wildcard_match(accepted: str, typed: str) -> bool:
-    """Moodle's short answers allow ``*`` to stand for any text."""
-    parts = [re.escape(normalize_answer(part)) for part in accepted.split("*")]
-    return re.fullmatch(".*".join(parts), typed) is not None
+    """Moodle's short answers allow ``*`` to stand for any text.
+
+    Linear time, no backtracking (issue 14): the first piece must start the
+    answer and the last end it; each piece between is found leftmost after
+    the one before, which is the match whenever there is one, since ``*``
+    takes any text. A regex ``a.*b.*c`` costs minutes on a long reply.
+    """
+    first, *middle, last = [normalize_answer(part) for part in accepted.split("*")]
+    if len(first) + len(last) > len(typed) or not typed.startswith(first) or not typed.endswith(last):
+        return False
+    position, end = len(first), len(typed) - len(last)
+    for part in middle:
+        found = typed.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _grade_short_answer(question: dict, response: str) -> Grade:

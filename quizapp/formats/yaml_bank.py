@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import yaml
 
+from quizapp.yaml_limits import compose_checked
 from ._base import FormatError, check_questions, ordered
 
 NAME = "yaml"
@@ -95,7 +96,7 @@ def parse(text: str, source: str = "<yaml>") -> list[dict]:
     loader = None
     try:
         loader = _Loader(text)  # the reader refuses control characters right here
-        node = loader.get_single_node()
+        node = compose_checked(loader)  # aliases may not expand it beyond bounds (issue 14)
         if node is None:
             raise FormatError("no questions", source)
         _check_duplicate_keys(node, source)

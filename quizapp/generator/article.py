@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from quizapp import yaml_limits
+
 #: Largest article the generator accepts, in characters (about 5 MB of text).
 MAX_ARTICLE_CHARS = 6_000_000
 
@@ -80,7 +82,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if deepest > 20:
         raise ArticleError("front matter: brackets nested too deeply")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml_limits.safe_load(match.group(1)) or {}  # no alias bombs (issue 14)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}" if mark else "front matter"

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from quizapp import config, writer_lock
 from quizapp.extensions import csrf, db, login_manager, migrate
@@ -36,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     writer_lock.configure(app.config, app.instance_path)
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -48,6 +50,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
     cli.register_commands(app)
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:…>`` limited to what a database id column holds: a larger number is a 404, not a 500.
+
+    SQLite and PostgreSQL keep integers in 64 bits; werkzeug's converter
+    takes any length of digits, and 2**63 in a query then fails in the driver
+    (issue 14).
+    """
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:

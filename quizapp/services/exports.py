@@ -168,7 +168,9 @@ def _scope(filters: ExportFilters) -> _Scope:
     if filters.since and filters.until and filters.since > filters.until:
         raise InvalidInput(f"The period starts ({filters.since}) after it ends ({filters.until}).", where="since")
     start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
-    end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time()) if filters.until else None
+    # the last day of the calendar (9999-12-31) has no next day: it means no end (issue 14)
+    end = (dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time())
+           if filters.until and filters.until < dt.date.max else None)
     return _Scope(quiz, class_ids, filters.learner_id, start, end)
 
 

@@ -38,13 +38,18 @@ class BankFilterForm(Form):
         }
 
 
+#: no bank has this many pages; a larger page number shows an empty page past the end
+MAX_PAGE = 1_000_000
+
+
 @bp.get("/questions")
 def question_list():
     """The question bank: search, filters and pages of 25."""
     filters = BankFilterForm(request.args)
     filters.article.choices = options([("", "Any article")] + [(str(a.id), a.title) for a in authoring.list_articles()])
     filters.tag.choices = options([("", "Any tag")] + [(t, t) for t in authoring.tags_in_use()])
-    page = authoring.search_questions(**filters.values(), page=request.args.get("page", 1, type=int))
+    number = min(request.args.get("page", 1, type=int), MAX_PAGE)  # 2**63 would overflow the OFFSET (issue 14)
+    page = authoring.search_questions(**filters.values(), page=number)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("teach/questions/list.html", filters=filters, page=page, args=args,
                            type_labels=TYPE_LABELS)

@@ -65,7 +65,7 @@ def test_export_then_import_leaves_the_bank_unchanged(app, runner, tmp_path, fmt
 @pytest.mark.parametrize("fmt", ["xml", "gift"])
 def test_formats_without_status_warn_on_export_and_say_what_they_kept(runner, tmp_path, fmt):
     out = tmp_path / f"bank.{fmt}"
-    exported = invoke(runner, "export", str(out))
+    exported = invoke(runner, "export", str(out), "-v")  # every warning (without -v: a summary)
     assert "warning: belarus-trainers-who-likely-use: " in exported.stderr
     assert "cannot carry status 'published'" in exported.stderr
     result = invoke(runner, "import", str(out), "--dry-run")

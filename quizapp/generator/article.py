@@ -203,6 +203,8 @@ _ABBREVIATIONS = frozenset(
 # per position in it.
 _BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"“‘'(\[]?[A-Z0-9])")
 _SPACES = re.compile(r"\s*")
+_CLOSERS = "\"'”’)]"
+_UP_TO_LAST_NON_WORD = re.compile(r".*[^\w.]", re.S)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -218,9 +220,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     sentence_start = start
     for match in _BOUNDARY.finditer(text, start, end):
         stop = match.end()
-        # look back a bounded distance: a run of abbreviations must not make this quadratic
-        word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[max(sentence_start, stop - 80):stop])
-        token = word.group(1).rstrip(".").casefold() if word else ""
+        # the word before the mark, looked for a bounded distance back: a run of
+        # abbreviations must not make this quadratic. Stripping the closers and
+        # the marks, then taking what follows the last character that is not a
+        # word character or a period, is the regex ``([\w.]+)[.!?…]*[closers]*$``
+        # without its search over every start position (issue 14)
+        head = text[max(sentence_start, stop - 80):stop].rstrip(_CLOSERS).rstrip(".!?…")
+        before = _UP_TO_LAST_NON_WORD.match(head)
+        token = (head[before.end():] if before else head).casefold()
         if text[match.start()] == "." and (
             token in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", token) and len(token.replace(".", "")) <= 3
         ):

@@ -95,14 +95,17 @@ def _extract_jsonl(default_date) -> None:
 @click.option("-o", "--output", "out", metavar="OUT", help="Write to this file instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), help="Output format (default: from OUT's extension, else yaml).")
 @click.option("--published", metavar="DATE", help="Publication date for articles without one.")
-def generate_command(files: tuple[str, ...], out: str | None, fmt: str | None, published: str | None) -> None:
-    """Write candidate questions (status draft, with provenance) for articles."""
+@click.option("--all-forms", is_flag=True,
+              help="Also write every other form of each fact (tagged alternative) after its best one.")
+def generate_command(files: tuple[str, ...], out: str | None, fmt: str | None, published: str | None,
+                     all_forms: bool) -> None:
+    """Write candidate questions (status draft, with provenance) for articles: each fact once, best first."""
     fmt = fmt or _format_from(out) or "yaml"
     default_date = _published(published)
     questions: list[dict] = []
     with _progress(files, "Generating") as bar:
         for path in bar:
-            questions.extend(generate_questions(_read(path, default_date)))
+            questions.extend(generate_questions(_read(path, default_date), all_forms=all_forms))
     text = _serialize(questions, fmt)
     if out:
         try:

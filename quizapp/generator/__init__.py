@@ -40,12 +40,20 @@ def quotes_from_text(text: str, published=None) -> list[dict]:
     return [facts.quote_fact(q) for q in facts.quotes]
 
 
-def generate_questions(article, facts=None) -> list[dict]:
+def generate_questions(article, facts=None, all_forms: bool = False, pool=None) -> list[dict]:
     """Return draft questions in the canonical schema, best first.
+
+    By default each fact of the article is asked once, in its best form;
+    ``fact["key"]`` names the fact.
 
     :param article: an :class:`Article`, a path to an article file, or its text.
     :param facts: a :class:`Facts` already extracted from the same article
         (extracted here when omitted).
+    :param all_forms: also return the other forms of each fact (tagged
+        ``alternative``), each right after its fact's best form.
+    :param pool: entities of other articles in the bank (dicts shaped like
+        ``quizapp extract``'s person/organization/place facts) that may serve
+        as distractors of the same kind and role or type.
     :raises ArticleError: when a path or text cannot be read as an article.
     """
     from .questions import build_questions
@@ -53,7 +61,7 @@ def generate_questions(article, facts=None) -> list[dict]:
     article = load_article(article)
     if facts is None or not isinstance(facts, Facts):
         facts = extract(article)
-    return build_questions(facts)
+    return build_questions(facts, all_forms=all_forms, pool=pool)
 
 
 __all__ = [

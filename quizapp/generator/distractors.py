@@ -1,65 +1,242 @@
-"""Wrong answers that are worth reading.
+"""Wrong answers a reader of *this* article would find plausible.
 
-A distractor is of the same kind as the answer (a person for a person, a
-city for a city, a date of the same granularity for a date), taken from the
-article first (names the reader has just seen are the plausible ones) and
-then from the shipped gazetteer (``data/gazetteer.json``). It is never the
-answer or one of its aliases (nor a person sharing the answer's surname),
-and no two distractors fold to the same text.
+A distractor is of the answer's kind (a person for a person, an organization
+for an organization, a place for a place, a date of the same granularity for
+a date) and, where both are known, of its role or type: a governor for a
+governor, a ministry for a ministry, a city for a city. Names come from the
+article first (the reader has just met them) and then from a pool of other
+articles' entities the caller passes (the bank), where the role or type must
+agree. The shipped gazetteer is never a source: world leaders offered for a
+company executive's quote are absurd, not hard.
+
+A name is never offered when it is also right: the answer under another name
+(an alias, the surname alone, a longer or shorter form, an acronym, the
+organization's parent), nor when it is not a proper name at all ("Says",
+"Officials", "Executive"). When fewer than three plausible names remain, the
+question builder asks the fact another way (short answer) or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from dataclasses import dataclass, field
 
 from ..canonical import normalize_answer
-from .lexicon import gazetteer
+from .dates import week_monday
+from .lexicon import (COMMON_CAPS, CONNECTORS, DATE_WORDS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, REPORT_NOUNS, TITLES,
+                      gazetteer_index)
+
+#: Words that never appear inside a proper name: a headline or clause was
+#: read as a name ("Trump Says FAA Will Ground Boeing").
+_CLAUSE_WORDS = frozenset(
+    "says say said saying tells told will would could should is are was were has have had be been being"
+    " to after amid over against as if when while".split()
+)
+#: Capitalised words that name a thing, not an entity.
+_NOT_NAMES = (TITLES | PERSON_NOUNS | ORG_NOUNS | REPORT_NOUNS | COMMON_CAPS | DATE_WORDS | PRONOUNS) | frozenset(
+    "officials official executives executive people authorities police airlines government ceo cfo cto coo"
+    " pm mp mps ev evs ai gdp tv it ceos eu-wide covid covid-19 internet web app apps".split()
+)
+#: Common nouns that name one institution when capitalised.
+_ONE_OF_A_KIND = frozenset("kremlin pentagon".split())
+#: Particles that start a surname: "da Silva", "von der Leyen".
+_PARTICLES = frozenset("da de del della di do dos du van von der den le la bin ibn al el".split())
 
 
-def _stable_order(names: list[str], seed: str) -> list[str]:
-    """Shuffle deterministically, so each question gets its own gazetteer picks."""
-    return sorted(names, key=lambda n: hashlib.sha1(f"{seed}|{n}".encode()).hexdigest())
+@dataclass
+class Candidate:
+    """A named thing that could be offered as an answer."""
+
+    kind: str  # "person" | "organization" | "place"
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    role: str | None = None
+    subtype: str | None = None
+    speaker: bool = False
+    mentions: int = 1
+    from_article: bool = True
+    display: str | None = None  # the name as the article writes it, when that differs
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    @classmethod
+    def of(cls, entity, from_article: bool = True) -> "Candidate":
+        """From an :class:`~.entities.Entity` or a fact dict (``quizapp extract``'s shape)."""
+        if isinstance(entity, dict):
+            mentions = entity.get("mentions")
+            return cls(str(entity.get("kind") or ""), str(entity.get("name") or ""),
+                       [str(a) for a in entity.get("aliases") or [] if a], entity.get("role") or None,
+                       entity.get("type") or entity.get("subtype") or None, bool(entity.get("speaker")),
+                       len(mentions) if isinstance(mentions, list) else 1, from_article)
+        return cls(entity.kind, entity.name, list(entity.aliases), entity.role, entity.subtype,
+                   bool(getattr(entity, "speaker", False)), len(entity.mentions), from_article)
 
 
-def gazetteer_names(kind: str, subtype: str | None = None) -> list[str]:
-    """Names of one kind (``person``/``organization``/``place``) in the gazetteer."""
-    key = {"person": "people", "organization": "organizations", "place": "places"}[kind]
-    entries = gazetteer()[key]
-    if subtype and kind == "place":
-        same = [e for e in entries if e.get("type") == subtype]
-        if same:
-            entries = same
-    return [e["name"] for e in entries]
+def _words(name: str) -> list[str]:
+    return [w.strip(".,'’\"()").casefold() for w in name.split() if w.strip(".,'’\"()")]
 
 
-def pick(answer_names: list[str], article_pool: list[str], gazetteer_pool: list[str],
-         n: int = 3, seed: str = "", person: bool = False) -> list[str]:
-    """Pick ``n`` distractors for an answer known by ``answer_names``.
+def is_proper_name(name: str, kind: str = "person") -> bool:
+    """Whether ``name`` reads as the name of a person, organization or place.
 
-    :param answer_names: the answer and all its aliases (none is picked).
-    :param article_pool: same-kind names from the article, in reading order.
-    :param gazetteer_pool: same-kind names from the gazetteer.
-    :param seed: varies the gazetteer picks per question, reproducibly.
-    :param person: also refuse names sharing the answer's surname.
+    Not a name: an empty string, a role or common noun alone ("Executive",
+    "Officials"), a clause read as a name ("Trump Says FAA Will Ground
+    Boeing"), or words that start in lower case other than connectors
+    ("of", "de").
     """
-    banned = {normalize_answer(a) for a in answer_names if a}
-    surnames = {normalize_answer(a).split()[-1] for a in answer_names if a and person and normalize_answer(a)}
-    chosen: list[str] = []
-    seen = set(banned)
-    for name in [*article_pool, *_stable_order(gazetteer_pool, seed)]:
-        key = normalize_answer(name)
-        if not key or key in seen:
+    raw = name.split()
+    words = _words(name)
+    if not words or len(words) > 7:
+        return False
+    if any(w in _CLAUSE_WORDS for w in words):
+        return False
+    for token in raw:
+        first = token.lstrip("\"'“‘(")[:1]
+        if first.islower() and token.casefold().strip(".,") not in CONNECTORS | _PARTICLES:
+            return False
+    if len(words) == 1 and words[0] in _NOT_NAMES and words[0] not in _ONE_OF_A_KIND:
+        return False
+    if words[0] in COMMON_CAPS and not (words[0] == "the" and kind != "person"):
+        return False  # "In Policing Act": a phrase, not a name
+    if kind == "person" and all(w in _NOT_NAMES for w in words):
+        return False
+    if kind == "person":
+        known = gazetteer_index().get(" ".join(words))
+        if known and known[0] != "person":
+            return False  # a place or organization read as a person
+    return True
+
+
+def surname(name: str) -> str:
+    """A person's surname as a reader would type it: "Lula da Silva" -> "da Silva"."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    for i in range(1, len(words) - 1):
+        if words[i].casefold() in _PARTICLES:
+            return " ".join(words[i:])
+    return words[-1]
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _words(name) if w not in CONNECTORS and w[:1].isalpha())
+
+
+def same_referent(a: Candidate, b: Candidate) -> bool:
+    """Whether ``b`` could be read as the same person or organization as ``a``.
+
+    True for a shared name or alias, one name inside the other ("Boeing" and
+    "Boeing Commercial Airplanes", "LeBlanc" and "Dominic LeBlanc"), a shared
+    surname, and an acronym of the other's name.
+    """
+    names_a = {normalize_answer(n) for n in a.names() if n}
+    names_b = {normalize_answer(n) for n in b.names() if n}
+    names_a.discard("")
+    names_b.discard("")
+    if names_a & names_b:
+        return True
+    for x in names_a:
+        tx = set(x.split())
+        for y in names_b:
+            ty = set(y.split())
+            if tx <= ty or ty <= tx:
+                return True
+            if len(x.split()) == 1 and len(x) >= 2 and _initials(y) == x:
+                return True
+            if len(y.split()) == 1 and len(y) >= 2 and _initials(x) == y:
+                return True
+    if a.kind == "person" and b.kind == "person":
+        if normalize_answer(surname(a.name)) == normalize_answer(surname(b.name)):
+            return True
+    return False
+
+
+def _role_head(role: str | None) -> str | None:
+    words = _words(role or "")
+    return words[-1] if words else None
+
+
+def _affinity(answer: Candidate, other: Candidate) -> int:
+    """How alike two candidates are: same role/type 2, a known role 1, else 0."""
+    if answer.kind == "person":
+        head, other_head = _role_head(answer.role), _role_head(other.role)
+        if head and head == other_head:
+            return 2
+        return 1 if other.role or other.speaker else 0
+    if answer.subtype and answer.subtype == other.subtype:
+        return 2
+    return 1 if other.mentions > 1 or other.speaker else 0
+
+
+def _weak(other: Candidate) -> bool:
+    """A lone capitalised word seen once: too often not a name at all ("Jabs")."""
+    return len(other.name.split()) == 1 and other.mentions < 2 and not other.name.replace(".", "").isupper()
+
+
+def compatible(answer: Candidate, other: Candidate) -> bool:
+    """Whether ``other`` is of the answer's kind and, where both are known, its role or type.
+
+    A name from another article (``from_article`` False) must match a known
+    role or type of the answer, so only likely confusions come from the bank.
+    """
+    if other.kind != answer.kind:
+        return False
+    if answer.kind in ("place", "organization"):
+        if answer.subtype and other.subtype and answer.subtype != other.subtype:
+            return False
+        if not other.from_article and answer.subtype and answer.subtype != other.subtype:
+            return False
+    if answer.kind == "person" and not other.from_article:
+        head = _role_head(answer.role)
+        if head and head != _role_head(other.role):
+            return False
+    return True
+
+
+def plausible(answer: Candidate, pool: list[Candidate], n: int = 3,
+              exclude: list[Candidate] = ()) -> list[Candidate]:
+    """Up to ``n`` distractors for ``answer`` from ``pool``, most alike first.
+
+    :param answer: the right answer.
+    :param pool: candidates in reading order: the article's, then the bank's.
+    :param exclude: others that are also right (e.g. every speaker of the
+        same words); neither they nor their other names are offered.
+    """
+    chosen: list[Candidate] = []
+    ranked = sorted(
+        ((i, c) for i, c in enumerate(pool)),
+        key=lambda ic: (not ic[1].from_article, _weak(ic[1]), -_affinity(answer, ic[1]), ic[0]),
+    )
+    for _, other in ranked:
+        if not compatible(answer, other) or not is_proper_name(other.name, other.kind):
             continue
-        if person and key.split()[-1] in surnames:
+        if _weak(other) and not (other.speaker or other.role):
             continue
-        if any(key in b.split() or b in key.split() for b in banned if len(b.split()) == 1 or len(key.split()) == 1):
-            continue  # "ISW" next to "Institute for the Study of War (ISW)"
-        seen.add(key)
-        chosen.append(name)
+        if same_referent(answer, other) or any(same_referent(e, other) for e in exclude):
+            continue
+        if any(same_referent(c, other) for c in chosen):
+            continue
+        chosen.append(other)
         if len(chosen) == n:
             break
     return chosen
+
+
+def pick(answer_names: list[str], article_pool: list[str], bank_pool: list[str] = (),
+         n: int = 3, person: bool = False) -> list[str]:
+    """Names-only form of :func:`plausible` for callers without entities.
+
+    :param answer_names: the answer and all its aliases (none is picked).
+    :param article_pool: same-kind names from the article, in reading order.
+    :param bank_pool: same-kind names from other articles.
+    :param person: the answer is a person (surnames count as the same person).
+    """
+    kind = "person" if person else "organization"
+    answer = Candidate(kind, answer_names[0], list(answer_names[1:]))
+    pool = [Candidate(kind, name, speaker=True) for name in article_pool]
+    pool += [Candidate(kind, name, speaker=True, from_article=False) for name in bank_pool]
+    return [c.name for c in plausible(answer, pool, n)]
 
 
 # -- dates ----------------------------------------------------------------
@@ -67,17 +244,21 @@ def pick(answer_names: list[str], article_pool: list[str], gazetteer_pool: list[
 _MONTH_NAMES = "January February March April May June July August September October November December".split()
 
 
-def format_date(value: str, granularity: str) -> str:
-    """Spell a resolved date for a learner: "Monday, 19 December 2022"."""
+def format_date(value: str, granularity: str, weekday: bool = True) -> str:
+    """Spell a resolved date for a learner: "Monday, 19 December 2022".
+
+    :param weekday: name the weekday of a day (leave it out when the weekday
+        alone would tell the answer from its distractors).
+    """
     if granularity == "day":
         d = dt.date.fromisoformat(value)
-        return f"{d.strftime('%A')}, {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+        text = f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+        return f"{d.strftime('%A')}, {text}" if weekday else text
     if granularity == "month":
         year, month = value.split("-")
         return f"{_MONTH_NAMES[int(month) - 1]} {year}"
     if granularity == "week":
-        year, week = value.split("-W")
-        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        monday = week_monday(value)
         return f"the week of {monday.day} {_MONTH_NAMES[monday.month - 1]} {monday.year}"
     if granularity == "season":
         year, season = value.split("-")
@@ -91,10 +272,7 @@ def shifted(value: str, granularity: str, step: int) -> str | None:
         if granularity == "day":
             return (dt.date.fromisoformat(value) + dt.timedelta(days=step)).isoformat()
         if granularity == "week":
-            year, week = value.split("-W")
-            d = dt.date.fromisocalendar(int(year), int(week), 1) + dt.timedelta(weeks=step)
-            y, w, _ = d.isocalendar()
-            return f"{y}-W{w:02d}"
+            return (week_monday(value) + dt.timedelta(weeks=step)).isoformat()
         if granularity == "month":
             year, month = (int(x) for x in value.split("-"))
             index = year * 12 + month - 1 + step
@@ -111,17 +289,15 @@ def shifted(value: str, granularity: str, step: int) -> str | None:
     return None
 
 
-def date_choices(value: str, granularity: str, article_values: list[str], n: int = 3) -> list[str]:
-    """Distractor values for a date: the article's other dates, then near misses."""
+def date_choices(value: str, granularity: str, n: int = 3, same_weekday: bool = False) -> list[str]:
+    """Distractor values for a date: the same granularity, near it, never it.
+
+    :param same_weekday: for a weekday ("Monday"), the same weekday a week or
+        two away, so the weekday does not give the answer away.
+    """
+    steps = (-7, 7, -14, 14) if same_weekday and granularity == "day" else (-1, 1, -2, 2, -3, 3)
     out: list[str] = []
-    for other in article_values:
-        if other != value and other not in out:
-            out.append(other)
-        if len(out) == n:
-            return out
-    for step in (-1, 1, -2, 2, -7, 7, -3, 3):
-        if granularity == "day" and abs(step) == 7:
-            pass
+    for step in steps:
         other = shifted(value, granularity, step)
         if other and other != value and other not in out:
             out.append(other)

@@ -1,28 +1,43 @@
 """Facts -> canonical draft questions, each with its fact and source sentence.
 
-Templates, by fact kind:
+Every draft asks one *fact* of the article, and ``fact["key"]`` names it:
 
 ============ ==========================================================
-quote        who said "…" (multiple choice; short answer for people);
-             true/false as stated or with the speaker swapped;
-             matching quotations to speakers
-organization what an acronym stands for (short answer, multiple choice);
-             fill in the organization's name in its sentence
-person       who is the <role> (multiple choice, short answer);
-             true/false on the role, as stated or swapped
-date         what date "Monday" refers to, given the publication date;
-             ordering the article's dated events
+fact         forms (best first when all are possible)
+============ ==========================================================
+quote        who said "…" / who said that <claim> (multiple choice with
+             three plausible speakers, else short answer); true/false
+             as stated or with a plausible speaker swapped
+quote set    matching quotations to their speakers
+person       who is described as the <specific role> (multiple choice,
+             short answer, true/false); else fill in the name
+organization what an acronym defined in the article stands for (short
+             answer, multiple choice); fill in the name in its sentence
 place        fill in the place in its sentence (multiple choice)
+date         which date a relative expression ("Monday", "last month")
+             means, given the publication date (multiple choice)
+date set     ordering the article's dated events
 ============ ==========================================================
 
-Quality score (``quality`` in the returned list's order, not stored in the
-question): a base per type (multiple choice 0.60, matching 0.55, short
-answer 0.50, ordering 0.50, true/false 0.45), +0.15 for a quotation of four
-words or more or a stated claim, +0.05 per extra mention of the entity (up to
-+0.15), +0.05 when every distractor comes from the article, -0.10 for each
-missing distractor, -0.15 for a stem over 250 characters. Candidates are
-returned best first; near duplicates (same type, same normalized stem or the
-same answer to the same claim) are merged, keeping the better one.
+By default (:func:`build_questions` with ``all_forms=False``) a teacher gets
+each fact once, in its best form, ranked by quality; with ``all_forms=True``
+the other forms follow their best one, tagged ``alternative``.
+
+Quality score: a base per type (multiple choice 0.60, matching 0.55, short
+answer 0.50, ordering 0.40, true/false 0.40); +0.15 for a quotation of four
+words or more, a stated claim or a specific role; +0.05 per extra mention of
+the entity (at most +0.15); +0.05 when every distractor comes from the
+article; -0.10 for a fill-in-the-blank; -0.05 for a stem over 200 characters.
+When ranking, each draft loses 0.08 per better-ranked draft with the same
+answer, so one speaker does not fill the top of the list.
+
+What is not asked: blanks in lists, datelines, parentheses (tickers,
+acronym definitions), headlines or half a name; quotations of fewer than four
+words without a reported clause; names that are not proper names; roles of a
+single generic word ("the President": world knowledge, not the article's);
+dates whose expression already states the answer ("March 3, 2025") or that
+mean the publication day, week, month or year itself ("today"). No stem is
+longer than 250 characters: quotations are trimmed at word boundaries first.
 """
 
 from __future__ import annotations
@@ -32,21 +47,33 @@ import re
 
 from ..canonical import normalize_answer, slugify
 from .dates import DateMention
-from .distractors import date_choices, format_date, gazetteer_names, pick
+from .distractors import Candidate, date_choices, format_date, is_proper_name, plausible, same_referent, surname
 from .entities import Entity
 from .facts import Facts
+from .lexicon import CONNECTORS, HONORIFICS, MONTHS, WEEKDAYS
 from .quotes import Quote
 
+MAX_STEM = 250
 _MAX_QUOTE_WORDS = 28
 _BASE = {
     "multiple_choice": 0.60,
     "matching": 0.55,
     "short_answer": 0.50,
-    "ordering": 0.50,
-    "true_false": 0.45,
+    "ordering": 0.40,
+    "true_false": 0.40,
 }
+_SAME_ANSWER_PENALTY = 0.08
 _PAST = {"says": "said", "say": "said", "writes": "wrote", "adds": "added", "reads": "said", "read": "said",
          "tells": "told", "notes": "noted", "reports": "reported", "report": "reported"}
+_CUES = frozenset("said wrote added reported told noted stated warned argued claimed explained insisted recalled"
+                  " tweeted asked continued".split())
+#: Words a quotation does not end on when it is a whole thought.
+_FUNCTION_WORDS = frozenset("a an the of in on at to for with from by and or but as than that which who".split())
+_PREPOSITIONS = frozenset("for of to in on at with from by about as than into over under after before".split())
+_FINITE = frozenset("is are was were has have had will would could should can may might must did does do shall"
+                    " isn't aren't wasn't weren't hasn't haven't won't wouldn't can't couldn't didn't doesn't"
+                    " don't".split())
+_DANGLING = frozenset("it they them this these those that there".split())
 
 
 def trim_words(text: str, max_words: int = _MAX_QUOTE_WORDS) -> str:
@@ -61,17 +88,28 @@ def trim_words(text: str, max_words: int = _MAX_QUOTE_WORDS) -> str:
 
 def _quote_text(text: str, max_words: int = _MAX_QUOTE_WORDS) -> str:
     text = trim_words(text, max_words)
-    return text.rstrip(",.") if not text.endswith("…") else text
+    if text.endswith("…"):
+        return text
+    text = text.rstrip(",")
+    last = text.split()[-1].casefold() if text.split() else ""
+    if last in _FUNCTION_WORDS:
+        return text + "…"  # the quoted words run on outside the marks
+    return text.rstrip(".")
 
 
-def _display(entity: Entity) -> str:
-    return entity.name
+def _fit(make, text: str, limit: int = MAX_STEM, start: int = _MAX_QUOTE_WORDS) -> str | None:
+    """``make(trimmed)`` for the longest word-trim of ``text`` that keeps it within ``limit``."""
+    for words in range(start, 5, -2):
+        stem = make(_quote_text(text, words))
+        if len(stem) <= limit:
+            return stem
+    return None
 
 
 _THE_SINGLE = frozenset("kremlin pentagon senate ministry institute white".split())
 
 
-def named(entity: Entity) -> str:
+def named(entity: Entity | Candidate) -> str:
     """The entity's name as it reads inside a sentence: "the Kremlin", "TASS", "Dmitry Peskov"."""
     name = entity.name
     if entity.kind == "person" or name.startswith("The "):
@@ -90,28 +128,75 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def is_clause(claim: str) -> bool:
+    """Whether a reported clause reads as English after "Who said that …?".
+
+    It needs a finite verb, must not open with a preposition or a pronoun
+    that points outside the stem ("it", "they"), and must not stop on a
+    preposition.
+    """
+    words = [w.strip("\"'“”‘’,.;:!?()").casefold() for w in claim.split()]
+    words = [w for w in words if w]
+    if len(words) < 4:
+        return False
+    if words[0] in _PREPOSITIONS or words[0] in _DANGLING or words[-1] in _FUNCTION_WORDS:
+        return False
+    return any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words[1:])
+
+
+def specific_role(role: str | None) -> bool:
+    """A role that identifies someone within the article, not by world knowledge.
+
+    "Regional governor" and "chief technology officer" are; "President",
+    "Prime Minister" and "Vice President" are not.
+    """
+    words = [w.strip(".,").casefold() for w in (role or "").split()]
+    return len(words) >= 2 and len(role) <= 60 and any(w not in _GENERIC_ROLE for w in words)
+
+
+_DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^()]{0,40}\))?\s*(?:--|[-–—])")
+_GENERIC_ROLE = frozenset(
+    "prime vice deputy chief general senior former first acting interim minister president secretary justice"
+    " executive officer chairman chairwoman chair leader head director governor mayor senator lady premier"
+    " chancellor king queen spokesman spokeswoman spokesperson attorney judge coach captain".split()
+)
+
+
 class _Builder:
-    def __init__(self, facts: Facts) -> None:
+    def __init__(self, facts: Facts, pool=None) -> None:
         self.facts = facts
         self.article = facts.article
         self.body = facts.article.body
         self.slug = facts.article.slug or "article"
         self.source_path = f"seeds/{self.article.slug}.txt" if self.article.slug else ""
-        self.questions: list[tuple[float, dict]] = []
+        self.questions: list[tuple[float, str, dict]] = []
         self.ids: set[str] = set()
         self._next: dict[str, int] = {}
-        self.people = facts.people()
-        self.orgs = facts.organizations()
-        self.places = facts.places()
+        self.people = [e for e in facts.people() if is_proper_name(e.name, "person")]
+        self.orgs = [e for e in facts.organizations() if is_proper_name(e.name, "organization")]
+        self.places = [e for e in facts.places() if is_proper_name(e.name, "place")]
         self._quote_opens = [q.open for q in facts.quotes]
-        self._speakers = {
-            kind: [e for e in pool if e.speaker] for kind, pool in (("person", self.people), ("organization", self.orgs))
-        }
+        self._cands = {id(e): Candidate.of(e) for e in facts.entities.entities}
+        folded_body = f" {normalize_answer(self.body)} "
+        for cand in self._cands.values():
+            # show the name the reader met: "EU" rather than a canonical "European Union" never written
+            if f" {normalize_answer(cand.name)} " not in folded_body:
+                seen = [n for n in cand.aliases if f" {normalize_answer(n)} " in folded_body]
+                if seen:
+                    cand.display = max(seen, key=len)
+        names = {normalize_answer(n) for e in facts.entities.entities for n in e.names()}
+        self.bank = [Candidate.of(e, from_article=False) for e in pool or []]
+        self.bank = [c for c in self.bank if c.kind and normalize_answer(c.name) not in names]
+        self._surnames: dict[str, int] = {}
+        for person in self.people:
+            key = normalize_answer(surname(person.name))
+            self._surnames[key] = self._surnames.get(key, 0) + 1
 
     # -- plumbing --------------------------------------------------------
     def _in_quote(self, offset: int) -> bool:
         i = bisect.bisect_right(self._quote_opens, offset) - 1
         return i >= 0 and offset < self.facts.quotes[i].close
+
     def _id(self, kind: str, key: str) -> str:
         base = f"{slugify(self.slug, 40)}-gen-{kind}-{slugify(key, 50)}"
         qid, n = base, self._next.get(base, 2)
@@ -126,148 +211,165 @@ class _Builder:
         s, e = self.facts.sentence_of(start, end)
         return {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e}
 
-    def _add(self, score: float, question: dict) -> None:
+    def _add(self, key: str, score: float, question: dict) -> None:
+        if len(question["stem"]) > MAX_STEM:
+            return
         question.setdefault("title", None)
         question.setdefault("stem_format", "plain")
         question.setdefault("category", "Generated")
         question["status"] = "draft"
-        if len(question["stem"]) > 250:
-            score -= 0.15
-        self.questions.append((round(score, 3), question))
+        question["fact"] = {**question["fact"], "key": key}
+        if len(question["stem"]) > 200:
+            score -= 0.05
+        self.questions.append((round(score, 3), key, question))
 
     @staticmethod
     def _choices(answer: str, distractors: list[str], feedback: str | None = None) -> list[dict]:
         choices = [{"text": answer, "weight": 1.0, "feedback": feedback}]
         choices += [{"text": d, "weight": 0.0, "feedback": None} for d in distractors]
         # a stable order that does not always put the answer first
-        order = sorted(choices, key=lambda c: slugify(c["text"])[::-1])
-        return order
+        return sorted(choices, key=lambda c: slugify(c["text"])[::-1])
 
-    def _pool(self, kind: str, exclude: Entity | None = None, subtype: str | None = None) -> list[str]:
-        pool = {"person": self.people, "organization": self.orgs, "place": self.places}[kind]
-        out = []
-        for entity in pool:
-            if entity is exclude:
-                continue
-            if subtype and entity.subtype and entity.subtype != subtype:
-                continue
-            out.append(_display(entity))
-        return out
+    def _pool(self, kind: str) -> list[Candidate]:
+        entities = {"person": self.people, "organization": self.orgs, "place": self.places}[kind]
+        return [self._cands[id(e)] for e in entities] + [c for c in self.bank if c.kind == kind]
 
-    def _distractors(self, entity: Entity, seed: str, n: int = 3) -> tuple[list[str], bool]:
-        kind = entity.kind
-        article_pool = self._pool(kind, entity, entity.subtype if kind == "place" else None)
-        gaz_pool = gazetteer_names(kind, entity.subtype if kind == "place" else None)
-        chosen = pick(entity.names(), article_pool, gaz_pool, n, seed, person=kind == "person")
-        from_article = all(c in article_pool for c in chosen)
-        return chosen, from_article
+    def _distractors(self, entity: Entity, exclude: list[Entity] = ()) -> tuple[list[str], bool]:
+        answer = self._cands[id(entity)]
+        chosen = plausible(answer, [c for c in self._pool(entity.kind) if c is not answer], 3,
+                           [self._cands[id(e)] for e in exclude])
+        return [c.display or c.name for c in chosen], all(c.from_article for c in chosen)
 
-    def _score(self, base_type: str, entity: Entity | None, n_distractors: int, from_article: bool,
-               rich: bool = False, wanted: int = 3) -> float:
+    def _score(self, base_type: str, entity: Entity | None, from_article: bool = False, rich: bool = False) -> float:
         score = _BASE[base_type]
         if rich:
             score += 0.15
         if entity is not None:
-            score += min(max(len(entity.mentions) - 1, 0), 3) * 0.05
-        if from_article and n_distractors:
+            score += min(max(len(set(entity.mentions)) - 1, 0), 3) * 0.05
+        if from_article and base_type == "multiple_choice":
             score += 0.05
-        score -= 0.10 * max(wanted - n_distractors, 0)
         return score
+
+    def _accepted(self, entity: Entity, answer: str | None = None) -> list[dict]:
+        """Forms a person would type: full name, surname, no title, acronym and full name.
+
+        Scoring folds case, punctuation and a leading "the", so "the Kremlin"
+        and "Kremlin" are one form.
+        """
+        forms = [answer or entity.name, entity.name, *entity.aliases]
+        if entity.kind == "person":
+            words = entity.name.split()
+            while len(words) > 1 and words[0].casefold() in HONORIFICS:
+                words = words[1:]
+            forms.append(" ".join(words))
+            last = surname(" ".join(words))
+            if last != " ".join(words) and self._surnames.get(normalize_answer(last), 0) <= 1:
+                forms.append(last)
+        out, seen = [], set()
+        for form in forms:
+            text = form.strip()
+            key = normalize_answer(text)  # scoring folds case, punctuation and a leading "the"
+            if key and key not in seen:
+                seen.add(key)
+                out.append({"text": text, "weight": 1.0, "feedback": None})
+        return out
 
     # -- quotes ----------------------------------------------------------
     def quotes(self) -> None:
         groups: dict[tuple, list[Quote]] = {}
         for quote in self.facts.quotes:
-            if quote.speaker is None:
+            speaker = quote.speaker
+            if speaker is None or speaker.kind == "place" or not is_proper_name(speaker.name, speaker.kind):
+                continue  # "Argentina said": who in Argentina is not known
+            if speaker.kind == "person" and len(speaker.name.split()) == 1 and not speaker.speaker:
                 continue
-            key = (id(quote.speaker), normalize_answer(quote.claim) if quote.claim else normalize_answer(quote.text))
+            # one fact per speaker and sentence: quotes of one sentence are asked once
+            key = (id(speaker), self.facts.sentence_of(quote.open, quote.close)[0])
             groups.setdefault(key, []).append(quote)
-        for n, members in enumerate(groups.values()):
+        quoted = []
+        for members in groups.values():
             quote = max(members, key=lambda q: len(q.text))
-            words = len(quote.text.split())
-            if words < 2 and not quote.claim:
-                continue
-            self._who_said(quote, n)
-        quoted, seen = [], set()
-        for q in self.facts.quotes:
-            if q.speaker is not None and len(q.text.split()) >= 3 and (id(q.speaker), q.text) not in seen:
-                seen.add((id(q.speaker), q.text))
-                quoted.append(q)
-        for n, quote in enumerate(quoted):
-            self._true_false_quote(quote, n)
+            if self._who_said(quote, len(quoted)):
+                quoted.append(quote)
         self._matching(quoted)
 
     def _quote_fact(self, quote: Quote) -> dict:
         fact = self.facts.quote_fact(quote)
         return {k: fact[k] for k in ("kind", "text", "speaker", "speaker_kind", "cue", "start", "end")}
 
-    def _who_said(self, quote: Quote, n: int) -> None:
+    def _who_said(self, quote: Quote, n: int) -> bool:
+        """The forms of one quotation; False when it is not worth asking."""
         speaker = quote.speaker
         org = speaker.kind != "person"
         who = "Which organization" if org else "Who"
         cue = _PAST.get((quote.cue or "said").casefold(), (quote.cue or "said").casefold())
-        if cue not in ("said", "wrote", "added", "reported", "told", "noted", "stated", "warned", "argued",
-                       "claimed", "explained", "insisted", "recalled", "tweeted", "asked", "continued"):
+        if cue not in _CUES:
             cue = "said"
-        if quote.claim and len(quote.text.split()) < 6:
+        words = len(quote.text.split())
+        stem = None
+        if quote.claim and words < 6:
             claim = trim_words(quote.claim, 40).rstrip(".")
             claim = re.sub(r"[.!?]([\"”])", r"\1", claim)
-            stem = f"{who} {cue} that {claim}?" if not claim.startswith(('"', "“")) else f"{who} {cue} {claim}?"
-            rich = True
-        else:
-            stem = f'{who} said "{_quote_text(quote.text)}"?'
-            rich = len(quote.text.split()) >= 4
-        distractors, from_article = self._distractors(speaker, stem)
+            if is_clause(claim) and not claim.endswith("…"):
+                that = "" if claim.startswith(('"', "“")) else "that "
+                stem = f"{who} {cue} {that}{claim}?"
+                if len(stem) > MAX_STEM:
+                    stem = None
+        if stem is None:
+            ends_open = quote.text.split()[-1].strip(",.").casefold() in _FUNCTION_WORDS if words else True
+            if words < 4 or (ends_open and words < 6):
+                return False  # scare quotes and fragments: not worth a question
+            stem = _fit(lambda text: f'{who} said "{text}"?', quote.text)
+            if stem is None:
+                return False
+        rich = True
+        others = [q.speaker for q in self.facts.quotes
+                  if q.speaker is not None and q.speaker is not speaker
+                  and normalize_answer(q.text) == normalize_answer(quote.text)]
+        distractors, from_article = self._distractors(speaker, others)
         source = self._source(quote.open, max(quote.close, quote.attribution_end))
-        feedback = f'{_cap(named(speaker))} is quoted in the article: "{_quote_text(quote.text, 40)}"'
-        key = slugify(quote.text, 30)
-        if len(distractors) >= 1:
-            self._add(self._score("multiple_choice", speaker, len(distractors), from_article, rich), {
-                "id": self._id("quote-mc", key),
+        shown = _quote_text(quote.text, 40)
+        feedback = f'{_cap(named(speaker))} is quoted in the article: "{shown}"'
+        key = f"quote:{slugify(speaker.name, 30)}:{self.facts.sentence_of(quote.open, quote.close)[0]}"
+        slug = slugify(quote.text, 30)
+        fact = self._quote_fact(quote)
+        if len(distractors) == 3:
+            self._add(key, self._score("multiple_choice", speaker, from_article, rich), {
+                "id": self._id("quote-mc", slug),
                 "type": "multiple_choice",
                 "stem": stem,
                 "choices": self._choices(speaker.name, distractors),
                 "general_feedback": feedback,
                 "tags": ["generated", "quote", "who-said"],
-                "fact": self._quote_fact(quote),
+                "fact": fact,
                 "source": source,
             })
-        accepted = self._accepted(speaker)
-        self._add(self._score("short_answer", speaker, 3, False, rich), {
-            "id": self._id("quote-sa", key),
+        self._add(key, self._score("short_answer", speaker, rich=rich), {
+            "id": self._id("quote-sa", slug),
             "type": "short_answer",
             "stem": stem,
-            "accepted": accepted,
+            "accepted": self._accepted(speaker),
             "general_feedback": feedback,
             "tags": ["generated", "quote", "who-said"],
-            "fact": self._quote_fact(quote),
+            "fact": fact,
             "source": source,
         })
+        self._true_false_quote(quote, key, n, distractors, source)
+        return True
 
-    def _accepted(self, entity: Entity) -> list[dict]:
-        forms = [entity.name, *entity.aliases]
-        if entity.kind == "person" and len(entity.name.split()) > 1:
-            forms.append(entity.name.split()[-1])
-        out, seen = [], set()
-        for form in forms:
-            key = normalize_answer(form)
-            if key and key not in seen:
-                seen.add(key)
-                out.append({"text": form, "weight": 1.0, "feedback": None})
-        return out
-
-    def _true_false_quote(self, quote: Quote, n: int) -> None:
+    def _true_false_quote(self, quote: Quote, key: str, n: int, distractors: list[str], source: dict) -> None:
         speaker = quote.speaker
         swap = None
-        if n % 2 == 1:
-            kind = "person" if speaker.kind == "person" else "organization"
-            pool = self._speakers[kind] + (self.people if kind == "person" else self.orgs)[:3]
-            swap = next((e for e in pool if e is not speaker), None)
-        said = swap or speaker
+        if n % 2 == 1 and distractors:
+            swap = distractors[0]
+        said = swap or named(speaker)
+        stem = _fit(lambda text: f'True or false: according to the article, {said} said "{text}".', quote.text, 
+                    start=22)
+        if stem is None:
+            return
         text = _quote_text(quote.text, 22)
-        stem = f'True or false: according to the article, {named(said)} said "{text}".'
         feedback = f'It was {named(speaker)} who said "{text}".'
-        self._add(self._score("true_false", speaker, 3, True, len(quote.text.split()) >= 4), {
+        self._add(key, self._score("true_false", speaker, rich=len(quote.text.split()) >= 4), {
             "id": self._id("quote-tf", slugify(quote.text, 30)),
             "type": "true_false",
             "stem": stem,
@@ -276,8 +378,8 @@ class _Builder:
             "feedback_false": feedback if swap is None else None,
             "general_feedback": feedback,
             "tags": ["generated", "quote", "true-false"],
-            "fact": {**self._quote_fact(quote), **({"swapped_speaker": swap.name} if swap else {})},
-            "source": self._source(quote.open, max(quote.close, quote.attribution_end)),
+            "fact": {**self._quote_fact(quote), **({"swapped_speaker": swap} if swap else {})},
+            "source": source,
         })
 
     def _matching(self, quoted: list[Quote]) -> None:
@@ -285,27 +387,35 @@ class _Builder:
         prompts: set[str] = set()
         for quote in quoted:
             prompt = f'"{_quote_text(quote.text, 12)}"'
-            if prompt in prompts:
+            if prompt in prompts or len(quote.text.split()) < 4:
                 continue
             prompts.add(prompt)
             chosen.append(quote)
-        speakers = {id(q.speaker) for q in chosen}
-        if len(chosen) < 3 or len(speakers) < 2:
-            return
-        # spread over speakers, round robin: at most two quotations each, five in all
-        by_speaker: dict[int, list[Quote]] = {}
+        # speakers must be told apart: not the same person under two names
+        groups: list[list[Quote]] = []
         for quote in chosen:
-            by_speaker.setdefault(id(quote.speaker), []).append(quote)
+            for group in groups:
+                if group[0].speaker is quote.speaker or same_referent(self._cands[id(group[0].speaker)],
+                                                                      self._cands[id(quote.speaker)]):
+                    if group[0].speaker is quote.speaker:
+                        group.append(quote)
+                    break
+            else:
+                groups.append([quote])
+        if len(groups) < 2:
+            return
         picked: list[Quote] = []
-        for round_ in range(2):
-            for group in by_speaker.values():
+        for round_ in range(2):  # round robin: at most two quotations each, five in all
+            for group in groups:
                 if len(group) > round_ and len(picked) < 5:
                     picked.append(group[round_])
         picked.sort(key=lambda q: q.open)
         if len(picked) < 3:
             return
         first, last = picked[0], picked[-1]
-        self._add(_BASE["matching"] + 0.15, {
+        s, _ = self.facts.sentence_of(first.open, first.open + 1)
+        _, e = self.facts.sentence_of(last.close - 1, last.close)
+        self._add("quote-set", _BASE["matching"] + 0.15, {
             "id": self._id("quote-match", "speakers"),
             "type": "matching",
             "stem": "Match each quotation from the article to the person or organization who said it.",
@@ -313,53 +423,85 @@ class _Builder:
             "general_feedback": "; ".join(f'{q.speaker.name}: "{_quote_text(q.text, 12)}"' for q in picked),
             "tags": ["generated", "quote", "matching"],
             "fact": {"kind": "quote", "quotes": [{"text": q.text, "speaker": q.speaker.name} for q in picked]},
-            "source": {"article": self.source_path, "sentence": self.body[first.open:last.close],
-                       "start": first.open, "end": last.close},
+            "source": {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e},
         })
 
-    # -- organizations and people -----------------------------------------
-    def _first_mention(self, entity: Entity, outside_quotes: bool = True, max_sentence: int = 0) -> tuple[int, int] | None:
-        for start, end in sorted(entity.mentions):
-            if outside_quotes and self._in_quote(start):
-                continue
-            if max_sentence:
-                s, e = self.facts.sentence_of(start, end)
-                if e - s > max_sentence:
-                    continue
-            before = self.body[start - 1:start] if start else " "
-            after = self.body[end:end + 1]
-            if before == "-" or after == "-":
-                continue
-            return start, end
-        return None
+    # -- organizations, people, places -------------------------------------
+    def _blank_ok(self, start: int, end: int, s: int, e: int) -> bool:
+        """Whether the mention at ``start:end`` can be blanked out of its sentence ``s:e``.
+
+        Not in a list, a dateline, parentheses (tickers, acronym
+        definitions), a headline, nor half of a longer name.
+        """
+        sentence = self.body[s:e].rstrip()
+        if not sentence or sentence[-1] not in ".!?\"”’'":
+            return False  # a headline or a caption, not a sentence
+        if any(mark in sentence for mark in "\"“”"):
+            return False  # a quotation's sentence: asked as "who said", and often cut in two
+        if _DATELINE.match(sentence):
+            return False
+        before = self.body[s:start]
+        after = self.body[end:e]
+        if before.count("(") > before.count(")"):
+            return False
+        if not before.strip() and re.match(r"\s*(?:\([^)]{0,40}\))?\s*[-–—]", after):
+            return False  # a dateline: "LONDON (Agency) —"
+        prev = before.split()[-2:] if before.split() else []
+        nxt = after.split()[:2]
+        def capital(word: str) -> bool:
+            return word[:1].isupper() and word.casefold().strip(",.") not in ("i",)
+        if before.rstrip().endswith(",") or (prev and prev[-1].casefold() in ("and", "or")):
+            if len(prev) >= 1 and capital((prev[-2] if prev[-1].casefold() in ("and", "or") and len(prev) > 1
+                                           else prev[-1]).strip(",")):
+                return False  # "…, Paris, _____" or "Paris and _____"
+        if after.startswith(",") and nxt and len(nxt) > 1 and capital(nxt[1]) and nxt[0] == ",":
+            return False
+        if nxt and (nxt[0].startswith(",") is False) and after[:1] == "," and len(nxt) > 1 and capital(nxt[1]):
+            return False  # "_____, Rome and Paris"
+        if nxt and nxt[0].casefold() in ("and", "or") and len(nxt) > 1 and capital(nxt[1]):
+            return False
+        if prev and before[-1:] == " " and capital(prev[-1]) and prev[-1][-1:] not in ".,;:" and before.strip() != \
+                prev[-1]:
+            return False  # the blank would be half a name: "Securities and _____" / "Bank _____"
+        if prev and before[-1:] == " " and prev[-1].casefold() in CONNECTORS and len(prev) > 1 and capital(prev[-2]):
+            return False
+        if nxt and after[:1] == " " and capital(nxt[0]) and not nxt[0].casefold().strip(",.") in WEEKDAYS:
+            return False
+        if re.match(r"['’]s [A-Z]", after):
+            return False  # "_____'s Hospital"
+        if nxt and after[:1] == " " and nxt[0].casefold() in CONNECTORS - {"and", "the"} and len(nxt) > 1 \
+                and capital(nxt[1]):
+            return False
+        return True
 
     def _cloze(self, entity: Entity, label: str) -> None:
-        mention = self._first_mention(entity, max_sentence=300) or self._first_mention(entity)
-        if mention is None:
+        if entity.kind == "person" and len(entity.name.split()) == 1 and not entity.speaker:
             return
-        start, end = mention
-        s, e = self.facts.sentence_of(start, end)
-        sentence = self.body[s:e]
-        if len(sentence) > 400:
+        prefix = f"Which {label} completes this sentence from the article? "
+        for start, end in sorted(entity.mentions):
+            if self._in_quote(start):
+                continue
+            s, e = self.facts.sentence_of(start, end)
+            sentence = self.body[s:e]
+            if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(start, end, s, e):
+                continue
+            blanked = sentence[: start - s] + "_____" + sentence[end - s:]
+            # another mention of the same entity in the sentence would give it away
+            if any(len(n) > 2 and re.search(rf"\b{re.escape(n)}\b", blanked) for n in entity.names()):
+                continue
+            break
+        else:
             return
-        blanked = sentence[: start - s] + "_____" + sentence[end - s:]
-        # other mentions of the same entity in the sentence would give it away
-        for name in entity.names():
-            if len(name) > 2 and re.search(rf"\b{re.escape(name)}\b", blanked):
-                return
-        distractors, from_article = self._distractors(entity, blanked)
-        if not distractors:
+        distractors, from_article = self._distractors(entity)
+        if len(distractors) < 3:
             return
         answer = self.body[start:end]
-        if normalize_answer(answer) != normalize_answer(entity.name):
-            answer_text = answer
-        else:
-            answer_text = entity.name
-        distractors = [d for d in distractors if normalize_answer(d) != normalize_answer(answer_text)]
-        self._add(self._score("multiple_choice", entity, len(distractors), from_article), {
+        answer_text = answer if normalize_answer(answer) != normalize_answer(entity.name) else entity.name
+        self._add(f"{entity.kind}:{slugify(entity.name, 50)}",
+                  self._score("multiple_choice", entity, from_article) - 0.10, {
             "id": self._id(f"{entity.kind[:3]}-cloze", entity.name),
             "type": "multiple_choice",
-            "stem": f"Which {label} completes this sentence from the article? {blanked}",
+            "stem": prefix + blanked,
             "choices": self._choices(answer_text, distractors),
             "general_feedback": f"The article says: {sentence}",
             "tags": ["generated", entity.kind, "fill-in"],
@@ -369,85 +511,103 @@ class _Builder:
 
     def organizations(self) -> None:
         for org in self.orgs:
-            acronyms = [a for a in org.aliases if a.replace(".", "").isupper() and len(a) <= 6
+            acronyms = [a for a in org.names() if a.replace(".", "").isupper() and 2 <= len(a) <= 6
                         and any(self.body[s:e] == a for s, e in org.mentions)]
-            if acronyms and any(self.body[s:e] == org_form for s, e in org.mentions for org_form in org.names()
-                                if org_form not in acronyms):
-                acronym = acronyms[0]
-                full = [n for n in org.names() if n not in acronyms and not n.replace(".", "").isupper()]
-                mention = next(m for m in sorted(org.mentions) if self.body[m[0]:m[1]] == acronym)
-                stem = f'In the article, what does "{acronym}" stand for?'
-                distractors = pick(org.names(), self._pool("organization", org),
-                                   gazetteer_names("organization"), 3, stem)
-                distractors = [d for d in distractors if not d.replace(".", "").isupper()]
-                self._add(self._score("short_answer", org, 3, False, True), {
-                    "id": self._id("org-sa", f"{acronym}-stands-for"),
-                    "type": "short_answer",
-                    "stem": stem,
-                    "accepted": [{"text": n, "weight": 1.0, "feedback": None}
-                                 for n in dict.fromkeys(full) if normalize_answer(n)],
-                    "general_feedback": f"{acronym} is the {org.name}.",
-                    "tags": ["generated", "organization", "acronym"],
-                    "fact": org.to_fact(),
-                    "source": self._source(*mention),
-                })
-                if distractors:
-                    self._add(self._score("multiple_choice", org, len(distractors), False, True), {
-                        "id": self._id("org-mc", f"{acronym}-stands-for"),
-                        "type": "multiple_choice",
-                        "stem": stem,
-                        "choices": self._choices(org.name, distractors),
-                        "general_feedback": f"{acronym} is the {org.name}.",
-                        "tags": ["generated", "organization", "acronym"],
-                        "fact": org.to_fact(),
-                        "source": self._source(*mention),
-                    })
+            full = [n for n in org.names() if not n.replace(".", "").isupper() and len(n.split()) > 1]
+            if acronyms and full and any(self.body[s:e] in full for s, e in org.mentions):
+                self._acronym(org, acronyms[0], full)
             self._cloze(org, "organization")
 
+    def _acronym(self, org: Entity, acronym: str, full: list[str]) -> None:
+        mention = next(m for m in sorted(org.mentions) if self.body[m[0]:m[1]] == acronym)
+        stem = f'In the article, what does "{acronym}" stand for?'
+        answer = full[0]
+        key = f"organization:{slugify(org.name, 50)}"
+        feedback = f"{acronym} is {named(Candidate('organization', answer))}."
+        accepted = [a for a in self._accepted(org, answer) if not a["text"].replace(".", "").isupper()]
+        self._add(key, self._score("short_answer", org, rich=True), {
+            "id": self._id("org-sa", f"{acronym}-stands-for"),
+            "type": "short_answer",
+            "stem": stem,
+            "accepted": accepted,
+            "general_feedback": feedback,
+            "tags": ["generated", "organization", "acronym"],
+            "fact": org.to_fact(),
+            "source": self._source(*mention),
+        })
+        answer_cand = self._cands[id(org)]
+        pool = [c for c in self._pool("organization") if c is not answer_cand
+                and len(c.name.split()) > 1 and not c.name.replace(".", "").isupper()]
+        chosen = plausible(answer_cand, pool, 3)
+        if len(chosen) == 3:
+            self._add(key, self._score("multiple_choice", org, all(c.from_article for c in chosen), True), {
+                "id": self._id("org-mc", f"{acronym}-stands-for"),
+                "type": "multiple_choice",
+                "stem": stem,
+                "choices": self._choices(answer, [c.display or c.name for c in chosen]),
+                "general_feedback": feedback,
+                "tags": ["generated", "organization", "acronym"],
+                "fact": org.to_fact(),
+                "source": self._source(*mention),
+            })
+
     def people_questions(self) -> None:
-        for n, person in enumerate(self.people):
+        roles: dict[str, int] = {}
+        for person in self.people:
             if person.role:
-                mention = sorted(person.mentions)[0]
-                stem = f"Who is described in the article as the {person.role}?"
-                distractors, from_article = self._distractors(person, stem)
-                fact = person.to_fact()
-                feedback = f"The article names {person.name} as the {person.role}."
-                if distractors:
-                    self._add(self._score("multiple_choice", person, len(distractors), from_article, True), {
-                        "id": self._id("person-mc", f"{person.name}-role"),
-                        "type": "multiple_choice",
-                        "stem": stem,
-                        "choices": self._choices(person.name, distractors),
-                        "general_feedback": feedback,
-                        "tags": ["generated", "person", "role"],
-                        "fact": fact,
-                        "source": self._source(*mention),
-                    })
-                self._add(self._score("short_answer", person, 3, False, True), {
-                    "id": self._id("person-sa", f"{person.name}-role"),
-                    "type": "short_answer",
-                    "stem": stem,
-                    "accepted": self._accepted(person),
-                    "general_feedback": feedback,
-                    "tags": ["generated", "person", "role"],
-                    "fact": fact,
-                    "source": self._source(*mention),
-                })
-                others = [p for p in self.people if p is not person and p.role]
-                swap = others[0] if others and n % 2 == 1 else None
-                shown = swap.role if swap else person.role
-                self._add(self._score("true_false", person, 3, True), {
-                    "id": self._id("person-tf", f"{person.name}-role"),
-                    "type": "true_false",
-                    "stem": f"True or false: the article describes {person.name} as the {shown}.",
-                    "answer": swap is None,
-                    "general_feedback": feedback,
-                    "tags": ["generated", "person", "true-false"],
-                    "fact": {**fact, **({"swapped_role": swap.role} if swap else {})},
-                    "source": self._source(*mention),
-                })
+                roles[normalize_answer(person.role)] = roles.get(normalize_answer(person.role), 0) + 1
+        for n, person in enumerate(self.people):
+            role = person.role
+            if role and specific_role(role) and roles[normalize_answer(role)] == 1:
+                self._role(person, n)
             else:
                 self._cloze(person, "person")
+
+    def _role(self, person: Entity, n: int) -> None:
+        role = person.role
+        mention = sorted(person.mentions)[0]
+        the = "" if role.split()[0].endswith(("'s", "’s")) else "the "
+        stem = f"Who is described in the article as {the}{role}?"
+        distractors, from_article = self._distractors(person)
+        fact = person.to_fact()
+        key = f"person:{slugify(person.name, 50)}"
+        feedback = f"The article names {person.name} as {the}{role}."
+        source = self._source(*mention)
+        if len(distractors) == 3:
+            self._add(key, self._score("multiple_choice", person, from_article, True), {
+                "id": self._id("person-mc", f"{person.name}-role"),
+                "type": "multiple_choice",
+                "stem": stem,
+                "choices": self._choices(person.name, distractors),
+                "general_feedback": feedback,
+                "tags": ["generated", "person", "role"],
+                "fact": fact,
+                "source": source,
+            })
+        self._add(key, self._score("short_answer", person, rich=True), {
+            "id": self._id("person-sa", f"{person.name}-role"),
+            "type": "short_answer",
+            "stem": stem,
+            "accepted": self._accepted(person),
+            "general_feedback": feedback,
+            "tags": ["generated", "person", "role"],
+            "fact": fact,
+            "source": source,
+        })
+        others = [p for p in self.people if p is not person and specific_role(p.role)
+                  and normalize_answer(p.role) != normalize_answer(role)]
+        swap = others[0] if others and n % 2 == 1 else None
+        shown = swap.role if swap else role
+        self._add(key, self._score("true_false", person, rich=True), {
+            "id": self._id("person-tf", f"{person.name}-role"),
+            "type": "true_false",
+            "stem": f"True or false: the article describes {person.name} as the {shown}.",
+            "answer": swap is None,
+            "general_feedback": feedback,
+            "tags": ["generated", "person", "true-false"],
+            "fact": {**fact, **({"swapped_role": swap.role} if swap else {})},
+            "source": source,
+        })
 
     def places_questions(self) -> None:
         for place in self.places:
@@ -457,49 +617,67 @@ class _Builder:
     def dates(self) -> None:
         published = self.article.published
         resolved = [d for d in self.facts.dates if d.value]
-        by_granularity: dict[str, list[str]] = {}
-        for d in resolved:
-            values = by_granularity.setdefault(d.granularity, [])
-            if d.value not in values and len(values) < 12:
-                values.append(d.value)
         asked: set[tuple[str, str]] = set()
+        if published is None:
+            return
+        pub = format_date(published.isoformat(), "day")
         for date in resolved:
-            if (date.text.casefold(), date.value) in asked:
-                continue  # the same expression for the same date: one question
+            if (date.text.casefold(), date.value) in asked or not self._date_worth_asking(date, published):
+                continue
             asked.add((date.text.casefold(), date.value))
-            others = date_choices(date.value, date.granularity, by_granularity[date.granularity])
+            weekday = any(w in WEEKDAYS for w in _folded_words(date.text))
+            others = date_choices(date.value, date.granularity, 3, same_weekday=weekday)
+            answer = format_date(date.value, date.granularity, weekday=weekday)
+            distractors = [format_date(v, date.granularity, weekday=weekday) for v in others]
+            if len(set(distractors) - {answer}) < 3:
+                continue
             s, e = self.facts.sentence_of(date.start, date.end)
-            sentence = self.body[s:e]
-            if len(sentence) > 350:
-                sentence_text = trim_words(self.body[max(s, date.start - 120):date.end + 120], 45)
-            else:
-                sentence_text = sentence
-            pub = format_date(published.isoformat(), "day") if published else None
-            what = "date" if date.granularity == "day" else "period"
-            stem = (f"The article was published on {pub}. " if pub else "") + (
-                f'Which {what} does "{date.text}" refer to in this sentence? {sentence_text}')
-            answer = format_date(date.value, date.granularity)
-            distractors = [format_date(v, date.granularity) for v in others]
-            distractors = [d for d in dict.fromkeys(distractors) if d != answer]
-            fact = date.to_fact()
-            self._add(self._score("multiple_choice", None, len(distractors), False,
-                                  date.granularity in ("day", "month")), {
+            what = {"day": "date", "week": "week", "month": "month", "year": "year"}.get(date.granularity, "period")
+            lead = f'In an article published on {pub}, which {what} does "{date.text}" mean here: '
+            window = self.body[max(s, date.start - 160):min(e, date.end + 160)]
+            offset = date.start - max(s, date.start - 160)
+            snippet = _snippet(window, offset, offset + (date.end - date.start))
+            stem = _fit(lambda text: f"{lead}“{text}”?", snippet, start=40)
+            if stem is None or date.text not in stem:
+                continue
+            self._add(f"date:{date.value}:{slugify(date.text, 30)}",
+                      self._score("multiple_choice", None, rich=date.granularity in ("day", "week", "month")), {
                 "id": self._id("date-mc", date.text),
                 "type": "multiple_choice",
                 "stem": stem,
                 "choices": self._choices(answer, distractors),
-                "general_feedback": f'"{date.text}" means {answer}'
-                                    + (f" for an article published on {pub}." if pub else "."),
+                "general_feedback": f'"{date.text}" means {answer} for an article published on {pub}.',
                 "tags": ["generated", "date"],
-                "fact": fact,
-                "source": {"article": self.source_path, "sentence": sentence, "start": s, "end": e},
+                "fact": date.to_fact(),
+                "source": {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e},
             })
         self._ordering(resolved)
+
+    @staticmethod
+    def _date_worth_asking(date: DateMention, published) -> bool:
+        """A relative or partial expression whose answer is not in its own words."""
+        from .dates import week_of
+
+        words = _folded_words(date.text)
+        has_month = any(w in MONTHS for w in words)
+        has_number = any(w.isdigit() for w in words)
+        has_year = any(w.isdigit() and len(w) == 4 for w in words)
+        if has_year or (has_month and has_number) or (date.granularity == "month" and has_month):
+            return False  # "March 3, 2025", "June 23", "June": the words are the answer
+        if date.granularity == "season":
+            return True  # "the summer": which year's
+        if date.granularity not in ("day", "week", "month", "year"):
+            return False
+        iso = published.isoformat()
+        current = {"day": iso, "month": iso[:7], "year": iso[:4],
+                   "week": week_of(published)}[date.granularity]
+        return date.value != current  # "today", "this month": the publication date itself
 
     def _ordering(self, resolved: list[DateMention]) -> None:
         events: dict[str, DateMention] = {}
         precision = {"day": 0, "week": 1, "month": 2}
-        candidates = [d for d in resolved if d.event and d.granularity in precision and len(d.event.split()) >= 5]
+        candidates = [d for d in resolved if d.event and d.granularity in precision and len(d.event.split()) >= 5
+                      and d.event[:1].isupper() and not d.event.endswith("…")]
         candidates.sort(key=lambda d: precision[d.granularity])
         taken: list[tuple[str, str]] = []
         for date in candidates:
@@ -517,7 +695,7 @@ class _Builder:
         last = max(d.end for d in ordered)
         s, _ = self.facts.sentence_of(first, first + 1)
         _, e = self.facts.sentence_of(last - 1, last)
-        self._add(_BASE["ordering"] + 0.1, {
+        self._add("date-set", _BASE["ordering"] + 0.1, {
             "id": self._id("date-order", "timeline"),
             "type": "ordering",
             "stem": "Put these events from the article in the order they happened, earliest first.",
@@ -529,18 +707,59 @@ class _Builder:
         })
 
     # -- result ----------------------------------------------------------
-    def result(self) -> list[dict]:
-        best: dict[tuple, tuple[float, dict]] = {}
-        order: list[tuple] = []
-        for score, question in self.questions:
-            key = (question["type"], normalize_answer(question["stem"]))
-            if key not in best:
-                order.append(key)
-                best[key] = (score, question)
-            elif score > best[key][0]:
-                best[key] = (score, question)
-        ranked = sorted((best[k] for k in order), key=lambda sq: -sq[0])
-        return [q for _, q in ranked]
+    def ranked(self, all_forms: bool = False) -> list[tuple[float, dict]]:
+        """Best form of each fact, ranked; with ``all_forms``, each followed by its alternatives."""
+        seen: set[tuple[str, str]] = set()
+        by_fact: dict[str, list[tuple[float, dict]]] = {}
+        for score, key, question in self.questions:
+            dedup = (question["type"], normalize_answer(question["stem"]))
+            if dedup in seen:
+                continue
+            seen.add(dedup)
+            by_fact.setdefault(key, []).append((score, question))
+        forms = {key: sorted(items, key=lambda sq: -sq[0]) for key, items in by_fact.items()}
+        best = sorted(((items[0][0], key) for key, items in forms.items()), key=lambda sk: -sk[0])
+        # one answer does not fill the top of the list: each repeat costs a little
+        ranked: list[tuple[float, str]] = []
+        answers: dict[str, int] = {}
+        for score, key in best:
+            answer = _answer_key(forms[key][0][1])
+            adjusted = score - _SAME_ANSWER_PENALTY * answers.get(answer, 0)
+            answers[answer] = answers.get(answer, 0) + 1
+            ranked.append((round(adjusted, 3), key))
+        ranked.sort(key=lambda sk: -sk[0])
+        out: list[tuple[float, dict]] = []
+        for score, key in ranked:
+            out.append((score, forms[key][0][1]))
+            if all_forms:
+                for alt_score, alternative in forms[key][1:]:
+                    alternative["tags"] = [*alternative["tags"], "alternative"]
+                    out.append((alt_score, alternative))
+        return out
+
+
+def _answer_key(question: dict) -> str:
+    fact = question.get("fact") or {}
+    return normalize_answer(str(fact.get("speaker") or fact.get("name") or fact.get("key") or ""))
+
+
+def _folded_words(text: str) -> list[str]:
+    return [w.strip(".,").casefold() for w in text.split() if w.strip(".,")]
+
+
+def _snippet(window: str, start: int, end: int, words: int = 14) -> str:
+    """About ``words`` words either side of ``window[start:end]``, cut at word boundaries, spacing kept."""
+    spaces = [m.start() for m in re.finditer(r"\s+", window)]
+    left = [p for p in spaces if p < start]
+    right = [p for p in spaces if p >= end]
+    lo = left[-words] + 1 if len(left) >= words else 0
+    hi = right[words - 1] if len(right) >= words else len(window)
+    text = re.sub(r"\s+", " ", window[lo:hi]).strip()
+    if lo:
+        text = "…" + text
+    if hi < len(window):
+        text = text.rstrip(",;:") + "…"
+    return text
 
 
 def _interval(date: DateMention) -> tuple[str, str]:
@@ -553,31 +772,37 @@ def _interval(date: DateMention) -> tuple[str, str]:
         day = dt.date.fromisoformat(date.value)
         return day.isoformat(), (day + dt.timedelta(days=1)).isoformat()
     if date.granularity == "week":
-        year, week = date.value.split("-W")
-        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        from .dates import week_monday
+
+        monday = week_monday(date.value)
         return monday.isoformat(), (monday + dt.timedelta(days=7)).isoformat()
     return f"{date.value}-01", f"{shifted(date.value, 'month', 1)}-01"
 
 
-def build_questions(facts: Facts) -> list[dict]:
-    """Draft questions for the facts of one article, best first."""
-    builder = _Builder(facts)
+def _builder(facts: Facts, pool=None) -> _Builder:
+    builder = _Builder(facts, pool)
     builder.quotes()
-    builder.organizations()
     builder.people_questions()
+    builder.organizations()
     builder.dates()
     builder.places_questions()
-    return builder.result()
+    return builder
 
 
-def quality_ranked(facts: Facts) -> list[tuple[float, dict]]:
-    """The candidates with their quality scores, best first (for review tools)."""
-    builder = _Builder(facts)
-    builder.quotes()
-    builder.organizations()
-    builder.people_questions()
-    builder.dates()
-    builder.places_questions()
-    questions = builder.result()
-    scores = {id(q): s for s, q in builder.questions}
-    return [(scores[id(q)], q) for q in questions]
+def build_questions(facts: Facts, all_forms: bool = False, pool=None) -> list[dict]:
+    """Draft questions for the facts of one article, best first.
+
+    :param all_forms: also return every other form of each fact, tagged
+        ``alternative``, right after its best form.
+    :param pool: entities of other articles in the bank (fact dicts with
+        ``kind``, ``name`` and optional ``aliases``, ``role``, ``type``, or
+        :class:`Entity` objects) that may serve as distractors when the
+        article has too few; the caller chooses articles that share this
+        one's entities or topic.
+    """
+    return [q for _, q in _builder(facts, pool).ranked(all_forms)]
+
+
+def quality_ranked(facts: Facts, all_forms: bool = True, pool=None) -> list[tuple[float, dict]]:
+    """The drafts with their quality scores, best first (for review tools)."""
+    return _builder(facts, pool).ranked(all_forms)

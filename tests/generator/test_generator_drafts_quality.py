@@ -1,0 +1,158 @@
+"""Drafts a teacher keeps: plausible distractors, facts worth asking, one form per fact."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from quizapp.canonical import normalize_answer, validate
+from quizapp.cli_generator import generate
+from quizapp.generator import generate_questions, plain_article
+from quizapp.generator.distractors import Candidate, is_proper_name, plausible, same_referent
+from quizapp.generator.questions import is_clause, specific_role
+
+# An invented article: a company, its executives, a regulator, and relative dates.
+ARTICLE = (
+    "Lakeshore Motors said on Monday it would recall 40,000 electric vans after a battery fault.\n\n"
+    '"We are moving quickly to fix every van on the road, and no customer will pay for the repair," '
+    "chief executive Marta Quenby said in a statement.\n\n"
+    '"The fault affects a single supplier and a single model year," chief financial officer Oren Castell '
+    "told analysts on a call.\n\n"
+    '"Our engineers traced the problem within days and the new cells are already in production," '
+    "said Priya Dunmore, the company's head of engineering.\n\n"
+    "The National Vehicle Safety Board (NVSB) opened an inquiry last month. "
+    '"We will review the company\'s testing records in full," board chair Tomas Reyl said.\n\n'
+    "Shares of Lakeshore Motors fell 4% in Harbor City trading."
+)
+
+
+def _drafts(all_forms=False, pool=None):
+    return generate_questions(plain_article(ARTICLE, slug="vans", published="2025-03-12"),
+                              all_forms=all_forms, pool=pool)
+
+
+def test_quote_distractors_are_people_of_the_article_never_world_leaders():
+    drafts = _drafts()
+    people = {"Marta Quenby", "Oren Castell", "Priya Dunmore", "Tomas Reyl"}
+    who_said = [q for q in drafts if "who-said" in q["tags"]]
+    assert who_said
+    for q in who_said:
+        assert validate(q) == []
+        if q["type"] == "multiple_choice":
+            texts = {c["text"] for c in q["choices"]}
+            assert texts <= people, texts
+            assert len(texts) == 4
+
+
+def test_each_fact_once_by_default_other_forms_tagged_alternative():
+    default = _drafts()
+    keys = [q["fact"]["key"] for q in default]
+    assert len(keys) == len(set(keys))
+    assert not any("alternative" in q["tags"] for q in default)
+    every = _drafts(all_forms=True)
+    assert len(every) > len(default)
+    alternatives = [q for q in every if "alternative" in q["tags"]]
+    assert alternatives and {q["fact"]["key"] for q in alternatives} <= set(keys)
+    # the best form comes first, its alternatives right after it
+    first_seen = {}
+    for n, q in enumerate(every):
+        first_seen.setdefault(q["fact"]["key"], n)
+        if "alternative" in q["tags"]:
+            assert "alternative" not in every[first_seen[q["fact"]["key"]]]["tags"]
+
+
+def test_no_stem_over_250_characters_and_exact_provenance():
+    article = plain_article(ARTICLE, slug="vans", published="2025-03-12")
+    for q in generate_questions(article, all_forms=True):
+        assert len(q["stem"]) <= 250
+        source = q["source"]
+        assert article.body[source["start"]:source["end"]] == source["sentence"]
+
+
+def test_short_answers_accept_full_name_and_surname_and_both_org_forms():
+    every = _drafts(all_forms=True)
+    quenby = next(q for q in every if q["type"] == "short_answer" and q["fact"].get("speaker") == "Marta Quenby")
+    typed = {normalize_answer(a["text"]) for a in quenby["accepted"]}
+    assert {"marta quenby", "quenby"} <= typed
+    acronym = next(q for q in every if q["stem"] == 'In the article, what does "NVSB" stand for?')
+    assert normalize_answer("the National Vehicle Safety Board") in {normalize_answer(a["text"])
+                                                                     for a in acronym["accepted"]}
+
+
+def test_dates_asked_only_when_the_words_do_not_give_the_answer():
+    dates = [q for q in _drafts(all_forms=True) if q["fact"]["kind"] == "date" and "events" not in q["fact"]]
+    assert dates  # "Monday" and "last month" are worth asking
+    for q in dates:
+        right = next(c["text"] for c in q["choices"] if c["weight"] == 1.0)
+        wrong = [c["text"] for c in q["choices"] if c["weight"] == 0.0]
+        assert len(wrong) == 3 and right not in wrong
+        assert right not in q["stem"]
+    monday = next(q for q in dates if q["fact"]["text"] == "Monday")
+    assert all(c["text"].startswith("Monday,") for c in monday["choices"])  # the weekday tells nothing
+    written = plain_article("The plant reopened on March 3, 2025, the company said in a statement.",
+                            slug="plant", published="2025-03-12")
+    assert not [q for q in generate_questions(written, all_forms=True) if q["fact"]["kind"] == "date"]
+
+
+def test_not_names_are_never_offered():
+    for bad in ("Says", "Officials", "Executive", "Governor Says Rescue Will Resume", "In Recovery Act"):
+        assert not is_proper_name(bad, "person"), bad
+    for good in ("Marta Quenby", "Luiz da Costa", "Kremlin", "NVSB"):
+        assert is_proper_name(good, "organization" if good in ("Kremlin", "NVSB") else "person"), good
+
+
+def test_the_same_referent_is_never_a_distractor():
+    board = Candidate("organization", "National Vehicle Safety Board")
+    assert same_referent(board, Candidate("organization", "NVSB"))
+    assert same_referent(Candidate("organization", "Lakeshore"), Candidate("organization", "Lakeshore Motors"))
+    assert same_referent(Candidate("person", "Dominic Farrow"), Candidate("person", "Farrow"))
+    answer = Candidate("person", "Marta Quenby", role="chief executive")
+    pool = [Candidate("person", "Quenby"), Candidate("person", "Oren Castell", role="chief financial officer"),
+            Candidate("person", "Says", speaker=True), Candidate("person", "Priya Dunmore", speaker=True)]
+    assert [c.name for c in plausible(answer, pool)] == ["Oren Castell", "Priya Dunmore"]
+
+
+def test_bank_pool_fills_in_only_with_the_same_role():
+    text = ('"Sales will recover by the summer," chief executive Hana Ostrow said.\n\n'
+            "Analyst Ben Carrow of Fenwick Research expects a slow year.")
+    article = plain_article(text, slug="sales", published="2025-03-12")
+    bank = [{"kind": "person", "name": "Ines Vallor", "role": "chief executive"},
+            {"kind": "person", "name": "Karl Dempe", "role": "chief executive"},
+            {"kind": "person", "name": "Rosa Mint", "role": "football coach"}]
+    drafts = generate_questions(article, all_forms=True, pool=bank)
+    mc = [q for q in drafts if q["type"] == "multiple_choice" and "who-said" in q["tags"]]
+    assert mc
+    wrong = {c["text"] for c in mc[0]["choices"] if c["weight"] == 0}
+    assert {"Ines Vallor", "Karl Dempe"} <= wrong and "Rosa Mint" not in wrong
+    without = generate_questions(article, all_forms=True)
+    assert not [q for q in without if q["type"] == "multiple_choice" and "who-said" in q["tags"]]
+    assert [q for q in without if q["type"] == "short_answer" and "who-said" in q["tags"]]  # asked another way
+
+
+def test_blanks_are_not_cut_from_lists_or_names():
+    text = ("Delegates from Norway, Chile and Kenya met in Geneva on Tuesday to discuss fishing quotas.\n\n"
+            "The talks were hosted by the Nordic Fisheries Council in Geneva.\n\n"
+            "Observers from Peru and Ghana joined later.")
+    drafts = generate_questions(plain_article(text, slug="fish", published="2025-03-12"), all_forms=True)
+    for q in drafts:
+        if "fill-in" in q["tags"]:
+            stem = q["stem"]
+            assert ", _____ and" not in stem and "_____, " not in stem and "and _____ met" not in stem
+            assert "Nordic _____" not in stem and "_____ Fisheries" not in stem
+
+
+def test_claim_stems_need_a_clause_and_roles_must_be_specific():
+    assert is_clause("the recall would cost the company about $90 million")
+    assert not is_clause('a "full and frank" explanation from the board')
+    assert not is_clause('for "rapid" progress on the new rules')
+    assert specific_role("chief technology officer") and specific_role("Harbor City mayor")
+    assert not specific_role("President") and not specific_role("Prime Minister")
+
+
+def test_generate_all_forms_option(tmp_path):
+    path = tmp_path / "vans.txt"
+    path.write_text("---\ntitle: Vans\npublished: 2025-03-12\n---\n" + ARTICLE, encoding="utf-8")
+    runner = CliRunner()
+    best = runner.invoke(generate, [str(path), "--format", "json"])
+    every = runner.invoke(generate, [str(path), "--format", "json", "--all-forms"])
+    assert best.exit_code == 0 and every.exit_code == 0
+    assert every.stdout.count('"alternative"') > 0 and best.stdout.count('"alternative"') == 0

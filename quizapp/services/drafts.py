@@ -361,7 +361,7 @@ def _chunk_drafts(whole, start: int, stop: int) -> list[dict]:
     chunk = dataclasses.replace(whole, paragraphs=paragraphs[max(0, start - CONTEXT_PARAGRAPHS):stop])
     lo, hi = paragraphs[start][0], paragraphs[stop - 1][1]
     kept = []
-    for draft in generate_questions(chunk):
+    for draft in generate_questions(chunk, all_forms=True):  # other forms stored, shown on request
         begin = (draft.get("source") or {}).get("start")
         if isinstance(begin, int) and start > 0 and not lo <= begin <= hi:
             continue  # it belongs to the context paragraphs, stored with the chunk before
@@ -486,13 +486,21 @@ class Duplicate:
 
 @dataclass
 class Draft:
-    """One draft on the review page."""
+    """One draft on the review page, with the other forms of its fact."""
 
     question: Question
     data: dict
     answers: list[str]
     distractors: list[str]
     duplicates: list[Duplicate] = field(default_factory=list)
+    alternatives: list["Draft"] = field(default_factory=list)
+    shown: bool = False  # the alternatives are revealed
+
+    @property
+    def form_key(self) -> str | None:
+        """The generator's name for the fact this draft asks (shared by its forms)."""
+        key = (self.data.get("fact") or {}).get("key")
+        return str(key) if key else None
 
 
 @dataclass
@@ -526,8 +534,16 @@ def get_own_import(import_id: int, teacher_id: int) -> ArticleImport:
     return job
 
 
-def import_page(import_id: int, teacher_id: int) -> ImportPage:
+ALTERNATIVE_TAG = "alternative"
+
+
+def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) -> ImportPage:
     """The import's progress and, once generated, its drafts with duplicate flags.
+
+    Each fact is listed once, by its best form; the generator's other forms
+    of it (tagged ``alternative``, same ``fact.key``) hang under it, revealed
+    for the fact ``show_forms`` names. When every best form of a fact has
+    been approved or rejected, its first remaining form takes its place.
 
     :raises NotFound: when the import is not this teacher's.
     """
@@ -540,15 +556,45 @@ def import_page(import_id: int, teacher_id: int) -> ImportPage:
         sa.select(Question).where(Question.import_id == job.id, Question.status == "draft").order_by(Question.id)
     ))
     duplicates = find_duplicates(questions)
-    drafts = []
-    for question in questions:
-        answers, distractors = answer_summary(question.data)
-        drafts.append(Draft(question, question.data, answers, distractors, duplicates.get(question.id, [])))
+    drafts = group_forms([
+        Draft(question, question.data, *answer_summary(question.data), duplicates.get(question.id, []))
+        for question in questions
+    ])
+    for draft in drafts:
+        draft.shown = bool(show_forms) and draft.form_key == show_forms
     approved = db.session.scalar(
         sa.select(sa.func.count()).select_from(Question)
         .where(Question.import_id == job.id, Question.status != "draft")
     )
     return ImportPage(job=job, article=job.article, stalled=stalled, drafts=drafts, approved=approved or 0)
+
+
+def group_forms(drafts: list[Draft]) -> list[Draft]:
+    """One draft per fact, in the given order, the fact's other forms as its alternatives."""
+    main: dict[str, Draft] = {}
+    out: list[Draft] = []
+    alternatives: list[Draft] = []
+    for draft in drafts:
+        key = draft.form_key
+        if key is None:
+            out.append(draft)
+        elif ALTERNATIVE_TAG in (draft.data.get("tags") or []):
+            alternatives.append(draft)
+        elif key in main:
+            main[key].alternatives.append(draft)
+        else:
+            main[key] = draft
+            out.append(draft)
+    for draft in alternatives:
+        key = draft.form_key
+        if key in main:
+            main[key].alternatives.append(draft)
+        else:  # its best form was reviewed already: this one stands for the fact now
+            main[key] = draft
+            out.append(draft)
+    position = {id(d): n for n, d in enumerate(drafts)}
+    out.sort(key=lambda d: position[id(d)])
+    return out
 
 
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:
@@ -672,6 +718,8 @@ def approve(import_id: int, question_ids: list[int], teacher_id: int) -> int:
         if question.status != "draft":
             continue
         data = {**question.current.data, "status": "published"}
+        if ALTERNATIVE_TAG in (data.get("tags") or []):  # in the bank it is a question like any other
+            data["tags"] = [t for t in data["tags"] if t != ALTERNATIVE_TAG]
         problems = canonical.validate(data)
         if problems:
             raise InvalidInput(f"“{question.stem}” cannot be published: {problems[0]}. Edit it first.")

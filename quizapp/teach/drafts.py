@@ -5,7 +5,7 @@ thread (``DRAFTS_RUN_INLINE`` runs it inside the request instead), and the
 import page shows its progress from the database until the drafts are ready.
 """
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.services import drafts
@@ -49,8 +49,8 @@ def _show_error(form: ImportForm, exc: InvalidInput, upload) -> None:
 
 @bp.get("/imports/<int:import_id>")
 def import_detail(import_id: int):
-    """An import's progress while it runs, then its drafts to review."""
-    page = drafts.import_page(import_id, current_user.id)
+    """An import's progress while it runs, then its drafts to review (``?forms=KEY`` shows a fact's other forms)."""
+    page = drafts.import_page(import_id, current_user.id, show_forms=request.args.get("forms", type=str))
     return render_template("teach/drafts/detail.html", page=page, form=ReviewForm())
 
 

@@ -270,11 +270,11 @@ def test_long_article_shows_progress_then_drafts(client, teacher, app, monkeypat
     calls = []
     real = drafts_service.generate_questions
 
-    def gated(article):
+    def gated(article, **options):
         calls.append(len(article.paragraphs))
         if len(calls) <= len(gates):
             gates[len(calls) - 1].wait(20)
-        return real(article)
+        return real(article, **options)
 
     monkeypatch.setattr(drafts_service, "generate_questions", gated)
     try:

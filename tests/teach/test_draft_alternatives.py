@@ -1,0 +1,87 @@
+"""The review page lists each fact once; its other forms are one click away (no JavaScript)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Question
+from tests.conftest import csrf_token
+from tests.teach.test_drafts import PASSWORD, draft_ids, paste_harbor, review  # noqa: F401 (fixtures below)
+from tests.teach.test_drafts import inline, teacher  # noqa: F401
+
+
+def _drafts(app, import_id):
+    with app.app_context():
+        return [(q.id, q.data) for q in db.session.scalars(
+            sa.select(Question).where(Question.import_id == import_id, Question.status == "draft").order_by(Question.id))]
+
+
+def _shown_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<article class="card draft[^"]*" id="draft-(\d+)"', html)]
+
+
+def test_each_fact_once_and_other_forms_on_request(client, teacher, inline, app):
+    import_id = paste_harbor(client)
+    stored = _drafts(app, import_id)
+    keys = Counter(data["fact"]["key"] for _, data in stored)
+    assert any(n > 1 for n in keys.values()), "the generator stores the other forms too"
+
+    html = client.get(f"/teach/imports/{import_id}").text
+    shown = _shown_ids(html)
+    by_id = dict(stored)
+    shown_keys = [by_id[i]["fact"]["key"] for i in shown]
+    assert len(shown_keys) == len(set(shown_keys)) == len(keys)  # every fact, once
+    assert all("alternative" not in by_id[i]["tags"] for i in shown)
+    assert "Other forms of this fact" in html
+
+    # reveal the other forms of one fact: a plain link, served by the same teacher-only page
+    key, n = next((k, n) for k, n in keys.items() if n > 1)
+    link = re.search(r'href="([^"]*forms=[^"#]*)#draft-\d+"', html)
+    assert link
+    page = client.get(f"/teach/imports/{import_id}", query_string={"forms": key})
+    assert page.status_code == 200
+    revealed = _shown_ids(page.text)
+    assert len(revealed) == len(shown) + n - 1
+    extra = [i for i in revealed if i not in shown]
+    assert {by_id[i]["fact"]["key"] for i in extra} == {key}
+    assert "Hide the other forms" in page.text
+
+    # an alternative is reviewed like any draft (CSRF on) and leaves the bank without its tag
+    response = review(client, import_id, "approve", extra[:1])
+    assert response.status_code == 302
+    with app.app_context():
+        approved = db.session.get(Question, extra[0])
+        assert approved.status == "published"
+        assert "alternative" not in approved.current.data["tags"]
+
+
+def test_an_alternative_stands_in_when_the_best_form_is_rejected(client, teacher, inline, app):
+    import_id = paste_harbor(client)
+    stored = _drafts(app, import_id)
+    by_key: dict[str, list[int]] = {}
+    for qid, data in stored:
+        by_key.setdefault(data["fact"]["key"], []).append(qid)
+    key, ids = next((k, v) for k, v in by_key.items() if len(v) > 1)
+    best = next(i for i in ids if "alternative" not in dict(stored)[i]["tags"])
+    assert review(client, import_id, "reject", [best]).status_code == 302
+    shown = _shown_ids(client.get(f"/teach/imports/{import_id}").text)
+    assert best not in shown
+    assert len([i for i in shown if i in ids]) == 1  # the fact is still offered, once
+
+
+def test_other_forms_of_another_teachers_import_stay_hidden(client, teacher, inline, app, auth):
+    import_id = paste_harbor(client)
+    key = _drafts(app, import_id)[0][1]["fact"]["key"]
+    auth.logout()
+    from quizapp.services import accounts
+
+    with app.app_context():
+        accounts.create_user("other", PASSWORD, "teacher")
+    auth.login("other", PASSWORD)
+    assert client.get(f"/teach/imports/{import_id}", query_string={"forms": key}).status_code == 404
+    token = csrf_token(client.get("/teach/imports").text)
+    assert token

@@ -6,16 +6,20 @@ resolved against ``published`` with a granularity:
 
 ======== ================ =====================================
 day      ``2022-12-19``   weekdays, "December 11", "yesterday"
-week     ``2022-W51``     "this week", "last week", weekends
+week     ``2022-12-19``   "this week", "last week", weekends (its Monday)
 month    ``2022-11``      "last month", "late February"
 season   ``2022-summer``  "since at least the summer"
 year     ``2021``         "last year", "in 2012"
 ======== ================ =====================================
 
 A bare weekday is the most recent such day on or before publication (news
-reports what happened); a month without a year is the most recent such month;
-"December 11" without a year is in the publication year unless that is more
-than a month after publication. Without ``published``, relative dates keep
+reports what happened) unless the sentence speaks of the future. A month, a
+month and day, or a holiday without a year resolves to the occurrence that the
+words around it imply: the next one after "will", "next", "by", "due",
+"scheduled", "plans", "deadline"; the last one after "was", "last", "ago" or a
+verb in the past tense; otherwise the occurrence nearest to the publication
+date ("January" in an October article is the coming January). A week's value
+is the ISO date of its Monday. Without ``published``, relative dates keep
 ``value: null``; dates that carry their own year still resolve.
 """
 
@@ -33,6 +37,18 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _SEASON = r"(?:summer|spring|fall|autumn|winter)"
+#: Holidays with a fixed day (month, day) or a rule ("thanksgiving": fourth Thursday of November).
+_HOLIDAYS = {
+    "fourth of july": (7, 4), "independence day": (7, 4), "christmas day": (12, 25), "christmas eve": (12, 24),
+    "christmas": (12, 25), "new year's day": (1, 1), "new year’s day": (1, 1), "new year's eve": (12, 31),
+    "new year’s eve": (12, 31), "halloween": (10, 31), "valentine's day": (2, 14), "valentine’s day": (2, 14),
+    "boxing day": (12, 26), "bastille day": (7, 14), "guy fawkes night": (11, 5),
+    "thanksgiving": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
+}
+_HOLIDAY = "(?i:" + "|".join(
+    re.escape(h).replace("\\ ", r"\s+").replace("'", "['’]")
+    for h in sorted({h.replace("’", "'") for h in _HOLIDAYS}, key=len, reverse=True)
+) + ")"
 _PATTERN = re.compile(
     rf"(?P<md>\b{_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_year>(?:19|20)\d\d)\b)?)"
     rf"|(?P<dm>\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm_month>{_MONTH})(?:,?\s+(?P<dm_year>(?:19|20)\d\d)\b)?)"
@@ -42,22 +58,49 @@ _PATTERN = re.compile(
     rf"|(?P<season>\b(?i:since\s+(?:at\s+least\s+)?the|in\s+the|during\s+the|over\s+the|the)\s+(?P<season_name>{_SEASON})\b)"
     r"|(?P<year>\b(?i:in|since|by|until|of|from|during|before|after)\s+(?P<year_value>(?:19|20)\d\d)\b)"
     r"|(?P<day>\b(?i:yesterday|today|tonight|tomorrow)\b)"
+    rf"|(?P<hol>\b(?P<hol_name>{_HOLIDAY})(?:,?\s+(?P<hol_year>(?:19|20)\d\d)\b)?)"
 )
 _MONTH_CONTEXT = re.compile(
     r"(?i:\b(?:in|since|by|until|of|from|during|before|after|through|last|next|this|early|mid|late|and|or)\s+)$"
 )
-_FUTURE = re.compile(r"(?i)\b(?:will|shall|won't|going to|expected to|plans? to|scheduled to|set to)\b")
+_FUTURE = re.compile(
+    r"(?i)\b(?:will|shall|won't|wo n't|going to|expected to|plans?|planned|planning|scheduled|set to|due"
+    r"|next|upcoming|coming|ahead of|deadline|until|by|aims? to|intends? to|would)\b|'ll\b"
+)
+_FUTURE_AFTER = re.compile(r"(?i)^\W{0,3}(?:\w+\s+){0,1}(?:deadline|target|due|launch|vote|election|summit)\b")
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
-_PAST_CUE = re.compile(r"(?i)\b(?:said|told|wrote|announced|added|reported|was|were|had)\b")
+_PAST_CUE = re.compile(
+    r"(?i)\b(?:said|told|wrote|was|were|had|did|last|ago|since|began|came|went|took|made|met|won|lost|left"
+    r"|fell|rose|held|led|sent|struck|broke|gave|got|became|saw|spoke|ran|hit|cut|began|[a-z]{3,}ed)\b"
+)
+_NOT_PAST = frozenset("need needed feed speed proceed exceed succeed bed red shed seed scheduled expected planned"
+                      " set due hundred united based".split())
+
+
+def _tense(before: str, after: str) -> int:
+    """Whether the words around a date speak of the future (1), the past (-1), or cannot tell (0).
+
+    The marker nearest to the date before it decides ("was delayed until
+    March": future wins over "was"); a deadline after it ("a Fourth of July
+    deadline") makes it future.
+    """
+    if _FUTURE_AFTER.search(after):
+        return 1
+    before = _QUOTED.sub(" ", before)
+    best, tense = -1, 0
+    for m in _FUTURE.finditer(before):
+        best, tense = m.end(), 1
+    for m in _PAST_CUE.finditer(before):
+        if m.group().casefold() in _NOT_PAST:
+            continue
+        if m.end() > best:
+            best, tense = m.end(), -1
+    return tense
 
 
 def _is_future(before: str) -> bool:
     """Whether the words before a date speak of the future ("will begin in May")."""
-    before = _QUOTED.sub(" ", before)
-    last = None
-    for last in _FUTURE.finditer(before):
-        pass
-    return last is not None and not _PAST_CUE.search(before, last.end())
+    return _tense(before, "") > 0
 
 
 _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
@@ -81,9 +124,7 @@ class DateMention:
             return ""
         v = self.value
         if "-W" in v:
-            year, week = v.split("-W")
-            d = dt.date.fromisocalendar(int(year), int(week), 1)
-            return d.isoformat()
+            return week_monday(v).isoformat()
         if v.count("-") == 1 and not v[-1].isdigit():
             year, season = v.split("-")
             return f"{year}-{_SEASON_START[season]:02d}"
@@ -113,37 +154,44 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _iso_week(day: dt.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def week_of(day: dt.date) -> str:
+    """A week's value: the ISO date of its Monday (readable, and it sorts)."""
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
 
 
-def resolve(match: re.Match, published: dt.date | None, future: bool = False) -> tuple[str | None, str, str | None]:
+def resolve(match: re.Match, published: dt.date | None, future: bool = False,
+            tense: int | None = None) -> tuple[str | None, str, str | None]:
     """Return ``(value, granularity, qualifier)`` for one matched expression.
 
     :param future: the sentence speaks of what will happen ("will begin in
         May"), so a bare month or weekday is the next one, not the last one.
+    :param tense: 1 future, -1 past, 0 unknown (then a month, day or holiday
+        is the occurrence nearest to ``published``); overrides ``future``.
     """
     p = published
+    if tense is None:
+        tense = 1 if future else 0
+    future = tense > 0
     if match.group("md") or match.group("dm"):
         month = _month_number(match.group("md") and match.group("md").split()[0] or match.group("dm_month"))
         day = int(match.group("md_day") or match.group("dm_day"))
         year = match.group("md_year") or match.group("dm_year")
         if year:
-            y = int(year)
-        elif p:
-            y = p.year
             try:
-                if dt.date(y, month, day) > p + dt.timedelta(days=31):
-                    y -= 1
+                return dt.date(int(year), month, day).isoformat(), "day", None
             except ValueError:
                 return None, "day", None
-        else:
+        if p is None:
             return None, "day", None
-        try:
-            return dt.date(y, month, day).isoformat(), "day", None
-        except ValueError:
+        found = _occurrence(p, tense, lambda y: dt.date(y, month, day))
+        return (found.isoformat() if found else None), "day", None
+    if match.group("hol"):
+        rule = _HOLIDAYS[re.sub(r"\s+", " ", match.group("hol_name").casefold().replace("’", "'"))]
+        if match.group("hol_year"):
+            return _holiday(rule, int(match.group("hol_year"))).isoformat(), "day", None
+        if p is None:
             return None, "day", None
+        return _occurrence(p, tense, lambda y: _holiday(rule, y)).isoformat(), "day", None
     if match.group("rel"):
         text = match.group("rel").casefold()
         unit = match.group("rel_unit").casefold()
@@ -152,10 +200,10 @@ def resolve(match: re.Match, published: dt.date | None, future: bool = False) ->
         if p is None:
             return None, _granularity(unit), qualifier
         if unit == "week":
-            return _iso_week(p + dt.timedelta(weeks=step)), "week", qualifier
+            return week_of(p + dt.timedelta(weeks=step)), "week", qualifier
         if unit == "weekend":
             saturday = p - dt.timedelta(days=(p.weekday() - 5) % 7)
-            return _iso_week(saturday + dt.timedelta(weeks=step if step > 0 else step)), "week", qualifier
+            return week_of(saturday + dt.timedelta(weeks=step if step > 0 else step)), "week", qualifier
         if unit == "month":
             y, m = _shift_month(p.year, p.month, step)
             return f"{y:04d}-{m:02d}", "month", qualifier
@@ -185,10 +233,12 @@ def resolve(match: re.Match, published: dt.date | None, future: bool = False) ->
             return f"{int(year):04d}-{month:02d}", "month", part
         if p is None:
             return None, "month", part
-        if future:
+        if tense > 0:
             y = p.year if month >= p.month else p.year + 1
-        else:
+        elif tense < 0:
             y = p.year if month <= p.month else p.year - 1
+        else:  # the nearest such month
+            y = min((p.year - 1, p.year, p.year + 1), key=lambda y: (abs(y * 12 + month - p.year * 12 - p.month), -y))
         return f"{y:04d}-{month:02d}", "month", part
     if match.group("season"):
         season = match.group("season_name").casefold()
@@ -203,6 +253,43 @@ def resolve(match: re.Match, published: dt.date | None, future: bool = False) ->
         return None, "day", None
     delta = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
     return (p + dt.timedelta(days=delta)).isoformat(), "day", None
+
+
+def _occurrence(published: dt.date, tense: int, on) -> dt.date | None:
+    """The date ``on(year)`` the tense points to: next, last, or nearest to ``published``."""
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(on(year))
+        except ValueError:
+            continue
+    if tense > 0:
+        candidates = [d for d in candidates if d >= published] or candidates
+        return min(candidates, key=lambda d: abs(d - published), default=None)
+    if tense < 0:
+        candidates = [d for d in candidates if d <= published] or candidates
+        return min(candidates, key=lambda d: abs(d - published), default=None)
+    return min(candidates, key=lambda d: (abs(d - published), d > published), default=None)
+
+
+def _holiday(rule: tuple, year: int) -> dt.date:
+    """The day of a holiday in ``year``: fixed ``(month, day)`` or ``(month, weekday, nth)``."""
+    if len(rule) == 2:
+        return dt.date(year, *rule)
+    month, weekday, nth = rule
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def week_monday(value: str) -> dt.date:
+    """The Monday of a week value: ``2022-12-19`` (or the older ``2022-W51``)."""
+    if "-W" in value:
+        year, week = value.split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    return dt.date.fromisoformat(value)
 
 
 def _granularity(unit: str) -> str:
@@ -245,8 +332,8 @@ def find_dates(body: str, spans, published: dt.date | None) -> list[DateMention]
             if text.endswith("’s") or text.endswith("'s"):
                 end -= 2
                 text = text[:-2]
-            future = _is_future(body[max(s_start, start - 80):start])
-            value, granularity, qualifier = resolve(match, published, future)
+            tense = _tense(body[max(s_start, start - 80):start], body[end:min(s_end, end + 30)])
+            value, granularity, qualifier = resolve(match, published, tense=tense)
             event = _event(sentence, start - s_start, end - s_start)
             found.append(DateMention(text, start, end, value, granularity, event, qualifier))
     return found

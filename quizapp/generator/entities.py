@@ -1,11 +1,18 @@
 """People, organizations and places named in an article.
 
-Rules, not a model: a run of capitalised words is classified by what it
-contains ("Ministry", "Institute" make an organization; a title such as
-"President" or "spokesman" before a name makes a person, and is kept as the
-person's role), by the shipped gazetteer (``data/gazetteer.json``), and by
-how the article uses it (an acronym defined in parentheses becomes an alias,
-a bare surname joins the full name mentioned elsewhere).
+A run of capitalised words is classified by what it contains ("Ministry",
+"Institute" make an organization; a title such as "President" or
+"spokesman" before a name makes a person, and is kept as the person's role),
+by the shipped gazetteer (``data/gazetteer.json``), by the labels of the
+statistical model (:mod:`.nlp`: PERSON, ORG, GPE/LOC/FAC, NORP), and by how
+the article uses it (an acronym defined in parentheses becomes an alias, a
+bare surname joins the full name mentioned elsewhere).
+
+The rules and the model check each other: the gazetteer, an organization
+word and a title are strong evidence; the model's label decides what the
+weak cues ("a capitalised word before *said*", a first name) would guess,
+and is itself overruled for words that are not names ("PM", "EV", "AI",
+tickers after a stock exchange, datelines).
 """
 
 from __future__ import annotations
@@ -20,7 +27,15 @@ from .lexicon import (
     DATE_WORDS,
     DETERMINERS,
     HONORIFICS,
+    NAME_TITLES,
+    NER_KINDS,
+    NER_PLACE_TYPES,
+    NOT_NAMES,
+    ORG_DESCRIPTORS,
     ORG_HEADS,
+    PLACE_DESCRIPTORS,
+    PRONOUNS_PERSON,
+    STOCK_EXCHANGES,
     ROLE_NOUNS,
     TITLES,
     Token,
@@ -31,6 +46,7 @@ from .lexicon import (
     is_cap,
     tokenize,
 )
+from .nlp import NamedSpan, named_spans
 
 _ROLE_MODIFIERS = frozenset(
     "former retired chief senior top press communications communication campaign deputy vice"
@@ -43,8 +59,10 @@ _ROLE_ABBREVIATIONS = {
     "sen.": "Senator", "sen": "Senator", "rep.": "Representative", "rep": "Representative",
     "gov.": "Governor", "gov": "Governor", "gen.": "General", "lt.": "Lieutenant", "col.": "Colonel",
     "maj.": "Major", "capt.": "Captain", "sgt.": "Sergeant", "adm.": "Admiral", "cmdr.": "Commander",
-    "sec.": "Secretary", "pres.": "President", "prof.": "Professor",
+    "sec.": "Secretary", "pres.": "President", "prof.": "Professor", **NAME_TITLES,
 }
+_TITLES = TITLES | frozenset(NAME_TITLES)
+_DASHES = frozenset("-–—")
 
 
 @dataclass
@@ -106,6 +124,11 @@ class EntityIndex:
                 found = self.find(alias, kind)
                 if found:
                     break
+        if found is None and kind == "person" and " " in name.strip():
+            # "Dominic LeBlanc" after a bare "LeBlanc": the same person, now in full
+            short = self._surnames.get(fold(name.split()[-1]))
+            if short is not None and short.kind == "person" and " " not in short.name:
+                found = short
         if found is None:
             found = Entity(kind, name, subtype=subtype)
             self.entities.append(found)
@@ -149,6 +172,24 @@ class EntityIndex:
             return
         entity.aliases.append(alias)
         self._keys.setdefault(fold(alias), entity)
+
+    def absorb(self, target: Entity, other: Entity) -> None:
+        """Merge ``other`` into ``target``: its names become aliases, its mentions move."""
+        if target is other:
+            return
+        for table in (self._keys, self._surnames):
+            for key, value in table.items():
+                if value is other:
+                    table[key] = target
+        for alias in other.names():
+            self._add_alias(target, alias)
+        target.mentions.extend(other.mentions)
+        target.role = target.role or other.role
+        target.subtype = target.subtype or other.subtype
+        target.speaker = target.speaker or other.speaker
+        self.entities = [e for e in self.entities if e is not other]
+        self._mentions = [Mention(m.start, m.end, target, m.possessive) if m.entity is other else m
+                          for m in self._mentions]
 
     def mention(self, entity: Entity, start: int, end: int, possessive: bool = False) -> None:
         entity.mentions.append((start, end))
@@ -230,18 +271,112 @@ def _acronym(word: str) -> bool:
     return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
 
 
+_NAME_LABELS = frozenset(NER_KINDS) | {"NORP"}
+
+
+class _Named:
+    """The model's entity spans, trimmed to the name ("the", "'s" off), by offset."""
+
+    def __init__(self, body: str, spans: list[NamedSpan]) -> None:
+        self.enabled = bool(spans)
+        self.body = body
+        self.votes: dict[str, dict[str, int]] = {}
+        self.exact: dict[tuple[int, int], str] = {}
+        self.by_start: dict[int, tuple[int, str]] = {}
+        self.spans: list[tuple[int, int, str]] = []
+        for label, start, end in spans:
+            if label not in _NAME_LABELS:
+                continue
+            text = body[start:end]
+            if text[:4].casefold() == "the ":
+                start += 4
+            if body[start:end].endswith(("'s", "’s")):
+                end -= 2
+            elif body[start:end].endswith(("'", "’")):
+                end -= 1
+            if end <= start:
+                continue
+            self.exact[(start, end)] = label
+            votes = self.votes.setdefault(fold(body[start:end]), {})
+            votes[label] = votes.get(label, 0) + 1
+            self.by_start[start] = (end, label)
+            self.spans.append((start, end, label))
+        self.spans.sort()
+        self._starts = [s for s, _, _ in self.spans]
+
+    def label(self, start: int, end: int) -> str | None:
+        """The label of a span that is exactly ``[start, end)``.
+
+        The model is inconsistent on a name it sees several times ("Concepcion"
+        a person here, an organization there): the label most often given to
+        the same text in the article wins, the local one breaking ties.
+        """
+        local = self.exact.get((start, end))
+        if local is None:
+            return None
+        votes = self.votes.get(fold(self.body[start:end]), {})
+        best = max(votes.values(), default=0)
+        return local if votes.get(local, 0) == best else max(votes, key=votes.get)
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.spans) and self.spans[i][0] < end:
+            if self.spans[i][1] <= end:
+                out.append(self.spans[i])
+            i += 1
+        return out
+
+
+def _headline(tokens: list[Token]) -> bool:
+    """A title-case line without a sentence end ("Boss Says Firm Will Grow")."""
+    words = [t.text for t in tokens if t.kind == "w" and len(t.text) > 3]
+    if len(words) < 3 or len(tokens) > 40 or tokens[-1].text in '.!?"”':
+        return False
+    return sum(is_cap(w) for w in words) >= 0.7 * len(words)
+
+
+def _dateline_end(tokens: list[Token]) -> int:
+    """Tokens of a leading dateline ("WASHINGTON (Agency) -") to skip, 0 if none."""
+    k = 0
+    while k < len(tokens) and k < 6 and (
+        tokens[k].kind == "w" and tokens[k].text.replace(".", "").isupper() and len(tokens[k].text) > 1
+        or tokens[k].text == "," and k > 0
+    ):
+        k += 1
+    if k == 0 or not any(t.kind == "w" and len(t.text.replace(".", "")) > 2 for t in tokens[:k]):
+        return 0
+    if k < len(tokens) and tokens[k].text == "(":
+        close = next((m for m in range(k + 1, min(len(tokens), k + 8)) if tokens[m].text == ")"), None)
+        if close is None:
+            return 0
+        k = close + 1
+    if k < len(tokens) and tokens[k].text in _DASHES:
+        return k + 1
+    return 0
+
+
 class _Extractor:
-    def __init__(self, body: str, index: EntityIndex, exclude: set[str]) -> None:
+    def __init__(self, body: str, index: EntityIndex, exclude: set[str], named: _Named) -> None:
         self.body = body
         self.index = index
         self.exclude = exclude
+        self.named = named
         self.pending: list[tuple[int, int, str, bool, bool]] = []
+        self.skip: set[int] = set()  # token starts that are not names (tickers)
 
     def run(self, paragraphs) -> None:
+        headlines = []
         for start, end in paragraphs:
             tokens = tokenize(self.body, start, end)
-            self._paragraph(tokens)
+            if _headline(tokens):
+                headlines.append(tokens)
+                continue
+            self._paragraph(tokens[_dateline_end(tokens):])
         self._resolve_pending()
+        for tokens in headlines:
+            self._headline(tokens)
+        self._consolidate()
 
     def _paragraph(self, tokens: list[Token]) -> None:
         n = len(tokens)
@@ -250,6 +385,9 @@ class _Extractor:
             tok = tokens[i]
             if tok.kind != "w" or not is_cap(tok.text):
                 i += 1
+                continue
+            if fold(tok.text) in STOCK_EXCHANGES and i + 2 < n and tokens[i + 1].text == ":":
+                i += 3  # "NYSE: GM": an exchange and a ticker, not two organizations
                 continue
             j = i + 1
             while j < n and j - i < 12 and not _possessive(tokens[j - 1].text):
@@ -266,18 +404,50 @@ class _Extractor:
                     j = k + 1
                     continue
                 break
+            j = self._extend(tokens, i, j)
             sentence_start = i == 0 or tokens[i - 1].text in '.!?"“”:;—' or tokens[i - 1].kind == "p" and tokens[i - 1].text in "(["
             self._run(tokens, i, j, sentence_start)
             i = j
 
+    def _extend(self, tokens: list[Token], i: int, j: int) -> int:
+        """Grow a run to the end of a longer name the model found ("Bosnia and Herzegovina")."""
+        first = i + 1 if tokens[i].text.casefold() == "the" and i + 1 < j else i
+        found = self.named.by_start.get(tokens[first].start)
+        if found is None or found[1] not in ("ORG", "GPE", "LOC", "FAC") or found[0] <= tokens[j - 1].end:
+            return j
+        if _possessive(tokens[j - 1].text):
+            return j
+        k = j
+        while k < len(tokens) and tokens[k].end <= found[0] and (tokens[k].kind == "w" or tokens[k].text == "&"):
+            k += 1
+        if tokens[k - 1].end != found[0] or any(_possessive(t.text) for t in tokens[j:k - 1]):
+            return j
+        return k
+
+    def _kind_of(self, start: int, end: int) -> str | None:
+        """What the model calls ``[start, end)``: a kind, "NORP", or None."""
+        label = self.named.label(start, end)
+        if label is None:
+            return None
+        if fold(self.body[start:end]) in NOT_NAMES:
+            return None
+        return NER_KINDS.get(label, label)
+
     def _run(self, tokens: list[Token], i: int, j: int, sentence_start: bool) -> None:
-        while i < j and tokens[i].text.casefold() in COMMON_CAPS:
+        while i < j and tokens[i].text.casefold() in COMMON_CAPS and not self._name_from(tokens, i, j):
             i += 1
             sentence_start = False
         while j > i and tokens[j - 1].text in _RUN_CONNECTORS:
             j -= 1
         if i >= j:
             return
+        if sentence_start and j - i > 2:
+            # "Shares of Ford Motor Company": a capitalised opening word joined to a name by "of"
+            for k in range(i + 2, j):
+                if tokens[k - 1].text in _RUN_CONNECTORS and tokens[k].start in self.named.by_start:
+                    if not any(t.start in self.named.by_start or t.text.casefold() in _TITLES for t in tokens[i:k]):
+                        i = k
+                    break
         run = tokens[i:j]
         words = [t.text for t in run]
         possessive = _possessive(words[-1])
@@ -297,11 +467,16 @@ class _Extractor:
         if end < len(self.body) and self.body[end:end + 1] == "-" and len(run) == 1:
             return  # "U.S.-based": an adjective, not a mention
         folded = [w.casefold() for w in words]
-        # a title before a name: "Russian President Vladimir Putin"
+        model = self._kind_of(start, end)
+        gaz = gazetteer_index().get(fold(text))
+        # a title before a name: "Russian President Vladimir Putin" (not "General Motors")
         title_at = -1
         for k in range(len(words) - 1):
-            if folded[k] in TITLES and not any(f in ORG_HEADS for f in folded[k + 1:]):
+            if folded[k] in _TITLES and not any(f in ORG_HEADS for f in folded[k + 1:]):
                 title_at = k
+        if title_at >= 0 and (gaz and gaz[0] != "person" or model in ("organization", "place")
+                              or self._kind_of(run[title_at].start, end) in ("organization", "place")):
+            title_at = -1
         if title_at >= 0:
             name_start = title_at + 1
             name_end = name_start
@@ -316,14 +491,18 @@ class _Extractor:
                     role = f"{before} {role}"
                 elif before:
                     role = before
+                if title_at > 0:
+                    self._employer(run[0].start, run[title_at - 1].end)
                 self._person(" ".join(name_words), run[name_start].start,
                              run[name_end - 1].end - (2 if possessive and name_end == len(words) else 0),
                              possessive and name_end == len(words), role)
                 if name_end < len(words) - 1:
                     self._run(tokens, i + name_end + 1, j, False)
                 return
-        gaz = gazetteer_index().get(fold(text))
-        if any(f in ORG_HEADS for f in folded) or (gaz and gaz[0] == "organization"):
+        if fold(text) in NOT_NAMES or len(words) == 1 and i > 0 and fold(tokens[i - 1].text) in STOCK_EXCHANGES:
+            return
+        if (any(f in ORG_HEADS for f in folded) and not (len(words) == 1 and sentence_start and model != "organization")
+                and model not in ("person", "place")) or (gaz and gaz[0] == "organization"):
             aliases = []
             after = j
             if after + 2 < len(tokens) and tokens[after].text == "(" and tokens[after + 2].text == ")" \
@@ -337,6 +516,8 @@ class _Extractor:
                 acr = tokens[after + 1]
                 self.index.mention(entity, acr.start, acr.end)
             return
+        if len(words) == 1 and folded[0] in ORG_HEADS and sentence_start:
+            return  # "Airlines are agreeing": a plural noun opening the sentence
         if gaz:
             kind, entry = gaz
             if kind == "person":
@@ -347,25 +528,48 @@ class _Extractor:
             entity = self.index.entity(kind, entry["name"], subtype=entry.get("type"))
             self.index.mention(entity, start, end, possessive)
             return
-        if all(w in demonyms() or w.casefold() in DATE_WORDS for w in words):
+        if all(w in demonyms() or w[:-1] in demonyms() and w.endswith("s") or w.casefold() in DATE_WORDS for w in words):
             return
         if any(w[:1].isdigit() for w in words):
             return
+        if model == "NORP":
+            return  # "Labour", "Republicans": a group named by its people, not a speaker
         if len(words) == 1 and _acronym(words[0]):
-            known = self.index.find(words[0], "organization")
             if fold(words[0]) in self.exclude:
                 return
-            entity = known or self.index.entity("organization", words[0])
-            self.index.mention(entity, start, end, possessive)
+            known = self.index.find(words[0])
+            if known is not None and known.kind != "person":
+                self.index.mention(known, start, end, possessive)
+            elif model in ("organization", "place"):
+                self._typed(model, text, start, end, possessive)
+            elif model is None and (not self.named.enabled or self._followed_by_cue(tokens, j)):
+                entity = self.index.entity("organization", words[0])
+                self.index.mention(entity, start, end, possessive)
             return
-        followed_by_cue = j < len(tokens) and tokens[j].text.casefold() in CUE_VERBS
+        followed_by_cue = self._followed_by_cue(tokens, j)
         role = self._role_before(tokens, i)
         if len(words) >= 2 and words[0] in demonyms():
+            return
+        known = self.index.find(text)
+        if known is not None and (len(words) == 1 or known.kind != "person" or model in (None, "person")):
+            self.index.mention(known, start, end, possessive)
+            return
+        described = self._described(tokens, i)
+        if described and not role:
+            model = described
+        if model in ("organization", "place") and not described and any(
+                t.text.casefold() in PRONOUNS_PERSON for t in tokens[j:j + 3]):
+            model = None  # "Lynch said she": a person, whatever the model says
+        if model in ("organization", "place") and not role:
+            # "Al Jazeera said", "Juan Fernandez Islands": the model knows better than a cue or a first name
+            if fold(text) not in self.exclude:
+                self._typed(model, text, start, end, possessive)
             return
         if len(words) >= 2 and (
             words[0] in first_names()
             or role
             or followed_by_cue
+            or model == "person"
             or any(len(w.rstrip(".")) == 1 for w in words[1:-1])
         ):
             self._person(text, start, end, possessive, role)
@@ -376,6 +580,47 @@ class _Extractor:
                 self._person(words[0], start, end, possessive, role)
                 return
         self.pending.append((start, end, text, possessive, followed_by_cue or bool(role)))
+
+    def _described(self, tokens: list[Token], i: int) -> str | None:
+        """The kind a lowercase noun before a name gives it ("carrier Qantas", "the city of Concepcion")."""
+        if i > 0 and tokens[i - 1].kind == "w" and tokens[i - 1].text in ORG_DESCRIPTORS:
+            return "organization"
+        if i > 1 and tokens[i - 1].text == "of" and tokens[i - 2].text in PLACE_DESCRIPTORS:
+            return "place"
+        return None
+
+    def _followed_by_cue(self, tokens: list[Token], j: int) -> bool:
+        return j < len(tokens) and tokens[j].text.casefold() in CUE_VERBS
+
+    def _name_from(self, tokens: list[Token], i: int, j: int) -> bool:
+        """Whether a common capitalised word opens a longer name ("New York", "The Hague")."""
+        if j - i < 2:
+            # "The WHO said": an acronym the model names, not the pronoun
+            return tokens[i].text.isupper() and len(tokens[i].text) > 1 and tokens[i].start in self.named.by_start
+        text = self.body[tokens[i].start:tokens[j - 1].end]
+        gaz = gazetteer_index().get(fold(_clean_word(text)))
+        if gaz is not None and not tokens[i].text.casefold() == "the":
+            return True
+        found = self.named.by_start.get(tokens[i].start)
+        return found is not None and found[1] in NER_KINDS and found[0] > tokens[i].end
+
+    def _typed(self, kind: str, text: str, start: int, end: int, possessive: bool) -> None:
+        """An entity of the kind the model gave, typed as a place where it tells."""
+        subtype = NER_PLACE_TYPES.get(self.named.label(start, end) or "") if kind == "place" else None
+        entity = self.index.find(text, kind) or self.index.entity(kind, text, subtype=subtype)
+        self.index.mention(entity, start, end, possessive)
+
+    def _employer(self, start: int, end: int) -> None:
+        """The organization or place named in a role ("Qantas CEO", "Chiang Rai Gov.")."""
+        text = self.body[start:end]
+        gaz = gazetteer_index().get(fold(text))
+        kind = gaz[0] if gaz and gaz[0] != "person" else self._kind_of(start, end)
+        if kind in ("organization", "place") and fold(text) not in self.exclude:
+            if gaz:
+                entity = self.index.entity(kind, gaz[1]["name"], subtype=gaz[1].get("type"))
+                self.index.mention(entity, start, end)
+            else:
+                self._typed(kind, text, start, end, False)
 
     def _person(self, name: str, start: int, end: int, possessive: bool, role: str | None) -> None:
         entity = self.index.entity("person", name, role=role)
@@ -407,10 +652,80 @@ class _Extractor:
     def _resolve_pending(self) -> None:
         for start, end, text, possessive, speaker_like in self.pending:
             known = self.index.find(text)
+            model = self._kind_of(start, end)
             if known is not None:
                 self.index.mention(known, start, end, possessive)
-            elif speaker_like and len(text.split()) >= 2:
+            elif model in ("organization", "place") and fold(text) not in self.exclude:
+                self._typed(model, text, start, end, possessive)
+            elif (speaker_like or model == "person") and len(text.split()) >= 2:
                 self._person(text, start, end, possessive, None)
+
+    def _headline(self, tokens: list[Token]) -> None:
+        """Mentions in a title-case headline: only names the body or the gazetteer knows."""
+        if not tokens:
+            return
+        taken: list[tuple[int, int]] = []
+        candidates = [(s, e) for s, e, _ in self.named.inside(tokens[0].start, tokens[-1].end)]
+        candidates += [(t.start, t.end - (2 if _possessive(t.text) else 0)) for t in tokens
+                       if t.kind == "w" and is_cap(t.text)]
+        for start, end in candidates:
+            if any(s < end and start < e for s, e in taken):
+                continue
+            text = self.body[start:end]
+            if fold(text) in NOT_NAMES or fold(text) in self.exclude or text.casefold() in COMMON_CAPS:
+                continue
+            entity = self.index.find(text)
+            if entity is None:
+                gaz = gazetteer_index().get(fold(text))
+                if gaz is None or gaz[0] == "person":
+                    continue
+                entity = self.index.entity(gaz[0], gaz[1]["name"], subtype=gaz[1].get("type"))
+            self.index.mention(entity, start, end)
+            taken.append((start, end))
+
+    def _consolidate(self) -> None:
+        """Merge what the article names twice: an acronym and its full name, a surname and its person."""
+        index = self.index
+        orgs = [e for e in index.entities if e.kind == "organization"]
+        for acronym in [e for e in orgs if _acronym(e.name)]:
+            key = acronym.name.replace(".", "")
+            full = [e for e in orgs if e is not acronym and not _acronym(e.name) and _initials(e.name) == key]
+            if len(full) == 1 and acronym in index.entities:
+                index.absorb(full[0], acronym)
+        people = [e for e in index.entities if e.kind == "person"]
+        for short in [e for e in people if " " not in e.name]:
+            full = [e for e in people if " " in e.name and fold(e.name.split()[-1]) == fold(short.name)]
+            if len(full) == 1:
+                index.absorb(full[0], short)
+        people = [e for e in index.entities if e.kind == "person"]
+        for other in [e for e in index.entities if e.kind != "person" and " " not in e.name
+                      and fold(e.name) not in gazetteer_index()]:
+            # "Fernandez said", mislabelled by the model, after "Carmen Fernandez"
+            full = [e for e in people if " " in e.name and fold(e.name.split()[-1]) == fold(other.name)]
+            if len(full) == 1:
+                index.absorb(full[0], other)
+        by_name: dict[str, list[Entity]] = {}
+        for entity in index.entities:
+            by_name.setdefault(fold(entity.name), []).append(entity)
+        for same in by_name.values():
+            if len(same) > 1:
+                best = max(same, key=self._votes)
+                for other in same:
+                    index.absorb(best, other)
+
+    def _votes(self, entity: Entity) -> int:
+        """How many of an entity's mentions the model labels with its kind."""
+        return sum(NER_KINDS.get(self.named.label(s, e) or "") == entity.kind for s, e in entity.mentions)
+
+
+def _initials(name: str) -> str:
+    """"Federal Aviation Administration" -> "FAA"; "U.S. Geological Survey" -> "USGS"."""
+    out = []
+    for word in name.split():
+        if word.casefold() in CONNECTORS:
+            continue
+        out.append(word.replace(".", "") if "." in word else word[:1])
+    return "".join(out).upper()
 
 
 def sentence_start_common(word: str) -> bool:
@@ -427,5 +742,7 @@ def extract_entities(body: str, paragraphs, exclude: set[str] | None = None) -> 
     :param exclude: folded names to leave out (the article's own publisher).
     """
     index = EntityIndex()
-    _Extractor(body, index, exclude or set()).run(paragraphs)
+    paragraphs = list(paragraphs)
+    named = _Named(body, named_spans(body, paragraphs))
+    _Extractor(body, index, exclude or set(), named).run(paragraphs)
     return index

@@ -254,3 +254,38 @@ def gazetteer_index() -> dict[str, tuple[str, dict]]:
 def is_cap(word: str) -> bool:
     """Whether a word token starts with a capital letter."""
     return word[:1].isupper()
+
+
+# -- entity vocabulary (entities.py) ------------------------------------------
+
+#: Capitalised words and acronyms that are common nouns in news, never a name
+#: ("the PM", "EV sales", "AI tools", "the CEO"); folded.
+NOT_NAMES = _forms(
+    "pm pms mp mps mep meps ev evs ai agi ceo ceos cfo cto coo gdp ipo ipos tv pc pcs gps dna rna hiv"
+    " covid covid-19 lgbt lgbtq lgbtq+ vat etf etfs esg it ok q1 q2 q3 q4 fy yoy pr hr suv suvs co2 gmt"
+    " est edt pst pdt cet bst utc et pt am usd eur gbp jpy icu phd mba vr ar api apis url sms nft nfts atm"
+    " atms id ids vip vips faq diy rsvp asap mvp nba-style tbd eta"
+)
+#: Title abbreviations that precede a name without being in TITLES ("PM Modi").
+NAME_TITLES = {"pm": "Prime Minister", "mp": "MP", "mep": "MEP", "cfo": "CFO", "cto": "CTO", "coo": "COO"}
+#: Stock exchanges whose ticker symbols follow them ("NYSE: GM", "NASDAQ:XYZ"); folded.
+STOCK_EXCHANGES = _forms("nyse nasdaq amex lse tsx tsxv asx hkex sgx bse nse otc otcqx euronext xetra tse jse")
+#: Entity labels of the statistical model and the kind each one is evidence for.
+NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+#: Place subtypes the model's label tells when the gazetteer does not know the place.
+NER_PLACE_TYPES = {"LOC": "region", "FAC": "facility"}
+#: Lowercase nouns that, right before a capitalised name, say it is an
+#: organization ("parent company Facebook", "rebel group Hamas", "carrier Qantas").
+ORG_DESCRIPTORS = _forms(
+    "company firm giant group carrier airline retailer automaker carmaker maker manufacturer"
+    " bank lender insurer startup start-up platform app network broadcaster newspaper tabloid"
+    " agency brand chain conglomerate operator provider supplier developer publisher tool"
+    " service website outlet charity regulator watchdog organisation organization militia"
+    " movement faction subsidiary rival rivals competitor competitors insurer broker fund"
+    " exchange union outfit label studio"
+)
+#: Lowercase nouns that, with "of" before a capitalised name, say it is a place ("the city of Concepcion").
+PLACE_DESCRIPTORS = _forms(
+    "city town village province state region county district capital island islands port"
+    " municipality suburb neighbourhood neighborhood republic kingdom"
+)

@@ -55,7 +55,7 @@ SEED_DATES = {
     "Last month": ("2022-11", "month"),
     "earlier this month": ("2022-12", "month"),
     "late February": ("2022-02", "month"),
-    "this week": ("2022-W51", "week"),
+    "this week": ("2022-12-19", "week"),
     "summer": ("2022-summer", "season"),
 }
 

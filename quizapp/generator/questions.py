@@ -170,6 +170,8 @@ class _Builder:
         self.slug = facts.article.slug or "article"
         self.source_path = f"seeds/{self.article.slug}.txt" if self.article.slug else ""
         self.questions: list[tuple[float, str, dict]] = []
+        self._said_by: dict[str, dict[int, Entity]] | None = None
+        self._mentions: dict[int, int] = {}
         self.ids: set[str] = set()
         self._next: dict[str, int] = {}
         self.people = [e for e in facts.people() if is_proper_name(e.name, "person")]
@@ -245,7 +247,7 @@ class _Builder:
         if rich:
             score += 0.15
         if entity is not None:
-            score += min(max(len(set(entity.mentions)) - 1, 0), 3) * 0.05
+            score += min(max(self._mention_count(entity) - 1, 0), 3) * 0.05
         if from_article and base_type == "multiple_choice":
             score += 0.05
         return score
@@ -293,6 +295,22 @@ class _Builder:
                 quoted.append(quote)
         self._matching(quoted)
 
+    def _speakers_of(self, text: str) -> list[Entity]:
+        """Everyone the article quotes saying ``text`` (indexed once: linear in the quotes)."""
+        if self._said_by is None:
+            self._said_by = {}
+            for q in self.facts.quotes:
+                if q.speaker is not None:
+                    self._said_by.setdefault(normalize_answer(q.text), {})[id(q.speaker)] = q.speaker
+        return list(self._said_by.get(normalize_answer(text), {}).values())
+
+    def _mention_count(self, entity: Entity) -> int:
+        """Distinct mentions of ``entity``, counted once per entity, not once per draft."""
+        key = id(entity)
+        if key not in self._mentions:
+            self._mentions[key] = len(set(entity.mentions))
+        return self._mentions[key]
+
     def _quote_fact(self, quote: Quote) -> dict:
         fact = self.facts.quote_fact(quote)
         return {k: fact[k] for k in ("kind", "text", "speaker", "speaker_kind", "cue", "start", "end")}
@@ -323,9 +341,7 @@ class _Builder:
             if stem is None:
                 return False
         rich = True
-        others = [q.speaker for q in self.facts.quotes
-                  if q.speaker is not None and q.speaker is not speaker
-                  and normalize_answer(q.text) == normalize_answer(quote.text)]
+        others = [s for s in self._speakers_of(quote.text) if s is not speaker]
         distractors, from_article = self._distractors(speaker, others)
         source = self._source(quote.open, max(quote.close, quote.attribution_end))
         shown = _quote_text(quote.text, 40)

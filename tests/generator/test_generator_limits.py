@@ -37,7 +37,9 @@ def test_pathological_quote_marks_and_punctuation_are_fast():
     began = time.perf_counter()
     quotes_from_text(text)
     extract(plain_article(text))
-    assert time.perf_counter() - began < 10
+    # quadratic work here takes minutes; spaCy's NER over the 200k characters
+    # now costs a few seconds of its own on a shared 2-core machine
+    assert time.perf_counter() - began < 30
 
 
 def test_unbalanced_and_odd_text_gives_facts_not_errors():

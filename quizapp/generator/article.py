@@ -146,7 +146,8 @@ def _is_alt_text(text: str) -> bool:
 def clean_body(raw: str, title: str | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Drop page chrome and return the cleaned body and its paragraph spans.
 
-    Paragraphs are separated by blank lines in the input. Kept paragraphs are
+    Blocks are separated by blank lines in the input; a block's lines are
+    paragraphs of their own unless it is hard-wrapped. Kept blocks are
     joined by a blank line, with their inner whitespace left as published, so
     that quotes and sentences keep their text exactly.
     """
@@ -178,12 +179,13 @@ def clean_body(raw: str, title: str | None = None) -> tuple[str, tuple[tuple[int
     # trailing alt text with no caption (a photo at the very end)
     while kept and len(kept[-1].split()) <= 3 and not _TERMINAL.search(kept[-1]):
         kept.pop()
+    body = "\n\n".join(kept)
     spans: list[tuple[int, int]] = []
     position = 0
     for block in kept:
-        spans.append((position, position + len(block)))
+        spans.extend(_block_paragraphs(body, position, position + len(block)))
         position += len(block) + 2
-    return "\n\n".join(kept), tuple(spans)
+    return body, tuple(spans)
 
 
 def _norm(text: str) -> str:
@@ -280,10 +282,49 @@ def plain_article(text: str, slug: str = "", published=None, title: str | None =
         raise ArticleError(
             f"article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}"
         )
-    spans = []
-    for match in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, re.S):
-        spans.append(match.span())
-    return Article(body=text, slug=slug, title=title, published=parse_date(published), paragraphs=tuple(spans))
+    return Article(body=text, slug=slug, title=title, published=parse_date(published),
+                   paragraphs=paragraph_spans(text))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*+\n")
+_LINE = re.compile(r"[^\n]+")
+#: A block whose lines are all about this long or shorter is hard-wrapped prose.
+_WRAP_WIDTH = 100
+
+
+def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Paragraph spans of ``text``: blocks between blank lines, and the lines of a block.
+
+    Text copied from a web page often has one paragraph a line with no blank
+    line between; a line break is then a paragraph break. A block that is
+    hard-wrapped (every line but its last at most ``_WRAP_WIDTH`` characters,
+    ending mid-sentence) stays one paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for gap in (*_BLANK_LINE.finditer(text), None):
+        stop = gap.start() if gap is not None else len(text)
+        spans.extend(_block_paragraphs(text, position, stop))
+        if gap is not None:
+            position = gap.end() - 1
+    return tuple(spans)
+
+
+def _block_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    lines = []
+    for match in _LINE.finditer(text, start, end):
+        a, b = match.span()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            lines.append((a, b))
+    if len(lines) <= 1:
+        return lines
+    wrapped = all(b - a <= _WRAP_WIDTH for a, b in lines[:-1]) and \
+        sum(1 for a, b in lines[:-1] if _TERMINAL.search(text, a, b)) * 2 < len(lines) - 1
+    return [(lines[0][0], lines[-1][1])] if wrapped else lines
 
 
 def read_article(path: str | Path, published=None) -> Article:

@@ -64,6 +64,7 @@ _WINDOW = 80
 _OPENERS = "“„«"
 _CLOSERS = "”»"
 _MARKS = frozenset('"“”„«»')
+_MARK_RE = re.compile('["“”„«»]')
 _BEFORE_OPEN = frozenset(" \t\n([{—–-/:;\u00a0")
 _AFTER_CLOSE = frozenset(" \t\n.,;:!?)]}—–-…\u00a0'’")
 _SENTENCE_END = frozenset(".!?")
@@ -116,17 +117,15 @@ def find_quote_spans(text: str, start: int = 0, end: int | None = None) -> list[
     spans: list[tuple[int, int]] = []
     depth = 0
     opened = -1
-    i = text.find
-    pos = start
-    while pos < end:
-        # jump to the next quotation mark
-        nxt = end
-        for mark in _MARKS:
-            k = i(mark, pos, end)
-            if k != -1 and k < nxt:
-                nxt = k
-        if nxt >= end:
-            break
+    attribute = False
+    for found in _MARK_RE.finditer(text, start, end):
+        nxt = found.start()
+        if attribute:  # the closing mark of a markup attribute value
+            attribute = False
+            continue
+        if depth == 0 and nxt > start and text[nxt - 1] == "=":
+            attribute = True  # <tweet author="…">: markup, not a quotation
+            continue
         ch = text[nxt]
         prev = text[nxt - 1] if nxt > start else " "
         after = text[nxt + 1] if nxt + 1 < end else " "
@@ -150,7 +149,6 @@ def find_quote_spans(text: str, start: int = 0, end: int | None = None) -> list[
             depth -= 1
             if depth == 0:
                 spans.append((opened, nxt + 1))
-        pos = nxt + 1
     if depth > 0 and opened >= 0:
         stop = end
         while stop > opened + 1 and text[stop - 1].isspace():
@@ -218,6 +216,43 @@ def _is_cue(tokens: list[Token], j: int) -> bool:
         if prev.kind == "w" and (pl in DETERMINERS or pl in _NOUN_CONTEXT or pl.endswith(("'s", "’s"))):
             return False
     return True
+
+
+_IRREGULAR_PAST = frozenset("shot went began spoke struck put wrote snapped fired broke threw".split())
+
+
+def _names_then_verb(tokens: list[Token], j: int, m: int) -> bool:
+    """Whether ``tokens[j:m]`` is a name or a pronoun and word ``m`` a verb we do not list.
+
+    After a quotation that ends in a comma, "?" or "!", a name and a verb
+    close it even when the verb is no cue we know: '"…?" Hannity pressed',
+    '"…," Bozell points out', '"…!" she snapped'.
+    """
+    word = tokens[m].text
+    if not word.isalpha() or not word.islower() or word in _NP_STOP or len(word) < 4 and word not in ("put",):
+        return False
+    if not (word.endswith("ed") or word in _IRREGULAR_PAST
+            or word.endswith("s") and not word.endswith(("ss", "us", "is", "ous"))):
+        return False
+    subject = tokens[j:m]
+    if len(subject) == 1 and subject[0].text.casefold() in PRONOUNS:
+        return True
+    if len(subject) > 5 or not all(t.kind == "w" for t in subject):
+        return False
+    return is_cap(subject[0].text) and is_cap(subject[-1].text) \
+        and all(is_cap(t.text) or t.text in CONNECTORS for t in subject) \
+        and subject[0].text.casefold() not in COMMON_CAPS
+
+
+def _after_quote(tokens: list[Token], i: int) -> bool:
+    """Whether word ``i`` comes right after a quotation: '"…," Jun said' names Jun."""
+    return i >= 1 and (tokens[i - 1].kind == "q" or tokens[i - 1].kind == "p" and i >= 2 and tokens[i - 2].kind == "q")
+
+
+def _ends_clause(tokens: list[Token], e: int, hi: int) -> bool:
+    """Whether a noun phrase ending at ``e`` ends its clause: a comma, the sentence's end."""
+    return e >= hi or tokens[e].kind == "q" or tokens[e].kind == "p" and tokens[e].text in ",.;:!?—–(" \
+        or tokens[e].kind == "w" and tokens[e].text.casefold() in AUXILIARIES
 
 
 def _is_boundary(tokens: list[Token], k: int) -> bool:
@@ -303,8 +338,8 @@ class Attributor:
             self._set(quote, entity, label.group(1), None, "transcript")
             return
         # 1. after the quote
-        found = self._after(tokens, k, hi, quote)
-        if found:
+        starts_sentence = all(t.kind == "p" for t in tokens[lo:k])
+        if self._after(tokens, k, hi, quote, starts_sentence):
             return
         # 2. before the quote, in the same clause
         clause_lo = self._clause_start(tokens, lo, k)
@@ -342,7 +377,7 @@ class Attributor:
         return not any(_is_cue(tokens, n) for n in range(k + 1, hi) if tokens[n].kind == "w") and len(rest) <= 12
 
     # -- rule 1 ----------------------------------------------------------
-    def _after(self, tokens: list[Token], k: int, hi: int, quote: Quote) -> bool:
+    def _after(self, tokens: list[Token], k: int, hi: int, quote: Quote, starts_sentence: bool = False) -> bool:
         j = k + 1
         while j < hi and tokens[j].kind == "p" and tokens[j].text in ",—–―-:":
             j += 1
@@ -355,15 +390,23 @@ class Attributor:
         if first in ("was", "were", "is") and j + 2 < hi and tokens[j + 2].text == "by":
             np = self._np_after(tokens, j + 3, hi)  # "…" was written by X
             return bool(np) and self._resolve_into(tokens, np, quote, tokens[j + 1].text, "after")
-        if first in CUE_VERBS and first not in NON_FINITE_CUES - {"saying"}:
+        named = is_cap(tokens[j].text) and j + 1 < hi and tokens[j + 1].kind == "w" and _is_cue(tokens, j + 1)
+        if first in CUE_VERBS and first not in NON_FINITE_CUES - {"saying"} and not named:
             if first == "saying" or ends_sentence:
                 return False
-            if content_end not in ",?!—-–" and j == k + 1:
-                return False  # the quotation is a phrase inside the sentence
             if j + 1 < hi and tokens[j + 1].text.casefold() == "that":
                 return False
             np = self._np_after(tokens, j + 1, hi)
+            if content_end not in ",?!—-–" and j == k + 1 and not (starts_sentence and np and _ends_clause(tokens, np[1], hi)):
+                return False  # the quotation is a phrase inside the sentence
             if np and self._resolve_into(tokens, np, quote, tokens[j].text, "after"):
+                quote.attribution_end = tokens[np[1] - 1].end
+                return True
+            return False
+        if content_end in ",?!—–-" and first.endswith("ed") and first.isalpha() and tokens[j].text.islower() \
+                and first not in _NP_STOP and j + 1 < hi and is_cap(tokens[j + 1].text):
+            np = self._np_after(tokens, j + 1, hi)  # "…," beamed Donald Hartley
+            if np and _ends_clause(tokens, np[1], hi) and self._resolve_into(tokens, np, quote, tokens[j].text, "after"):
                 quote.attribution_end = tokens[np[1] - 1].end
                 return True
             return False
@@ -384,13 +427,16 @@ class Attributor:
             if t.kind == "p":
                 if t.text == ",":
                     commas += 1
-                    if commas > 2 or (m + 1 < limit and tokens[m + 1].text.casefold() in _CLAUSE_WORDS):
+                    if commas > (5 if is_cap(tokens[j].text) else 2) \
+                            or (m + 1 < limit and tokens[m + 1].text.casefold() in _CLAUSE_WORDS):
                         return False
                 elif t.text not in "()-–’'":
                     return False
             elif m > j and _is_cue(tokens, m):
                 if low in NON_FINITE_CUES and low not in ("read", "said"):
                     return False
+                break
+            elif m > j and content_end in ",?!—–-" and _names_then_verb(tokens, j, m):
                 break
             elif low in _NP_STOP and low not in ("who", "has", "had", "have", "would", "will"):
                 return False
@@ -516,8 +562,9 @@ class Attributor:
         while i >= lo:
             t = tokens[i]
             low = t.text.casefold()
-            if t.kind == "w" and (low in AUXILIARIES or (low.endswith("ly") and len(low) > 4 and not is_cap(t.text))
-                                  or low in DATE_WORDS and low not in ("may",)):
+            if t.kind == "w" and (low in AUXILIARIES and not (is_cap(t.text) and _after_quote(tokens, i))
+                                  or (low.endswith("ly") and len(low) > 4 and not is_cap(t.text))
+                                  or low in DATE_WORDS and low not in ("may",) and not _after_quote(tokens, i)):
                 i -= 1
                 continue
             if t.kind == "p" and t.text == ")":
@@ -629,7 +676,7 @@ class Attributor:
 
     # -- resolution ------------------------------------------------------
     def _resolve_into(self, tokens, np, quote: Quote, cue, method) -> bool:
-        entity, mention = self._resolve_np(tokens, np)
+        entity, mention = self._resolve_np(tokens, np, lone_name=method == "after" and np[1] - np[0] == 1)
         if entity is None and mention is None:
             return False
         self._set(quote, entity, mention, cue, method)
@@ -641,7 +688,8 @@ class Attributor:
         quote.cue = cue
         quote.method = method
 
-    def _resolve_np(self, tokens: list[Token], np: tuple[int, int]) -> tuple[Entity | None, str | None]:
+    def _resolve_np(self, tokens: list[Token], np: tuple[int, int],
+                    lone_name: bool = False) -> tuple[Entity | None, str | None]:
         a, b = np
         start, end = tokens[a].start, tokens[b - 1].end
         text = self.body[start:end]
@@ -674,7 +722,7 @@ class Attributor:
                 return m.entity, text  # "South Korea accused …"
         caps = [t for t in tokens[a:b] if t.kind == "w" and is_cap(t.text)]
         if caps and not (head in ORG_NOUNS or head in PERSON_NOUNS) or (caps and is_cap(words[-1])):
-            name = self._name_from_caps(tokens, a, b)
+            name = self._name_from_caps(tokens, a, b, lone_name)
             if name:
                 known = self.index.find(name)
                 if known is not None:
@@ -692,8 +740,16 @@ class Attributor:
             return None, text
         return None, None
 
-    def _name_from_caps(self, tokens: list[Token], a: int, b: int) -> str | None:
+    def _name_from_caps(self, tokens: list[Token], a: int, b: int, lone_name: bool = False) -> str | None:
+        """The name in a capitalised phrase, without titles and leading common words.
+
+        :param lone_name: the phrase is one word right before a cue after a
+            quotation ('"…," Cuban said'): it is a name even when it is also
+            a demonym, a month or a common word.
+        """
         words = [t.text for t in tokens[a:b] if t.kind == "w"]
+        if lone_name and len(words) == 1 and words[0].casefold() not in DETERMINERS | PRONOUNS:
+            return words[0].removesuffix("'s").removesuffix("’s")
         last_title = -1
         for n, w in enumerate(words):
             if w.casefold() in TITLES or not is_cap(w) and w not in CONNECTORS:
@@ -791,4 +847,8 @@ def extract_quotes(body: str, paragraphs, index: EntityIndex, sentences) -> list
     attributor = Attributor(body, index, list(sentences))
     for start, end in paragraphs:
         attributor.paragraph(start, end)
-    return attributor.quotes
+    # a single quoted word nobody is said to have said is emphasis ("so-called"), not a quotation
+    return [q for q in attributor.quotes if q.speaker is not None or q.cue is not None or len(_WORD.findall(q.text)) > 1]
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)?")

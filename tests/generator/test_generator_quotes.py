@@ -64,8 +64,40 @@ def test_quote_marks_straight_curly_nested_and_unclosed():
 
 
 def test_wrong_way_round_marks():
-    text = 'They called it ”fraud” and “unfair.“'
-    assert [q["text"] for q in quotes_from_text(text)] == ["fraud", "unfair."]
+    text = 'The mayor called it ”outright fraud” and “deeply unfair.“'
+    assert [q["text"] for q in quotes_from_text(text)] == ["outright fraud", "deeply unfair."]
+
+
+def test_a_lone_quoted_word_nobody_said_is_emphasis_not_a_quotation():
+    text = 'The so-called “reform” passed. “It is a disgrace,” Mayor Ann Bell said. Its cost is “unknown”.'
+    assert [q["text"] for q in quotes_from_text(text)] == ["It is a disgrace,"]
+
+
+def test_markup_attribute_values_are_not_quotations():
+    text = '<post author="someone" id="77">A long day at the office,</post> she said.'
+    assert quotes_from_text(text) == []
+
+
+def test_a_name_and_a_verb_we_do_not_list_close_a_quotation():
+    text = ('Mayor Ann Bell met the council. “Would you raise the levy?” Tom Ruiz pressed. '
+            '“Not this year,” Bell answered.')
+    speakers = [q["speaker"] for q in quotes_from_text(text)]
+    assert speakers == ["Tom Ruiz", "Ann Bell"]
+
+
+def test_a_lone_name_before_a_cue_is_a_name_even_when_it_is_a_common_word():
+    # a demonym, a month, an auxiliary verb
+    for name, surname in (("Lena Cuban", "Cuban"), ("Mei Jun", "Jun"), ("Jon Will", "Will")):
+        text = f'The organizer {name} spoke at the fair. “The crowd was huge,” {surname} said.'
+        assert quotes_from_text(text)[0]["speaker"] == name
+
+
+def test_one_line_a_paragraph_without_blank_lines():
+    text = ('“We will rebuild the bridge,” Mayor Ann Bell said.\n'
+            'The council meets on Friday to vote on the plan and its cost.\n'
+            '“It is far too expensive.”')
+    quotes = quotes_from_text(text)
+    assert [q["speaker"] for q in quotes] == ["Ann Bell", None]
 
 
 def speakers(text: str) -> list[str | None]:

@@ -68,14 +68,27 @@ def default_workers() -> int:
     return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
+#: Threads per worker unless ``--threads`` asks for more than one. A client
+#: that sends half a request header and stalls (slowloris) holds one thread,
+#: not a whole worker, so it takes ``workers × threads`` such connections to
+#: keep anyone else waiting; a connection that sends nothing waits in
+#: gunicorn's poller, holding no thread. docs/deploy.md: nginx in front for more.
+DEFAULT_THREADS = 16
+
+
 def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_cookies: bool, timeout: int) -> None:
+    """Run gunicorn's threaded (``gthread``) workers; ``threads`` of 1 means :data:`DEFAULT_THREADS`."""
     app_config = {"TRUSTED_PROXIES": trusted_proxies}
     if secure_cookies:
         app_config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     options = {
         "bind": bind,
         "workers": workers,
-        "threads": threads,
+        # sync workers give each connection a whole process: four half-open
+        # connections kept /healthz waiting 30 s (the worker timeout)
+        "worker_class": "gthread",
+        "threads": threads if threads > 1 else DEFAULT_THREADS,
+        "keepalive": 5,
         "timeout": timeout,
         "graceful_timeout": 10,
         "accesslog": "-",

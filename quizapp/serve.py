@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import sys
+import threading
+import time
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 #: One JSON object per request on stderr (gunicorn access-log atoms).
 ACCESS_LOG_FORMAT = json.dumps(
@@ -63,6 +67,61 @@ class QuizappServer(BaseApplication):
         return app
 
 
+#: Seconds a client has to send a whole request header once it has started.
+HEADER_TIMEOUT = 10
+
+
+class SlowClientWorker(ThreadWorker):
+    """gunicorn's ``gthread`` worker with deadlines on slow clients.
+
+    A thread reading a request blocks on its socket with no deadline of its
+    own, so a client that sends half a header and stalls would hold the
+    thread for as long as it likes. Here a watchdog thread shuts the socket
+    of a connection that has not sent its whole header within
+    :data:`HEADER_TIMEOUT` seconds, or whose request runs past gunicorn's
+    ``timeout`` (the sync workers' limit too); the reading thread then sees
+    the connection end and is free again.
+    """
+
+    def init_process(self) -> None:
+        self._deadlines: dict = {}
+        self._deadlines_lock = threading.Lock()
+        threading.Thread(target=self._watch, name="slow-client-watchdog", daemon=True).start()
+        super().init_process()
+
+    def _set_deadline(self, conn, seconds: float | None) -> None:
+        with self._deadlines_lock:
+            if seconds is None:
+                self._deadlines.pop(conn, None)
+            else:
+                self._deadlines[conn] = time.monotonic() + seconds
+
+    def handle(self, conn):
+        self._set_deadline(conn, HEADER_TIMEOUT)
+        try:
+            return super().handle(conn)
+        finally:
+            self._set_deadline(conn, None)
+
+    def handle_request(self, req, conn):
+        self._set_deadline(conn, self.cfg.timeout)  # the header is in; now the request's own limit
+        return super().handle_request(req, conn)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.5)
+            now = time.monotonic()
+            with self._deadlines_lock:
+                late = [conn for conn, deadline in self._deadlines.items() if deadline < now]
+                for conn in late:
+                    del self._deadlines[conn]
+            for conn in late:
+                try:
+                    conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked reading it
+                except OSError:
+                    pass  # closed meanwhile
+
+
 def default_workers() -> int:
     """Two per core, at most 8: SQLite has one writer, so more only queue."""
     return max(2, min(8, 2 * (os.cpu_count() or 1)))
@@ -70,9 +129,10 @@ def default_workers() -> int:
 
 #: Threads per worker unless ``--threads`` asks for more than one. A client
 #: that sends half a request header and stalls (slowloris) holds one thread,
-#: not a whole worker, so it takes ``workers × threads`` such connections to
-#: keep anyone else waiting; a connection that sends nothing waits in
-#: gunicorn's poller, holding no thread. docs/deploy.md: nginx in front for more.
+#: not a whole worker, and only for :data:`HEADER_TIMEOUT` seconds; it takes
+#: ``workers × threads`` such connections at once to keep anyone else waiting.
+#: A connection that sends nothing waits in gunicorn's poller, holding no
+#: thread. docs/deploy.md: nginx in front for more.
 DEFAULT_THREADS = 16
 
 
@@ -86,7 +146,7 @@ def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_co
         "workers": workers,
         # sync workers give each connection a whole process: four half-open
         # connections kept /healthz waiting 30 s (the worker timeout)
-        "worker_class": "gthread",
+        "worker_class": "quizapp.serve.SlowClientWorker",
         "threads": threads if threads > 1 else DEFAULT_THREADS,
         "keepalive": 5,
         "timeout": timeout,

@@ -8,6 +8,7 @@ import socket
 import time
 import urllib.request
 
+from quizapp.serve import HEADER_TIMEOUT
 from tests.live.server import Browser, Server
 
 
@@ -73,6 +74,14 @@ def test_half_open_connections_do_not_keep_healthz_waiting(database_url):
             # and the stalled connections did not crowd out a learner's page either
             status, html, _ = Browser().get(server.url + "/")
             assert status == 200 and "quizapp" in html.lower()
+            # the server hangs up on them once their header is overdue, freeing their threads
+            for sock in stalled:
+                sock.settimeout(HEADER_TIMEOUT + 5 - (time.monotonic() - started))
+                try:
+                    assert sock.recv(1024) == b""
+                except ConnectionResetError:
+                    pass
+            assert time.monotonic() - started < HEADER_TIMEOUT + 5
         finally:
             for sock in stalled:
                 sock.close()

@@ -129,6 +129,12 @@ def test_a_failure_midway_leaves_nothing_of_the_file(app, make_user):
             db.session.rollback()  # a fresh snapshot for the next look
             time.sleep(0.005)
         assert importer.is_alive(), "the import ended before it could be interrupted"
+        # what is written so far shows nowhere: not in the bank's pages, not in a download
+        looker = app.test_client()
+        log_in(looker, app, other)
+        bank_page = looker.get("/teach/questions")
+        assert bank_page.status_code == 200 and "even?" not in bank_page.text
+        assert "even?" not in looker.get("/teach/bank/export?format=csv").text
         last = f"big-{ROWS - 1:06d}"
         bank.import_questions([{"id": last, "type": "true_false", "stem": "Taken first?", "answer": True}],
                               author_id=other)

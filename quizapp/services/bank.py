@@ -379,7 +379,8 @@ def _go_live(steps: list[_Step], staged: list[int], pending: str, author_id: int
              upload_id: int | None) -> None:
     """The last transaction: apply the changes, make the pending questions live, rebuild quizzes."""
     if upload_id is not None:
-        db.session.execute(sa.delete(BankUpload).where(BankUpload.id == upload_id))
+        if not db.session.execute(sa.delete(BankUpload).where(BankUpload.id == upload_id)).rowcount:
+            raise NotFound("This upload was imported (or cleared away) meanwhile; nothing more was imported.")
     touched: dict[int, Article] = {}
     for step in steps:
         if step.kind == "changed":

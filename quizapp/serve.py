@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import socket
 import sys
+import threading
+import time
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import NoMoreData
+from gunicorn.workers.gthread import ThreadWorker
 
 #: One JSON object per request on stderr (gunicorn access-log atoms).
 ACCESS_LOG_FORMAT = json.dumps(
@@ -63,19 +69,101 @@ class QuizappServer(BaseApplication):
         return app
 
 
+#: Seconds a client has to send a whole request header once it has started.
+HEADER_TIMEOUT = 10
+#: Threads per worker that only read requests, beside the ``--threads`` that
+#: run the app: a client that sends slowly (slowloris) holds one of these,
+#: for :data:`HEADER_TIMEOUT` seconds at most, never one that runs the app.
+READER_THREADS = 16
+#: Largest body read in full before the app runs (the app's own limit is 8 MB).
+PREREAD_BYTES = 9 * 1024 * 1024
+
+
+class SlowClientWorker(ThreadWorker):
+    """gunicorn's ``gthread`` worker that keeps slow clients away from the app.
+
+    gunicorn's sync workers give each connection the whole process until it
+    has sent its request, so four connections that send half a header and
+    stall kept ``/healthz`` waiting 32 s. Here each connection is read by one
+    of ``--threads`` + :data:`READER_THREADS` threads, header and body in
+    full, and only then waits for one of the ``--threads`` app slots: the
+    app runs as many requests at once as before (database connections and
+    locks are sized for that), whatever the clients' speed. A watchdog shuts
+    the socket of a connection that has not sent its whole header within
+    :data:`HEADER_TIMEOUT` seconds, whose body is still coming after
+    gunicorn's ``timeout``, or whose request runs past that timeout in the
+    app (the sync workers' limit too), so every thread comes free again.
+    """
+
+    #: requests the app runs at once in this worker (``--threads``); set before the workers fork
+    app_threads = 1
+
+    def init_process(self) -> None:
+        self._app_slots = threading.BoundedSemaphore(self.app_threads)
+        self._deadlines: dict = {}
+        self._deadlines_lock = threading.Lock()
+        threading.Thread(target=self._watch, name="slow-client-watchdog", daemon=True).start()
+        super().init_process()
+
+    def _set_deadline(self, conn, seconds: float | None) -> None:
+        with self._deadlines_lock:
+            if seconds is None:
+                self._deadlines.pop(conn, None)
+            else:
+                self._deadlines[conn] = time.monotonic() + seconds
+
+    def handle(self, conn):
+        self._set_deadline(conn, HEADER_TIMEOUT)
+        try:
+            return super().handle(conn)
+        finally:
+            self._set_deadline(conn, None)
+
+    def handle_request(self, req, conn):
+        # the header is in; the body may take up to the timeout to follow
+        self._set_deadline(conn, self.cfg.timeout)
+        length = next((int(v) for k, v in req.headers if k == "CONTENT-LENGTH" and v.isdigit()), None)
+        if length is not None and length <= PREREAD_BYTES:
+            body = req.body.read()
+            if len(body) < length:  # the watchdog hung up: gunicorn closes the connection quietly
+                raise NoMoreData(body)
+            req.body = io.BytesIO(body)
+        self._set_deadline(conn, None)  # waiting for an app slot is not the client's fault
+        with self._app_slots:
+            self._set_deadline(conn, self.cfg.timeout)
+            return super().handle_request(req, conn)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.5)
+            now = time.monotonic()
+            with self._deadlines_lock:
+                late = [conn for conn, deadline in self._deadlines.items() if deadline < now]
+                for conn in late:
+                    del self._deadlines[conn]
+            for conn in late:
+                try:
+                    conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked reading it
+                except OSError:
+                    pass  # closed meanwhile
+
+
 def default_workers() -> int:
     """Two per core, at most 8: SQLite has one writer, so more only queue."""
     return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_cookies: bool, timeout: int) -> None:
+    """Run gunicorn with :class:`SlowClientWorker` workers, each running ``threads`` requests at once."""
     app_config = {"TRUSTED_PROXIES": trusted_proxies}
     if secure_cookies:
         app_config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     options = {
         "bind": bind,
         "workers": workers,
-        "threads": threads,
+        "worker_class": "quizapp.serve.SlowClientWorker",
+        "threads": threads + READER_THREADS,
+        "keepalive": 5,
         "timeout": timeout,
         "graceful_timeout": 10,
         "accesslog": "-",
@@ -88,4 +176,5 @@ def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_co
     }
     # gunicorn's "-" access log is stdout; keep every log line on stderr
     options["accesslog"] = "/dev/stderr" if os.path.exists("/dev/stderr") else "-"
+    SlowClientWorker.app_threads = threads
     QuizappServer({k: v for k, v in options.items() if v is not None}, app_config).run()

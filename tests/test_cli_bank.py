@@ -219,15 +219,15 @@ def test_a_failure_while_writing_the_tenth_question_rolls_back_the_first_nine(ap
     questions = [{**question_yaml(f"good-{n}")} for n in range(1, 11)]
     before = snapshot(app)
     calls = []
-    real_sync = bank.sync_columns
+    real_columns = bank._columns
 
-    def failing_sync(question, data):
+    def failing_columns(data):
         calls.append(data["id"])
         if len(calls) == 10:
             raise RuntimeError("disk full")
-        real_sync(question, data)
+        return real_columns(data)
 
-    monkeypatch.setattr(bank, "sync_columns", failing_sync)
+    monkeypatch.setattr(bank, "_columns", failing_columns)
     with app.app_context():
         with pytest.raises(RuntimeError):
             bank.import_questions(questions)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import time
+import urllib.request
 
+from quizapp.serve import HEADER_TIMEOUT
 from tests.live.server import Browser, Server
 
 
@@ -44,3 +48,46 @@ def test_serve_logs_structured_json_to_stderr(database_url):
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     access = [entry for entry in lines if entry.get("path") == "/healthz"]
     assert access and access[0]["status"] == "200" and access[0]["method"] == "GET"
+
+
+def slow_clients(port: int, count: int, body: bool = False) -> list[socket.socket]:
+    """``count`` connections that send half a request header (or a header and
+    half a body) and stall: slowloris, and its slow-POST cousin."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if body:
+            sock.sendall(b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                         b"application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nusername=")
+        else:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        sockets.append(sock)
+    return sockets
+
+
+def test_half_open_connections_do_not_keep_healthz_waiting(database_url):
+    """Issue 14, point 10: twelve stalled clients, and /healthz still answers at once."""
+    with Server(database_url, workers=1) as server:  # one worker: every stalled client lands on it
+        stalled = slow_clients(server.port, 8)
+        slow_bodies = slow_clients(server.port, 4, body=True)
+        try:
+            time.sleep(0.5)  # the stalled headers have reached the workers
+            started = time.monotonic()
+            with urllib.request.urlopen(server.url + "/healthz", timeout=10) as response:
+                assert response.status == 200
+            waited = time.monotonic() - started
+            assert waited < 2, f"/healthz took {waited:.1f} s behind 12 stalled connections"
+            # and the stalled connections did not crowd out a learner's page either
+            status, html, _ = Browser().get(server.url + "/")
+            assert status == 200 and "quizapp" in html.lower()
+            # the server hangs up on them once their header is overdue, freeing their threads
+            for sock in stalled:
+                sock.settimeout(HEADER_TIMEOUT + 5 - (time.monotonic() - started))
+                try:
+                    assert sock.recv(1024) == b""
+                except ConnectionResetError:
+                    pass
+            assert time.monotonic() - started < HEADER_TIMEOUT + 5
+        finally:
+            for sock in stalled + slow_bodies:
+                sock.close()

@@ -52,7 +52,7 @@ def list_articles() -> list[Article]:
 def tags_in_use() -> list[str]:
     """Every tag of the bank, sorted."""
     found: set[str] = set()
-    for tags in db.session.scalars(sa.select(Question.tags).distinct()):
+    for tags in db.session.scalars(sa.select(Question.tags).where(Question.current_version_id.is_not(None)).distinct()):
         found.update(tags.split())
     return sorted(found)
 
@@ -74,7 +74,8 @@ def search_questions(
     :param fact_kind: a fact kind, or ``"none"`` for questions without one.
     :returns: a Flask-SQLAlchemy ``Pagination`` of :class:`Question`.
     """
-    query = sa.select(Question).options(joinedload(Question.article), joinedload(Question.current))
+    query = (sa.select(Question).options(joinedload(Question.article), joinedload(Question.current))
+             .where(Question.current_version_id.is_not(None)))  # not the questions of an import under way
     if text.strip():
         query = query.where(Question.stem.icontains(text.strip(), autoescape=True))
     if article_id:

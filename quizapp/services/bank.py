@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -35,6 +36,7 @@ from quizapp.formats import FormatError, ordered, read_bank
 from quizapp.generator.article import ArticleError, read_article
 from quizapp.models import Article, BankUpload, Question, QuestionVersion, Quiz, QuizQuestion
 from quizapp.models._common import utcnow
+from quizapp.models.security import AuditEvent
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 #: The quizzes built for every article: (slug suffix, fact kind, title).
@@ -59,6 +61,17 @@ UNCARRIED_FIELDS = {
 #: for its confirmation before the next upload clears it away.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_LIFETIME = dt.timedelta(days=1)
+
+#: New questions an import writes per transaction. Each chunk commits, which
+#: frees SQLite's writer lock, so learners' answers go in between chunks.
+IMPORT_CHUNK = 1000
+#: The status of a new question while its import is written: ``pending:`` and
+#: the import's token (16 characters, the column's width). No page, quiz or
+#: export lists such a question; the import's last transaction gives it its
+#: real status, and a failed import deletes it.
+PENDING_PREFIX = "pending:"
+#: A pending import whose newest question is this old died on the way.
+STALE_IMPORT = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -199,11 +212,19 @@ def _upsert_question(data: dict, article: Article | None, report: ImportReport) 
 
 def sync_columns(question: Question, data: dict) -> None:
     """Copy what search and filters need from the canonical data to columns."""
-    question.type = data["type"]
-    question.fact_kind = (data.get("fact") or {}).get("kind")
-    question.status = data.get("status", "draft")
-    question.stem = data.get("stem") or ""
-    question.tags = " " + " ".join(t.strip().lower() for t in data.get("tags", [])) + " "
+    for name, value in _columns(data).items():
+        setattr(question, name, value)
+
+
+def _columns(data: dict) -> dict[str, Any]:
+    """The question columns that mirror the canonical ``data``."""
+    return {
+        "type": data["type"],
+        "fact_kind": (data.get("fact") or {}).get("kind"),
+        "status": data.get("status", "draft"),
+        "stem": data.get("stem") or "",
+        "tags": " " + " ".join(t.strip().lower() for t in data.get("tags", [])) + " ",
+    }
 
 
 def _rebuild_bank_quizzes(article: Article) -> int:
@@ -275,7 +296,8 @@ def preview_import(questions: list[dict], fmt: str | None = None) -> ImportRepor
     return report
 
 
-def import_questions(questions: list[dict], author_id: int | None = None, fmt: str | None = None) -> ImportReport:
+def import_questions(questions: list[dict], author_id: int | None = None, fmt: str | None = None,
+                     *, upload_id: int | None = None) -> ImportReport:
     """Add new questions, make a new version of changed ones; all or nothing.
 
     A question is matched to the bank by its ``id``. A change of content
@@ -285,34 +307,133 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     the database leaves the source as it is, unlinked, with a note. The
     bank quizzes of the articles touched are rebuilt, as ``init-db`` does.
 
+    New questions are written in chunks of :data:`IMPORT_CHUNK`, each its
+    own short transaction (so SQLite's writer lock is free between them
+    and learners' answers go in meanwhile), with a pending status nobody
+    sees; one last short transaction makes them live together with the
+    changes to questions already in the bank. A failure on the way deletes
+    what was written, so an import is still all or nothing.
+
     :param questions: canonical questions, in file order.
     :param author_id: the teacher importing (recorded on new versions), or None.
     :param fmt: the format they were read from (see :func:`preview_import`).
+    :param upload_id: a staged upload (:func:`stage_upload`) to forget in
+        the last transaction, so it is gone exactly when the import is done.
     :raises InvalidInput: a question that breaks the canonical rules; nothing is written.
-    :raises Conflict: someone changed the same questions at the same moment;
-        nothing is written.
+    :raises Conflict: someone changed (or is importing) the same questions
+        at the same moment; nothing is written.
     """
+    _sweep_stale_imports()
+    report, steps = _plan(questions, fmt)
+    if any(step.question is not None and _is_pending(step.question.status) for step in steps):
+        db.session.rollback()
+        raise Conflict("Another import of these questions is under way; import the file again in a few minutes.")
+    pending = PENDING_PREFIX + secrets.token_hex(4)
+    new = [(step.data, step.article.id if step.article is not None else None)
+           for step in steps if step.kind == "new"]
+    db.session.commit()  # end the planning reads; each chunk below is its own transaction
+    staged: list[int] = []
     try:
-        report, steps = _plan(questions, fmt)
-        touched: dict[int, Article] = {}
-        for step in steps:
-            if step.kind != "unchanged":
-                _apply(step, author_id, fmt)
-                for article in (step.article, step.question.article if step.question else None):
-                    if article is not None and article.id is not None:
-                        touched[article.id] = article
-        db.session.flush()
-        for article in touched.values():
-            if _has_bank_quizzes(article):
-                _rebuild_bank_quizzes(article)
+        for start in range(0, len(new), IMPORT_CHUNK):
+            staged.extend(_stage_new(new[start:start + IMPORT_CHUNK], pending, author_id, fmt))
+            db.session.commit()
+        _go_live(steps, staged, pending, author_id, fmt, upload_id)
         db.session.commit()
-    except IntegrityError:
+    except BaseException as exc:
         db.session.rollback()
-        raise Conflict("Someone changed the bank at the same moment; import the file again.") from None
-    except BaseException:
-        db.session.rollback()
+        if staged:
+            _delete_pending(pending)
+        if isinstance(exc, IntegrityError):
+            raise Conflict("Someone changed the bank at the same moment; import the file again.") from None
         raise
     return report
+
+
+def _stage_new(chunk: list[tuple[dict, int | None]], pending: str, author_id: int | None,
+               fmt: str | None) -> list[int]:
+    """Insert one chunk of new questions, their first versions and audit events, all pending."""
+    now = utcnow()
+    db.session.execute(sa.insert(Question.__table__), [
+        {**_columns(data), "status": pending, "uid": data["id"], "article_id": article_id,
+         "created_by_id": author_id, "created_at": now, "updated_at": now} for data, article_id in chunk
+    ])
+    # one SELECT, not INSERT … RETURNING: SQLite then takes the rows one by one, several times slower
+    ids = dict(db.session.execute(sa.select(Question.uid, Question.id).where(
+        Question.status == pending, Question.uid.in_([data["id"] for data, _ in chunk]))).all())
+    question_ids = [ids[data["id"]] for data, _ in chunk]
+    db.session.execute(sa.insert(QuestionVersion.__table__), [
+        {"question_id": qid, "number": 1, "data": data, "content_hash": content_hash(data),
+         "created_by_id": author_id, "created_at": now}
+        for qid, (data, _) in zip(question_ids, chunk)
+    ])
+    detail = f"new, {_source(fmt)}"
+    db.session.execute(sa.insert(AuditEvent.__table__), [
+        {"question_id": qid, "question_uid": data["id"], "action": "imported", "actor_id": author_id,
+         "version_number": 1, "detail": detail, "at": now}
+        for qid, (data, _) in zip(question_ids, chunk)
+    ])
+    return list(question_ids)
+
+
+def _go_live(steps: list[_Step], staged: list[int], pending: str, author_id: int | None, fmt: str | None,
+             upload_id: int | None) -> None:
+    """The last transaction: apply the changes, make the pending questions live, rebuild quizzes."""
+    if upload_id is not None:
+        if not db.session.execute(sa.delete(BankUpload).where(BankUpload.id == upload_id)).rowcount:
+            raise NotFound("This upload was imported (or cleared away) meanwhile; nothing more was imported.")
+    touched: dict[int, Article] = {}
+    for step in steps:
+        if step.kind == "changed":
+            _apply(step, author_id, fmt)
+        if step.kind != "unchanged":
+            for article in (step.article, step.question.article if step.question else None):
+                if article is not None and article.id is not None:
+                    touched[article.id] = article
+    if staged:
+        # one statement, however many questions: each gets its staged version and that version's status
+        version = sa.select(QuestionVersion.id).where(QuestionVersion.question_id == Question.id).scalar_subquery()
+        status = (sa.select(QuestionVersion.data["status"].as_string())
+                  .where(QuestionVersion.question_id == Question.id).scalar_subquery())
+        live = db.session.execute(
+            sa.update(Question).where(Question.status == pending).values(current_version_id=version, status=status)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if live != len(staged):  # another import's sweep took them: nothing of this one may stay
+            raise Conflict("The import was interrupted; import the file again.")
+    db.session.flush()
+    for article in touched.values():
+        if _has_bank_quizzes(article):
+            _rebuild_bank_quizzes(article)
+
+
+def _is_pending(status: str | None) -> bool:
+    return (status or "").startswith(PENDING_PREFIX)
+
+
+def _delete_pending(pending: str) -> None:
+    """Delete the questions an import left pending (with their versions and events), chunk by chunk."""
+    while True:
+        ids = db.session.scalars(sa.select(Question.id).where(Question.status == pending).limit(IMPORT_CHUNK)).all()
+        if not ids:
+            return
+        db.session.execute(sa.delete(AuditEvent).where(AuditEvent.question_id.in_(ids)))
+        db.session.execute(sa.delete(QuestionVersion).where(QuestionVersion.question_id.in_(ids)))
+        db.session.execute(sa.delete(Question).where(Question.id.in_(ids)))
+        db.session.commit()
+
+
+def _sweep_stale_imports() -> None:
+    """Delete what imports that died on the way (a killed worker) left pending.
+
+    An import writes a chunk every second or so; one whose newest pending
+    question is older than :data:`STALE_IMPORT` is not running any more.
+    """
+    stale = db.session.scalars(
+        sa.select(Question.status).where(Question.status.startswith(PENDING_PREFIX, autoescape=True))
+        .group_by(Question.status).having(sa.func.max(Question.created_at) < utcnow() - STALE_IMPORT)
+    ).all()
+    for pending in stale:
+        _delete_pending(pending)
 
 
 def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_Step]]:
@@ -403,9 +524,13 @@ def _apply(step: _Step, author_id: int | None, fmt: str | None = None) -> None:
     sync_columns(question, data)
     if question.status == "retired" and question.id is not None:
         db.session.execute(sa.delete(QuizQuestion).where(QuizQuestion.question_id == question.id))
-    source = f"from a {formats.get_format(fmt).NAME.upper()} file" if fmt else "from a bank file"
     audit.record(question, "imported", author_id, version_number=question.current.number,
-                 detail=f"{'new' if new else 'changed' if step.content_changed else 'status ' + data['status']}, {source}")
+                 detail=f"{'new' if new else 'changed' if step.content_changed else 'status ' + data['status']}, "
+                        f"{_source(fmt)}")
+
+
+def _source(fmt: str | None) -> str:
+    return f"from a {formats.get_format(fmt).NAME.upper()} file" if fmt else "from a bank file"
 
 
 def _existing(ids: list[str]) -> dict[str, Question]:
@@ -551,8 +676,8 @@ def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
     """
     upload = _own_upload(upload_id, teacher_id)
     questions = _parse_upload(upload)
-    db.session.delete(upload)  # in the import's own transaction: gone only if the import is done
-    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt)
+    # deleted in the import's last transaction: gone only if the import is done
+    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt, upload_id=upload.id)
 
 
 def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:

@@ -16,7 +16,7 @@ from werkzeug.utils import secure_filename
 from wtforms import SubmitField
 
 from quizapp.services import bank, ownership
-from quizapp.services.errors import InvalidInput
+from quizapp.services.errors import Conflict, InvalidInput
 from quizapp.teach import bp
 
 #: What the upload field offers (the formats' extensions).
@@ -62,7 +62,11 @@ def bank_import_confirm(upload_id: int):
     if not form.validate():
         flash("The form expired; look at the preview again and confirm.", "error")
         return redirect(url_for("teach.bank_import_preview", upload_id=upload_id))
-    report = bank.confirm_upload(upload_id, current_user.id)
+    try:
+        report = bank.confirm_upload(upload_id, current_user.id)
+    except Conflict as exc:  # nothing was imported; the upload waits to be confirmed again
+        flash(str(exc), "error")
+        return redirect(url_for("teach.bank_import_preview", upload_id=upload_id))
     flash(f"Imported: {report.summary()}.", "success")
     return redirect(url_for("teach.bank_import"))
 

@@ -11,6 +11,7 @@ from quizapp.canonical import slugify
 from quizapp.extensions import db
 from quizapp.models import Classroom, Question, Quiz, QuizQuestion
 from quizapp.models.quiz import FEEDBACK_TIMINGS, GRADING_METHODS
+from quizapp.services import ownership
 from quizapp.services.errors import InvalidInput, NotFound
 
 
@@ -60,15 +61,18 @@ def pool(article_id=None, fact_kind=None, qtype=None, tag=None) -> list[int]:
 
 
 def own_quiz(quiz_id: int, teacher_id: int) -> Quiz:
-    """:raises NotFound: unless the teacher built this quiz."""
+    """:raises NotFound: unless the teacher built this quiz or co-teaches it."""
     quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or quiz.created_by_id != teacher_id:
+    if quiz is None or not ownership.teaches_quiz(quiz, teacher_id):
         raise NotFound("There is no such quiz of yours.")
     return quiz
 
 
 def teacher_quizzes(teacher_id: int) -> list[Quiz]:
-    return list(db.session.scalars(sa.select(Quiz).filter_by(created_by_id=teacher_id).order_by(Quiz.created_at.desc())))
+    """The quizzes a teacher built or co-teaches, newest first."""
+    return list(db.session.scalars(
+        sa.select(Quiz).where(ownership.taught_quizzes_clause(teacher_id)).order_by(Quiz.created_at.desc(), Quiz.id.desc())
+    ))
 
 
 def _check(settings: QuizSettings, question_ids: list[int], classroom_ids: list[int], teacher_id: int):
@@ -101,7 +105,7 @@ def _check(settings: QuizSettings, question_ids: list[int], classroom_ids: list[
     if settings.feedback_timing == "after_close" and not settings.closes_at:
         raise InvalidInput("Feedback after the quiz closes needs a closing date.", where="closes_at")
     classrooms = list(db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(classroom_ids))))
-    if any(c.teacher_id != teacher_id for c in classrooms) or len(classrooms) != len(set(classroom_ids)):
+    if any(not ownership.teaches_class(c, teacher_id) for c in classrooms) or len(classrooms) != len(set(classroom_ids)):
         raise InvalidInput("You can only give a quiz to your own classes.", where="classrooms")
     return classrooms
 
@@ -133,6 +137,8 @@ def save_quiz(
         db.session.add(quiz)
     else:
         quiz = own_quiz(quiz_id, teacher_id)
+        # a co-teacher changes the classes they teach; the others the quiz is given to stay
+        classrooms = [c for c in quiz.classrooms if not ownership.teaches_class(c, teacher_id)] + classrooms
     for field in QuizSettings.__dataclass_fields__:
         setattr(quiz, field, getattr(settings, field))
     quiz.title = settings.title.strip()

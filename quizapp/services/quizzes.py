@@ -131,14 +131,16 @@ def save_quiz(
     :raises NotFound: when ``quiz_id`` is not this teacher's quiz.
     """
     question_ids = list(dict.fromkeys(question_ids))
-    classrooms = _check(settings, question_ids, classroom_ids, teacher_id)
+    # a co-teacher changes the classes they teach; the others the quiz is given to stay as they are
+    kept = [] if quiz_id is None else [c for c in own_quiz(quiz_id, teacher_id).classrooms
+                                       if not ownership.teaches_class(c, teacher_id)]
+    classroom_ids = [cid for cid in classroom_ids if cid not in {c.id for c in kept}]
+    classrooms = kept + _check(settings, question_ids, classroom_ids, teacher_id)
     if quiz_id is None:
         quiz = Quiz(slug=_unique_slug(settings.title), origin="teacher", created_by_id=teacher_id)
         db.session.add(quiz)
     else:
         quiz = own_quiz(quiz_id, teacher_id)
-        # a co-teacher changes the classes they teach; the others the quiz is given to stay
-        classrooms = [c for c in quiz.classrooms if not ownership.teaches_class(c, teacher_id)] + classrooms
     for field in QuizSettings.__dataclass_fields__:
         setattr(quiz, field, getattr(settings, field))
     quiz.title = settings.title.strip()

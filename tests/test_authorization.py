@@ -90,6 +90,14 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.import_detail", "GET"): OWNER_TEACHER,
     ("teach.import_retry", "POST"): OWNER_TEACHER,
     ("teach.import_review", "POST"): OWNER_TEACHER,
+    # co-teachers (issue 14, point 16): only the owner names them; a co-teacher gets 403
+    # (tests/teach/test_co_teachers.py walks these routes as a co-teacher)
+    ("teach.quiz_co_teacher_add", "POST"): OWNER_TEACHER,
+    ("teach.quiz_co_teacher_remove", "POST"): OWNER_TEACHER,
+    ("teach.class_co_teacher_add", "POST"): OWNER_TEACHER,
+    ("teach.class_co_teacher_remove", "POST"): OWNER_TEACHER,
+    ("teach.import_co_teacher_add", "POST"): OWNER_TEACHER,
+    ("teach.import_co_teacher_remove", "POST"): OWNER_TEACHER,
     # teachers: bank files (the export is the shared bank; an upload is its teacher's)
     ("teach.bank_import", "GET"): TEACHERS,
     ("teach.bank_import", "POST"): TEACHERS,

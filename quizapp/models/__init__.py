@@ -4,6 +4,7 @@ from quizapp.models.article import Article
 from quizapp.models.attempt import Answer, Attempt, QuestionView
 from quizapp.models.bank_upload import BankUpload
 from quizapp.models.classroom import Classroom, Enrollment
+from quizapp.models.co_teacher import CoTeacher, CoTeacherEvent
 from quizapp.models.imports import ArticleImport
 from quizapp.models.question import Question, QuestionVersion
 from quizapp.models.quiz import Quiz, QuizQuestion, quiz_classroom
@@ -12,7 +13,8 @@ from quizapp.models.security import AuditEvent, LoginAttempt
 from quizapp.models.user import User
 
 __all__ = [
-    "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "Enrollment", "Question",
+    "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
+    "Enrollment", "Question",
     "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
     "AuditEvent", "LoginAttempt",

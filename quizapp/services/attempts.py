@@ -14,7 +14,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User
 from quizapp.models._common import utcnow
 from quizapp.models.quiz import quiz_classroom
-from quizapp.services import scheduling, scoring, timing
+from quizapp.services import ownership, scheduling, scoring, timing
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from quizapp.services.timing import DEADLINE_GRACE
 
@@ -38,7 +38,8 @@ def visible_quizzes_filter(user: User | None):
     """SQL condition for the quizzes ``user`` may see.
 
     A published quiz with no classes is open to everyone; one given to
-    classes is seen by their learners; a teacher always sees their own.
+    classes is seen by their learners; a teacher always sees the quizzes
+    they built or co-teach, and those given to a class they teach.
     """
     no_classes = ~sa.exists().where(quiz_classroom.c.quiz_id == Quiz.id)
     if user is None or not user.is_authenticated:
@@ -48,7 +49,13 @@ def visible_quizzes_filter(user: User | None):
         quiz_classroom.c.classroom_id == Enrollment.classroom_id,
         Enrollment.user_id == user.id,
     )
-    return sa.or_(sa.and_(Quiz.is_published, sa.or_(no_classes, in_my_class)), Quiz.created_by_id == user.id)
+    visible = sa.and_(Quiz.is_published, sa.or_(no_classes, in_my_class))
+    if not user.is_teacher:
+        return sa.or_(visible, Quiz.created_by_id == user.id)
+    in_a_class_i_teach = sa.exists().where(
+        quiz_classroom.c.quiz_id == Quiz.id, quiz_classroom.c.classroom_id.in_(ownership.taught_class_ids(user.id))
+    )
+    return sa.or_(visible, ownership.taught_quizzes_clause(user.id), in_a_class_i_teach)
 
 
 def get_quiz(slug: str, user: User | None = None) -> Quiz:

@@ -26,7 +26,7 @@ from quizapp.canonical import Problem
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizQuestion, User
 from quizapp.services.bank import content_hash, sync_columns
-from quizapp.services import audit
+from quizapp.services import audit, ownership
 from quizapp.services.errors import Conflict, Forbidden, InvalidQuestion, NotFound
 from quizapp.services.scoring import match_options
 
@@ -44,15 +44,25 @@ def get_question(question_id: int) -> Question:
     return question
 
 
-def list_articles() -> list[Article]:
-    """Every article a question can cite, by title."""
-    return list(db.session.scalars(sa.select(Article).order_by(Article.title, Article.id)))
+def list_articles(teacher_id: int | None = None) -> list[Article]:
+    """Every article a question can cite, by title.
+
+    :param teacher_id: leave out articles only another teacher's import in
+        review has brought (:func:`~quizapp.services.ownership.visible_articles_clause`).
+    """
+    query = sa.select(Article).order_by(Article.title, Article.id)
+    if teacher_id is not None:
+        query = query.where(ownership.visible_articles_clause(teacher_id))
+    return list(db.session.scalars(query))
 
 
-def tags_in_use() -> list[str]:
-    """Every tag of the bank, sorted."""
+def tags_in_use(teacher_id: int | None = None) -> list[str]:
+    """Every tag of the bank (of the questions ``teacher_id`` may see), sorted."""
+    query = sa.select(Question.tags).distinct()
+    if teacher_id is not None:
+        query = query.where(ownership.visible_questions_clause(teacher_id))
     found: set[str] = set()
-    for tags in db.session.scalars(sa.select(Question.tags).where(Question.current_version_id.is_not(None)).distinct()):
+    for tags in db.session.scalars(query.where(Question.current_version_id.is_not(None))):
         found.update(tags.split())
     return sorted(found)
 
@@ -67,15 +77,20 @@ def search_questions(
     status: str = "",
     page: int = 1,
     per_page: int = PER_PAGE,
+    teacher_id: int | None = None,
 ):
     """One page of the bank, newest first, filtered.
 
     :param text: words to find in the stem (case-insensitive substring).
     :param fact_kind: a fact kind, or ``"none"`` for questions without one.
+    :param teacher_id: only what this teacher may see: published and retired
+        questions, and the drafts that are theirs (issue 14, point 16).
     :returns: a Flask-SQLAlchemy ``Pagination`` of :class:`Question`.
     """
     query = (sa.select(Question).options(joinedload(Question.article), joinedload(Question.current))
              .where(Question.current_version_id.is_not(None)))  # not the questions of an import under way
+    if teacher_id is not None:
+        query = query.where(ownership.visible_questions_clause(teacher_id))
     if text.strip():
         query = query.where(Question.stem.icontains(text.strip(), autoescape=True))
     if article_id:

@@ -37,6 +37,7 @@ from quizapp.generator.article import ArticleError, read_article
 from quizapp.models import Article, BankUpload, Question, QuestionVersion, Quiz, QuizQuestion
 from quizapp.models._common import utcnow
 from quizapp.models.security import AuditEvent
+from quizapp.services import ownership
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 #: The quizzes built for every article: (slug suffix, fact kind, title).
@@ -589,13 +590,17 @@ def diff(old: Any, new: Any, path: str = "") -> list[FieldChange]:
 
 # --- export --------------------------------------------------------------
 
-def export_bank(status: str | None = None) -> list[dict]:
+def export_bank(status: str | None = None, teacher_id: int | None = None) -> list[dict]:
     """The current version of every question, in bank order (oldest first), canonical key order.
 
     :param status: only questions with this status (draft, published, retired).
+    :param teacher_id: only the questions this teacher may see (the web page's
+        export): another teacher's drafts are left out. None: all (the command line).
     :raises InvalidInput: an unknown status.
     """
     query = sa.select(Question).where(Question.current_version_id.is_not(None)).order_by(Question.id)
+    if teacher_id is not None:
+        query = query.where(ownership.visible_questions_clause(teacher_id))
     if status is not None:
         if status not in canonical.STATUSES:
             raise InvalidInput(f"unknown status {status!r} (choose {', '.join(canonical.STATUSES)})", where="status")
@@ -728,7 +733,8 @@ class BankExport:
         return EXPORT_FILES[self.fmt][1]
 
 
-def export_as(fmt: str, status: str | None = None, quiz: str | None = None) -> BankExport:
+def export_as(fmt: str, status: str | None = None, quiz: str | None = None,
+              teacher_id: int | None = None) -> BankExport:
     """The bank (or one quiz's questions) as a file in a format.
 
     An Anki deck (``apkg``) holds the published questions unless ``status``
@@ -737,6 +743,7 @@ def export_as(fmt: str, status: str | None = None, quiz: str | None = None) -> B
     :param fmt: a format name (``yaml``, ``json``, ``gift``, ``xml``, ``csv``, ``apkg``).
     :param status: only questions with this status.
     :param quiz: a quiz slug: its questions in quiz order instead of the bank.
+    :param teacher_id: the bank as this teacher may see it (:func:`export_bank`).
     :raises FormatError: an unknown format.
     :raises NotFound: no such quiz.
     :raises InvalidInput: an unknown status.
@@ -749,7 +756,7 @@ def export_as(fmt: str, status: str | None = None, quiz: str | None = None) -> B
         if status is not None:
             questions = [q for q in questions if q.get("status", "draft") == status]
     else:
-        title, questions = "quizapp question bank", export_bank(status)
+        title, questions = "quizapp question bank", export_bank(status, teacher_id)
     if not questions:
         raise InvalidInput("there are no questions to export" + (f" with status {status}" if status else ""))
     if name == "apkg":

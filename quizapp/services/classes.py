@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import Classroom, Enrollment, User
+from quizapp.services import ownership
 from quizapp.services.errors import InvalidInput, NotFound
 
 # no 0/O, 1/I/L: codes are read aloud and typed from a board
@@ -39,16 +40,19 @@ def create_class(teacher_id: int, name: str) -> Classroom:
 
 
 def teacher_classes(teacher_id: int) -> list[Classroom]:
-    return list(db.session.scalars(sa.select(Classroom).filter_by(teacher_id=teacher_id).order_by(Classroom.name)))
+    """The classes a teacher runs or co-teaches, by name."""
+    return list(db.session.scalars(
+        sa.select(Classroom).where(Classroom.id.in_(ownership.taught_class_ids(teacher_id))).order_by(Classroom.name, Classroom.id)
+    ))
 
 
 def get_own_class(class_id: int, teacher_id: int) -> Classroom:
-    """A class of this teacher; anyone else's is reported as missing.
+    """A class this teacher runs or co-teaches; anyone else's is reported as missing.
 
     :raises NotFound: when there is no such class of this teacher.
     """
     classroom = db.session.get(Classroom, class_id)
-    if classroom is None or classroom.teacher_id != teacher_id:
+    if classroom is None or not ownership.teaches_class(classroom, teacher_id):
         raise NotFound("There is no such class.")
     return classroom
 

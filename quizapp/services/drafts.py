@@ -39,7 +39,7 @@ from quizapp.generator.article import ArticleError
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion, QuizQuestion
 from quizapp.models._common import utcnow
 from quizapp.services.bank import content_hash, sync_columns
-from quizapp.services import audit
+from quizapp.services import audit, ownership
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -456,7 +456,7 @@ def fail_stalled(teacher_id: int, import_id: int | None = None) -> None:
     resumes after the last committed chunk (issue 14).
     """
     now = utcnow()
-    stalled = [ArticleImport.teacher_id == teacher_id, ArticleImport.state.in_(("pending", "running")),
+    stalled = [ArticleImport.id.in_(ownership.taught_import_ids(teacher_id)), ArticleImport.state.in_(("pending", "running")),
                ArticleImport.updated_at < now - STALL_AFTER]
     if import_id is not None:
         stalled.append(ArticleImport.id == import_id)
@@ -524,12 +524,12 @@ class ImportPage:
 
 
 def get_own_import(import_id: int, teacher_id: int) -> ArticleImport:
-    """An import of this teacher; anyone else's is reported as missing.
+    """An import this teacher brought or co-teaches; anyone else's is reported as missing.
 
     :raises NotFound: when there is no such import of this teacher.
     """
     job = db.session.get(ArticleImport, import_id)
-    if job is None or job.teacher_id != teacher_id:
+    if job is None or not ownership.teaches_import(job, teacher_id):
         raise NotFound("There is no such article import.")
     return job
 
@@ -598,14 +598,14 @@ def group_forms(drafts: list[Draft]) -> list[Draft]:
 
 
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:
-    """The teacher's imports, newest first, with their draft and approved counts."""
+    """The imports a teacher brought or co-teaches, newest first, with their draft and approved counts."""
     fail_stalled(teacher_id)
     drafts = sa.func.sum(sa.case((Question.status == "draft", 1), else_=0))
     approved = sa.func.sum(sa.case((Question.status != "draft", 1), else_=0))
     rows = db.session.execute(
         sa.select(ArticleImport, sa.func.coalesce(drafts, 0), sa.func.coalesce(approved, 0))
         .outerjoin(Question, Question.import_id == ArticleImport.id)
-        .where(ArticleImport.teacher_id == teacher_id)
+        .where(ArticleImport.id.in_(ownership.taught_import_ids(teacher_id)))
         .group_by(ArticleImport.id)
         .order_by(ArticleImport.created_at.desc(), ArticleImport.id.desc())
     ).all()

@@ -46,6 +46,7 @@ from quizapp.models import (
 )
 from quizapp.models._common import utcnow
 from quizapp.presentation import describe_response
+from quizapp.services import ownership
 from quizapp.services.errors import InvalidInput, NotFound
 from quizapp.services.grading import final_grade
 
@@ -160,11 +161,12 @@ def _scope(filters: ExportFilters) -> _Scope:
     class_ids = None
     if filters.classroom is not None and str(filters.classroom).strip():
         classroom = _find_class(filters.classroom)
-        if classroom is None or (filters.teacher_id is not None and classroom.teacher_id != filters.teacher_id):
+        if classroom is None or (filters.teacher_id is not None
+                                 and not ownership.teaches_class(classroom, filters.teacher_id)):
             raise NotFound(f"There is no class “{filters.classroom}”.", where="class")
         class_ids = [classroom.id]
     elif filters.teacher_id is not None:
-        class_ids = list(db.session.scalars(sa.select(Classroom.id).filter_by(teacher_id=filters.teacher_id)))
+        class_ids = list(db.session.scalars(ownership.taught_class_ids(filters.teacher_id)))
     if filters.since and filters.until and filters.since > filters.until:
         raise InvalidInput(f"The period starts ({filters.since}) after it ends ({filters.until}).", where="since")
     start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None

@@ -11,6 +11,7 @@ from quizapp.canonical import slugify
 from quizapp.extensions import db
 from quizapp.models import Classroom, Question, Quiz, QuizQuestion
 from quizapp.models.quiz import FEEDBACK_TIMINGS, GRADING_METHODS
+from quizapp.services import ownership
 from quizapp.services.errors import InvalidInput, NotFound
 
 
@@ -60,15 +61,18 @@ def pool(article_id=None, fact_kind=None, qtype=None, tag=None) -> list[int]:
 
 
 def own_quiz(quiz_id: int, teacher_id: int) -> Quiz:
-    """:raises NotFound: unless the teacher built this quiz."""
+    """:raises NotFound: unless the teacher built this quiz or co-teaches it."""
     quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or quiz.created_by_id != teacher_id:
+    if quiz is None or not ownership.teaches_quiz(quiz, teacher_id):
         raise NotFound("There is no such quiz of yours.")
     return quiz
 
 
 def teacher_quizzes(teacher_id: int) -> list[Quiz]:
-    return list(db.session.scalars(sa.select(Quiz).filter_by(created_by_id=teacher_id).order_by(Quiz.created_at.desc())))
+    """The quizzes a teacher built or co-teaches, newest first."""
+    return list(db.session.scalars(
+        sa.select(Quiz).where(ownership.taught_quizzes_clause(teacher_id)).order_by(Quiz.created_at.desc(), Quiz.id.desc())
+    ))
 
 
 def _check(settings: QuizSettings, question_ids: list[int], classroom_ids: list[int], teacher_id: int):
@@ -101,7 +105,7 @@ def _check(settings: QuizSettings, question_ids: list[int], classroom_ids: list[
     if settings.feedback_timing == "after_close" and not settings.closes_at:
         raise InvalidInput("Feedback after the quiz closes needs a closing date.", where="closes_at")
     classrooms = list(db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(classroom_ids))))
-    if any(c.teacher_id != teacher_id for c in classrooms) or len(classrooms) != len(set(classroom_ids)):
+    if any(not ownership.teaches_class(c, teacher_id) for c in classrooms) or len(classrooms) != len(set(classroom_ids)):
         raise InvalidInput("You can only give a quiz to your own classes.", where="classrooms")
     return classrooms
 
@@ -127,7 +131,11 @@ def save_quiz(
     :raises NotFound: when ``quiz_id`` is not this teacher's quiz.
     """
     question_ids = list(dict.fromkeys(question_ids))
-    classrooms = _check(settings, question_ids, classroom_ids, teacher_id)
+    # a co-teacher changes the classes they teach; the others the quiz is given to stay as they are
+    kept = [] if quiz_id is None else [c for c in own_quiz(quiz_id, teacher_id).classrooms
+                                       if not ownership.teaches_class(c, teacher_id)]
+    classroom_ids = [cid for cid in classroom_ids if cid not in {c.id for c in kept}]
+    classrooms = kept + _check(settings, question_ids, classroom_ids, teacher_id)
     if quiz_id is None:
         quiz = Quiz(slug=_unique_slug(settings.title), origin="teacher", created_by_id=teacher_id)
         db.session.add(quiz)

@@ -46,7 +46,7 @@ from quizapp.models import (
 )
 from quizapp.presentation import describe_response
 from quizapp.models._common import utcnow
-from quizapp.services import scoring, timing
+from quizapp.services import ownership, scoring, timing
 from quizapp.services.errors import NotFound
 from quizapp.services.grading import final_grade
 
@@ -338,37 +338,39 @@ class QuizStatistics:
 def visible_quiz(quiz_id: int, teacher_id: int) -> Quiz:
     """A quiz whose statistics this teacher may read.
 
-    That is a bank quiz, the teacher's own quiz, a quiz assigned to one of
-    their classes, or a published quiz in no class (open to everyone).
+    That is a bank quiz, a quiz the teacher built or co-teaches, a quiz
+    assigned to one of the classes they teach, or a published quiz in no
+    class (open to everyone).
 
     :raises NotFound: for any other quiz, or none.
     """
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
         raise NotFound("There is no such quiz.")
-    if quiz.origin == "bank" or quiz.created_by_id == teacher_id:
+    if quiz.origin == "bank":
         return quiz
     class_ids = [c.id for c in quiz.classrooms]
     if not class_ids and quiz.is_published:
         return quiz
-    if any(c.teacher_id == teacher_id for c in quiz.classrooms):
+    if ownership.sees_quiz(quiz, teacher_id):
         return quiz
     raise NotFound("There is no such quiz.")
 
 
-def _teacher_learners(teacher_id: int):
-    return (
-        sa.select(Enrollment.user_id)
-        .join(Classroom, Classroom.id == Enrollment.classroom_id)
-        .where(Classroom.teacher_id == teacher_id)
-    )
+def _teacher_learners(teacher_id: int, quiz: Quiz):
+    """Learners of the classes the teacher teaches, and (for the quiz's own teachers) of the quiz's classes."""
+    class_ids = ownership.taught_class_ids(teacher_id)
+    if ownership.teaches_quiz(quiz, teacher_id):
+        class_ids = class_ids.union(sa.select(quiz_classroom.c.classroom_id).where(quiz_classroom.c.quiz_id == quiz.id))
+    return sa.select(Enrollment.user_id).where(Enrollment.classroom_id.in_(class_ids))
 
 
 def item_statistics(quiz_id: int, teacher_id: int) -> QuizStatistics:
     """Facility, spread, discrimination and response frequencies per question of a quiz.
 
     Counts the finished attempts at the quiz by learners enrolled in any of
-    this teacher's classes (see the module docstring for the definitions).
+    the classes this teacher teaches, or, for a teacher or co-teacher of the
+    quiz, in a class it is given to (see the module docstring for the definitions).
     Questions come in the quiz's order, then any question that counted
     attempts showed but the quiz no longer holds. A fixed handful of
     queries, whatever the number of attempts.
@@ -383,7 +385,7 @@ def item_statistics(quiz_id: int, teacher_id: int) -> QuizStatistics:
             .where(
                 Attempt.quiz_id == quiz.id,
                 Attempt.finished_at.is_not(None),
-                Attempt.user_id.in_(_teacher_learners(teacher_id)),
+                Attempt.user_id.in_(_teacher_learners(teacher_id, quiz)),
             )
             .order_by(Attempt.id)
         )

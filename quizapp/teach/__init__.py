@@ -22,6 +22,8 @@ def require_teacher():
     return None
 
 
-from quizapp.teach import audit, bank_io, classes, drafts, exports, home, mastery, questions, quizzes, results  # noqa: E402,F401
+from quizapp.teach import (  # noqa: E402,F401
+    audit, bank_io, classes, co_teachers, drafts, exports, home, mastery, questions, quizzes, results,
+)
 
 

@@ -80,7 +80,8 @@ def bank_export():
     quiz = request.args.get("quiz") or None
     if quiz is not None:
         ownership.check_quiz_export(quiz, current_user.id)  # another teacher's class or draft quiz is a 404
-    export = bank.export_as(fmt, status=request.args.get("status") or None, quiz=quiz)
+    # the bank as this teacher sees it: another teacher's drafts are left out
+    export = bank.export_as(fmt, status=request.args.get("status") or None, quiz=quiz, teacher_id=current_user.id)
     response = Response(export.data, mimetype=export.media_type)
     name = secure_filename(f"{export.name}-{dt.date.today().isoformat()}{export.extension}")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.services import classes
-from quizapp.teach import bp
+from quizapp.teach import bp, co_teachers
 from quizapp.teach.forms import ClassForm
 
 
@@ -23,6 +23,7 @@ def class_list():
 
 @bp.get("/classes/<int:class_id>")
 def class_detail(class_id: int):
-    """A class's join code and roster."""
+    """A class's join code, roster and co-teachers."""
     classroom = classes.get_own_class(class_id, current_user.id)
-    return render_template("teach/class.html", classroom=classroom, learners=classes.roster(classroom.id))
+    return render_template("teach/class.html", classroom=classroom, learners=classes.roster(classroom.id),
+                           co=co_teachers.section("class", classroom.id))

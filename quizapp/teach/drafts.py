@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from quizapp.services import drafts
 from quizapp.services.errors import InvalidInput
-from quizapp.teach import bp
+from quizapp.teach import bp, co_teachers
 from quizapp.teach.draft_forms import ImportForm, ReviewForm
 
 
@@ -51,7 +51,8 @@ def _show_error(form: ImportForm, exc: InvalidInput, upload) -> None:
 def import_detail(import_id: int):
     """An import's progress while it runs, then its drafts to review (``?forms=KEY`` shows a fact's other forms)."""
     page = drafts.import_page(import_id, current_user.id, show_forms=request.args.get("forms", type=str))
-    return render_template("teach/drafts/detail.html", page=page, form=ReviewForm())
+    return render_template("teach/drafts/detail.html", page=page, form=ReviewForm(),
+                           co=co_teachers.section("import", import_id))
 
 
 @bp.post("/imports/<int:import_id>/review")

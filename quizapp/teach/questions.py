@@ -38,18 +38,26 @@ class BankFilterForm(Form):
         }
 
 
+def _articles(question=None) -> list:
+    """The articles this teacher may pick (not those only another teacher's drafts cite), and the question's own."""
+    articles = authoring.list_articles(current_user.id)
+    if question is not None and question.article is not None and question.article not in articles:
+        articles.append(question.article)
+    return articles
+
+
 #: no bank has this many pages; a larger page number shows an empty page past the end
 MAX_PAGE = 1_000_000
 
 
 @bp.get("/questions")
 def question_list():
-    """The question bank: search, filters and pages of 25."""
+    """The question bank: search, filters and pages of 25 (another teacher's drafts are not listed)."""
     filters = BankFilterForm(request.args)
-    filters.article.choices = options([("", "Any article")] + [(str(a.id), a.title) for a in authoring.list_articles()])
-    filters.tag.choices = options([("", "Any tag")] + [(t, t) for t in authoring.tags_in_use()])
+    filters.article.choices = options([("", "Any article")] + [(str(a.id), a.title) for a in _articles()])
+    filters.tag.choices = options([("", "Any tag")] + [(t, t) for t in authoring.tags_in_use(current_user.id)])
     number = min(request.args.get("page", 1, type=int), MAX_PAGE)  # 2**63 would overflow the OFFSET (issue 14)
-    page = authoring.search_questions(**filters.values(), page=number)
+    page = authoring.search_questions(**filters.values(), page=number, teacher_id=current_user.id)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("teach/questions/list.html", filters=filters, page=page, args=args,
                            type_labels=TYPE_LABELS)
@@ -61,7 +69,7 @@ def question_new():
     qtype = request.args.get("type", "")
     if qtype not in QUESTION_TYPES:
         return render_template("teach/questions/choose_type.html", type_labels=TYPE_LABELS)
-    form = QuestionForm.build(qtype, authoring.list_articles())
+    form = QuestionForm.build(qtype, _articles())
     if not form.rows_changed() and form.validate_on_submit():
         try:
             question = authoring.create_question(
@@ -81,7 +89,7 @@ def question_edit(question_id: int):
     """The editor for a question; a change of content saves a new version."""
     ownership.check_question(question_id, current_user.id)  # another teacher's draft is a 404
     question = authoring.get_question(question_id)
-    form = QuestionForm.build(question.type, authoring.list_articles(), question.data, question.article_id)
+    form = QuestionForm.build(question.type, _articles(question), question.data, question.article_id)
     if not form.rows_changed() and form.validate_on_submit():
         number = question.current.number
         try:

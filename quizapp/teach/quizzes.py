@@ -7,9 +7,9 @@ from flask_login import current_user
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Quiz
-from quizapp.services import classes, quizzes
+from quizapp.services import classes, ownership, quizzes
 from quizapp.services.errors import InvalidInput
-from quizapp.teach import bp
+from quizapp.teach import bp, co_teachers
 from quizapp.teach.forms import QuizForm, options
 
 
@@ -19,7 +19,9 @@ def _quiz_form(quiz=None) -> QuizForm:
         form.questions.data = [entry.question_id for entry in quiz.entries]
         form.classrooms.data = [c.id for c in quiz.classrooms]
         form.time_limit.data = quiz.time_limit_s // 60 if quiz.time_limit_s else None
-    articles = db.session.scalars(sa.select(Article).order_by(Article.title))
+    articles = db.session.scalars(
+        sa.select(Article).where(ownership.visible_articles_clause(current_user.id)).order_by(Article.title)
+    )
     form.pool_article.choices = options([(0, "Any article")] + [(a.id, a.title) for a in articles])
     form.pool_fact_kind.choices = options([("", "Any kind")] + [(k, k) for k in FACT_KINDS])
     form.pool_type.choices = options([("", "Any type")] + [(t, t.replace("_", " ")) for t in QUESTION_TYPES])
@@ -85,11 +87,13 @@ def quiz_new():
 
 @bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
 def quiz_edit(quiz_id: int):
-    """Change a quiz of the teacher's."""
+    """Change a quiz the teacher built or co-teaches; its owner names co-teachers here."""
     quiz = quizzes.own_quiz(quiz_id, current_user.id)
     form = _quiz_form(quiz)
     if form.validate_on_submit():
         if _save(form, quiz_id) is not None:
             flash(f"Quiz “{quiz.title}” saved.", "success")
             return redirect(url_for("teach.quiz_list"))
-    return render_template("teach/quiz_form.html", form=form, quiz=quiz), 422 if form.errors or form.form_errors else 200
+    other_classes = [c for c in quiz.classrooms if not ownership.teaches_class(c, current_user.id)]
+    return render_template("teach/quiz_form.html", form=form, quiz=quiz, other_classes=other_classes,
+                           co=co_teachers.section("quiz", quiz.id)), 422 if form.errors or form.form_errors else 200

@@ -9,11 +9,11 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from quizapp.cli_backup import backup_command
-from quizapp.cli_formats import convert as convert_command
-from quizapp.cli_formats import print_warnings
-from quizapp.cli_generator import extract_command, generate_command
-from quizapp.cli_scores import scores_group
+from quizapp.cli.backup import backup_command
+from quizapp.cli.convert import convert as convert_command
+from quizapp.cli.convert import print_warnings
+from quizapp.cli.generator import extract_command, generate_command
+from quizapp.cli.scores import scores_group
 from quizapp.files import write_atomically
 
 
@@ -248,7 +248,7 @@ def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str
     click.echo(f"{export.count} questions written to {out} ({export.fmt}).", err=True)
 
 
-#: Commands on the ``quizapp`` group and on ``app.cli`` (see register_commands).
+#: Commands on the ``quizapp`` group and on ``app.cli`` (see quizapp.app.register_commands).
 #: extract, generate and bank convert are pure: they never create the app.
 APP_COMMANDS = (init_db, user_group, bank_group, scores_group, extract_command, generate_command, serve_command,
                 backup_command)
@@ -256,12 +256,3 @@ APP_COMMANDS = (init_db, user_group, bank_group, scores_group, extract_command, 
 for _command in APP_COMMANDS:
     cli.add_command(_command)
 
-
-def register_commands(app) -> None:
-    """Attach the project's commands to ``app.cli`` (``flask`` and test runners)."""
-    for command in APP_COMMANDS:
-        app.cli.add_command(command)
-
-
-def main() -> None:
-    cli(prog_name="quizapp")

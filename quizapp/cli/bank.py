@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from quizapp import formats
 from quizapp.cli.common import fail
 from quizapp.cli.convert import convert as convert_command
 from quizapp.cli.convert import print_warnings
@@ -21,12 +22,11 @@ bank_group.add_command(convert_command)
 
 @bank_group.command("import")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--from", "from_fmt", metavar="F", help="Format (yaml, json, gift, xml, csv); default from the extension.")
+@click.option("--from", "from_fmt", metavar="F", help=f"Format ({', '.join(formats.FORMATS)}); default from the extension.")
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
 @with_appcontext
 def bank_import(path: str, from_fmt: str | None, dry_run: bool) -> None:
     """Import a bank file into the database, all or nothing."""
-    from quizapp import formats
     from quizapp.services import bank
     from quizapp.services.errors import QuizappError
 
@@ -56,7 +56,8 @@ def _describe_import(report, dry_run: bool) -> str:
 
 @bank_group.command("export")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--to", "to_fmt", metavar="F", help="Format (yaml, json, gift, xml, csv, apkg); default from OUT's extension.")
+@click.option("--to", "to_fmt", metavar="F",
+              help=f"Format ({', '.join(formats.OUTPUT_FORMATS)}); default from OUT's extension.")
 @click.option("--status", type=click.Choice(["published", "draft", "retired"]), help="Only questions with this status.")
 @click.option("--quiz", "quiz_slug", metavar="SLUG", help="Only this quiz's questions, in quiz order.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning (default: a count and the first few).")

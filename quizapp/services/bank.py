@@ -646,10 +646,4 @@ def export_format(name: str | None, path: str | None = None) -> str:
 
     :raises FormatError: an unknown format or extension.
     """
-    if name is None:
-        if (path or "").lower().endswith(".apkg"):
-            return "apkg"
-        return formats.format_for(path or "")
-    if name.strip().lower().lstrip(".") in ("apkg", "anki"):
-        return "apkg"
-    return formats.get_format(name).NAME
+    return formats.output_format(name, path)

@@ -43,6 +43,49 @@ def _generate(runner, *args: str) -> list[dict]:
     return yaml.safe_load(Path(args[args.index("-o") + 1]).read_text("utf-8"))["questions"]
 
 
+# -- a: the citation -----------------------------------------------------------
+
+
+def test_generated_drafts_cite_the_article_file_they_came_from(runner, tmp_path):
+    story = _article_outside_the_project(tmp_path)
+    outside = _generate(runner, str(story), "-o", str(tmp_path / "story.yaml"))
+    assert {q["source"]["article"] for q in outside} == {story.resolve().as_posix()}
+    seeded = _generate(runner, str(SEED), "-o", str(tmp_path / "seed.yaml"))
+    assert {q["source"]["article"] for q in seeded} == {"seeds/belarus-trainers.txt"}
+
+
+def test_drafts_of_an_article_outside_seeds_load_and_import_linked_to_it(tmp_path):
+    story = _article_outside_the_project(tmp_path)
+    bank_dir = tmp_path / "question_bank"
+    bank_dir.mkdir()
+    app = create_app(make_config(tmp_path / "fresh.sqlite", QUESTION_BANK_DIR=str(bank_dir)))
+    runner = app.test_cli_runner()
+    drafts = bank_dir / "harbor-story.yaml"
+    questions = _generate(runner, str(story), "-o", str(drafts))
+
+    loaded = runner.invoke(args=["init-db"])  # reads the article the drafts cite
+    assert loaded.exit_code == 0, loaded.output
+    again = runner.invoke(args=["bank", "import", str(drafts)])
+    assert again.exit_code == 0, again.output
+    assert "not in the database" not in again.output
+    with app.app_context():
+        article = db.session.scalar(sa.select(Article).filter_by(slug="harbor-story"))
+        assert article is not None and article.path == story.resolve().as_posix()
+        linked = db.session.scalars(sa.select(Question).where(Question.uid.in_([q["id"] for q in questions])))
+        assert {q.article_id for q in linked} == {article.id}
+        db.engine.dispose()
+
+
+def test_importing_drafts_of_an_article_never_loaded_says_how_to_load_it(runner, tmp_path):
+    story = _article_outside_the_project(tmp_path)
+    drafts = tmp_path / "drafts.yaml"
+    _generate(runner, str(story), "-o", str(drafts))
+    result = runner.invoke(args=["bank", "import", str(drafts)])
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.stderr.splitlines() if "not in the database" in line)
+    assert story.resolve().as_posix() in note and "quizapp init-db" in note
+
+
 # -- b: a one-line article -------------------------------------------------------
 
 

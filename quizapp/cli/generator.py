@@ -9,6 +9,7 @@ the file or line and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from pathlib import Path
 import click
 
 from quizapp import formats
+from quizapp.config import PROJECT_ROOT
 from quizapp.files import write_atomically
 from quizapp.generator import ArticleError, generate_questions, plain_article, read_article
 from quizapp.generator import extract as extract_facts
@@ -43,9 +45,25 @@ def _published(value: str | None):
 
 def _read(path: str, published) -> "object":
     try:
-        return read_article(path, published=published)
+        article = read_article(path, published=published)
     except ArticleError as exc:
         raise click.ClickException(str(exc)) from None
+    return dataclasses.replace(article, path=citation(path))
+
+
+def citation(path: str) -> str:
+    """How a bank file cites the article at ``path`` (its drafts' ``source.article``).
+
+    Bank files in question_bank/ name articles by their path from the
+    project folder (``seeds/<slug>.txt``), which ``init-db`` reads, and
+    ``bank import`` finds an article by that path or by its slug (the file
+    name's stem). A file outside the project is cited by its absolute path.
+    """
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 @click.command("extract")

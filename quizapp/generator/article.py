@@ -36,6 +36,9 @@ class Article:
     published: dt.date | None = None
     url: str | None = None
     paragraphs: tuple[tuple[int, int], ...] = field(default=())
+    #: how a bank cites this article (``source.article``): ``seeds/<slug>.txt``
+    #: when empty; the command line and the import pages set the real one
+    path: str = ""
 
     def sentences(self) -> list[tuple[int, int]]:
         """Return the ``(start, end)`` span of every sentence in the body."""

@@ -366,7 +366,8 @@ def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_S
     for path, number in missing_articles.items():
         report.notes.append(
             f"{number} question(s) cite {path}, which is not in the database: "
-            "they keep their source but are not linked to an article."
+            "they keep their source but are not linked to an article (to load the article, put a bank file "
+            "citing it in question_bank/ and run quizapp init-db)."
         )
     if kept:
         report.notes.append(

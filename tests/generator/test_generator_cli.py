@@ -102,7 +102,7 @@ def test_generate_to_file_from_many_articles(runner, tmp_path):
     data = json.loads(out.read_text("utf-8"))
     questions = data["questions"] if isinstance(data, dict) else data
     articles = {q["source"]["article"] for q in questions}
-    assert articles == {"seeds/belarus-trainers.txt", "seeds/harbor-vote.txt"}
+    assert articles == {"seeds/belarus-trainers.txt", "tests/data/articles/harbor-vote.txt"}
     assert "Generating" in result.stderr
     assert f"written to {out}" in result.stderr
 

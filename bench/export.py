@@ -273,7 +273,7 @@ def rss_kb(field: str = "VmRSS") -> int | None:
 def child(db: str, fmt: str, out: str) -> int:
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     from quizapp.app import create_app
-    from quizapp.cli_scores import _write
+    from quizapp.cli.scores import _write
     from quizapp.services import exports
 
     app = create_app({"SECRET_KEY": "bench"})

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from importlib import import_module
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import AppGroup
 from werkzeug.routing import IntegerConverter
 
 from quizapp import config, writer_lock
@@ -41,14 +43,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
-    from quizapp import cli, errors, security
+    from quizapp import errors, security
 
     errors.init_app(app)
     security.init_app(app)
     from quizapp.auth import throttle
 
     throttle.init_app(app)
-    cli.register_commands(app)
+    register_commands(app)
     return app
 
 
@@ -63,6 +65,44 @@ class DatabaseIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+class CommandsByName(AppGroup):
+    """``app.cli`` (``flask --app quizapp.app``, test runners): quizapp's commands, loaded by name.
+
+    The command line depends on the app, never the other way round: this
+    module does not import :mod:`quizapp.cli`, and neither does
+    :func:`create_app` (a web worker never loads it). The commands are
+    imported from :data:`COMMANDS` when one is first looked up.
+    """
+
+    #: ``module:attribute`` of the tuple of click commands to offer
+    COMMANDS = "quizapp.cli.group:APP_COMMANDS"
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            module, attribute = self.COMMANDS.split(":")
+            for command in getattr(import_module(module), attribute):
+                self.add_command(command)
+
+    def get_command(self, ctx, cmd_name):
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self._load()
+        return super().list_commands(ctx)
+
+
+def register_commands(app: Flask) -> None:
+    """Offer quizapp's commands on ``app.cli`` (loaded on first use, see :class:`CommandsByName`)."""
+    group = CommandsByName(app.cli.name)
+    for command in app.cli.commands.values():  # anything a blueprint registered
+        group.add_command(command)
+    app.cli = group
 
 
 def register_extensions(app: Flask) -> None:

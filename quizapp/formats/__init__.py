@@ -23,13 +23,18 @@ __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "FormatError",
+    "OUTPUT_FORMATS",
+    "WRITE_ONLY",
     "decode",
+    "extension_list",
     "format_for",
     "get_format",
     "ordered",
+    "output_format",
     "parse",
     "read_bank",
     "serialize",
+    "serialize_bytes",
     "serialize_with_warnings",
 ]
 
@@ -48,10 +53,29 @@ FORMATS: dict[str, ModuleType] = {
     _name: importlib.import_module(f"{__name__}.{_module}") for _name, _module in _MODULES.items()
 }
 
-#: File extension (lowercase, with the dot) -> format name.
+#: File extension (lowercase, with the dot) -> format name, for the formats quizapp reads and writes.
 EXTENSIONS: dict[str, str] = {
     ext: name for name, module in FORMATS.items() for ext in module.EXTENSIONS
 }
+
+#: Formats quizapp writes but never reads -> their extensions: an Anki deck
+#: (formats/anki.py) is for self-study, not a bank to import.
+WRITE_ONLY: dict[str, tuple[str, ...]] = {"apkg": (".apkg",)}
+_WRITE_ONLY_ALIASES = {"anki": "apkg"}
+_WRITE_ONLY_EXTENSIONS = {ext: name for name, exts in WRITE_ONLY.items() for ext in exts}
+
+#: Every format name quizapp writes (bank export, convert, generate), in the order messages list them.
+OUTPUT_FORMATS: tuple[str, ...] = (*FORMATS, *WRITE_ONLY)
+
+
+def extension_list(writing: bool = False) -> str:
+    """The extensions quizapp reads (or, ``writing``, writes), as messages show them: ``.csv .gift …``."""
+    return " ".join(sorted([*EXTENSIONS, *(_WRITE_ONLY_EXTENSIONS if writing else ())]))
+
+
+def _write_only_error(name: str, source: str | None = None) -> FormatError:
+    return FormatError(f"{name} is an Anki deck: quizapp writes decks (quizapp bank export) but cannot read them "
+                       f"(it reads {extension_list()})", source)
 
 
 def get_format(name: str) -> ModuleType:
@@ -66,24 +90,66 @@ def get_format(name: str) -> ModuleType:
         key = EXTENSIONS.get(key, key[1:])
     key = _ALIASES.get(key, key)
     if key not in FORMATS:
+        if _WRITE_ONLY_ALIASES.get(key, key) in WRITE_ONLY:
+            raise _write_only_error(repr(name))
         known = ", ".join(sorted(FORMATS))
         raise FormatError(f"unknown bank format {name!r} (known: {known})")
     return FORMATS[key]
 
 
-def format_for(path: str | os.PathLike[str]) -> str:
+def format_for(path: str | os.PathLike[str], writing: bool = False) -> str:
     """Return the format name for a file from its extension.
 
-    :raises FormatError: an extension no format claims.
+    :param writing: the file is to be written: write-only formats (``apkg``) count.
+    :raises FormatError: an extension no format claims (the message lists
+        :func:`extension_list`), or a write-only one when reading.
     """
     ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext in _WRITE_ONLY_EXTENSIONS:
+        if writing:
+            return _WRITE_ONLY_EXTENSIONS[ext]
+        raise _write_only_error(f"an {ext} file", os.fspath(path))
     if ext not in EXTENSIONS:
-        known = " ".join(sorted(EXTENSIONS))
         raise FormatError(
-            f"cannot tell the bank format from the extension {ext or '(none)'!r} (known: {known})",
+            f"cannot tell the bank format from the extension {ext or '(none)'!r} (known: {extension_list(writing)})",
             os.fspath(path),
         )
     return EXTENSIONS[ext]
+
+
+def output_format(name: str | None, path: str | os.PathLike[str] | None = None) -> str:
+    """The format to write: ``name`` (a name, alias or extension), else ``path``'s extension.
+
+    :raises FormatError: an unknown name or extension, listing every format quizapp writes.
+    """
+    if name is None:
+        return format_for(path or "", writing=True)
+    key = name.strip().lower().lstrip(".")
+    key = _WRITE_ONLY_ALIASES.get(key, key)
+    if key in WRITE_ONLY:
+        return key
+    try:
+        return get_format(name).NAME
+    except FormatError:
+        raise FormatError(f"unknown bank format {name!r} (known: {', '.join(sorted(OUTPUT_FORMATS))})") from None
+
+
+def serialize_bytes(questions: list[dict], fmt: str, title: str = "quizapp question bank") -> tuple[bytes, list[str]]:
+    """Write canonical questions in any output format; return the file's bytes and what was left out.
+
+    :param fmt: a name from :data:`OUTPUT_FORMATS`; text formats are UTF-8,
+        ``apkg`` an Anki deck named ``title``.
+    """
+    if fmt == "apkg":
+        import io
+
+        from quizapp.formats import anki
+
+        buffer = io.BytesIO()
+        warnings = anki.write_apkg(questions, title, buffer)
+        return buffer.getvalue(), warnings
+    text, warnings = serialize_with_warnings(questions, fmt)
+    return text.encode("utf-8"), warnings
 
 
 def parse(text: str, fmt: str, source: str = "<string>") -> list[dict]:

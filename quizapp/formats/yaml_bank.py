@@ -11,12 +11,19 @@ A bank file is either a top-level list of canonical questions, or a mapping::
 ``article`` fills ``source.article`` of every question that has none (and
 gives a question without ``source`` one). YAML carries every canonical field.
 
-Reading uses PyYAML's safe loader only, with one change: dates stay text
-(``value: 2022-12-11`` is the string ``"2022-12-11"``, as canonical facts
-write dates), so a bank always converts to JSON.
+Reading uses PyYAML's safe loader with YAML 1.2's plain values: dates stay
+text (``value: 2022-12-11`` is the string ``"2022-12-11"``, as canonical
+facts write dates, so a bank always converts to JSON), and only
+``true``/``false`` are booleans: ``yes``, ``no``, ``on`` and ``off`` are
+words. Text fields (stem, choice and answer text, feedback, prompts, items,
+tags …) are read as written, so ``text: yes`` is "yes" and ``text: 1990`` is
+"1990"; the boolean ``answer`` of a true/false question also takes ``yes``
+and ``no``.
 """
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
@@ -27,14 +34,60 @@ NAME = "yaml"
 EXTENSIONS = (".yaml", ".yml")
 
 
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver (dates stay ISO text)."""
+    """SafeLoader reading plain values as YAML 1.2 does: no timestamps, booleans only true/false."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _BOOL)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+#: Canonical fields holding text: a plain value there is the text as written.
+TEXT_FIELDS = frozenset({
+    "id", "type", "title", "stem", "stem_format", "text", "feedback", "feedback_true", "feedback_false",
+    "prompt", "match", "general_feedback", "category", "status", "article", "sentence",
+    "kind", "name", "speaker", "speaker_kind", "role", "cue", "granularity",
+})
+#: Canonical fields holding a list of texts.
+TEXT_LIST_FIELDS = frozenset({"items", "tags", "aliases"})
+#: Canonical fields holding a boolean: YAML 1.1's yes/no/on/off still mean one there.
+BOOL_FIELDS = frozenset({"answer"})
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off"})
+
+
+def _read_as_written(node: yaml.Node) -> None:
+    """Retag plain scalars by the field they fill (see the module docstring), before construction."""
+    def as_text(value: yaml.Node) -> None:
+        if isinstance(value, yaml.ScalarNode) and value.style is None and value.tag not in (_STR, _NULL):
+            value.tag = _STR
+
+    stack, seen = [node], set()
+    while stack:  # iterative: deep documents do not recurse here
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                field = key.value if isinstance(key, yaml.ScalarNode) else None
+                if field in TEXT_FIELDS:
+                    as_text(value)
+                elif field in TEXT_LIST_FIELDS and isinstance(value, yaml.SequenceNode):
+                    for item in value.value:
+                        as_text(item)
+                elif (field in BOOL_FIELDS and isinstance(value, yaml.ScalarNode) and value.style is None
+                      and value.value.lower() in _YAML11_BOOLS):
+                    value.tag = _BOOL
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -100,6 +153,7 @@ def parse(text: str, source: str = "<yaml>") -> list[dict]:
         if node is None:
             raise FormatError("no questions", source)
         _check_duplicate_keys(node, source)
+        _read_as_written(node)
         data = loader.construct_document(node)
     except yaml.YAMLError as err:
         raise _mark_error(err, source) from None

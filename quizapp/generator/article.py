@@ -36,6 +36,9 @@ class Article:
     published: dt.date | None = None
     url: str | None = None
     paragraphs: tuple[tuple[int, int], ...] = field(default=())
+    #: how a bank cites this article (``source.article``): ``seeds/<slug>.txt``
+    #: when empty; the command line and the import pages set the real one
+    path: str = ""
 
     def sentences(self) -> list[tuple[int, int]]:
         """Return the ``(start, end)`` span of every sentence in the body."""
@@ -351,5 +354,47 @@ def read_article(path: str | Path, published=None) -> Article:
     except ArticleError as exc:
         raise ArticleError(f"{path}: {exc}") from None
     if not article.body.strip():
-        raise ArticleError(f"{path}: there is no article text after the front matter")
+        raise ArticleError(f"{path}: {why_no_text(split_front_matter(text)[1], article.title)}")
     return article
+
+
+def why_no_text(raw: str, title: str | None = None) -> str:
+    """Why :func:`clean_body` left nothing of ``raw``, in words a writer can act on.
+
+    An article pasted as one line is one paragraph, so one audio banner,
+    photo credit or "Read more" in it drops all of it as page chrome.
+    """
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").replace("\r", "\n"))]
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return "there is no article text after the front matter"
+    longest = max(range(len(blocks)), key=lambda i: len(blocks[i]))
+    block = blocks[longest]
+    reason = _chrome_reason(blocks, longest, title)
+    if len(blocks) == 1:
+        return (f"the article is one paragraph of {len(block):,} characters (no blank line between paragraphs), "
+                f"and it was dropped as page chrome because {reason}; put a blank line between paragraphs")
+    return (f"no article text is left once page chrome is removed: the longest paragraph "
+            f"({len(block):,} characters) was dropped because {reason}")
+
+
+def _chrome_reason(blocks: list[str], index: int, title: str | None) -> str:
+    """Which rule of :func:`clean_body` drops ``blocks[index]``."""
+    for earlier in blocks[:index + 1]:
+        if _AUTHOR_BLOCK.match(earlier.splitlines()[0].strip()):
+            return "it is part of the writer's biography (from an “About the writer” line on)"
+    block = blocks[index]
+    if index == 0 and title and _norm(block) == _norm(title):
+        return "it only repeats the headline"
+    found = _AUDIO.search(block)
+    if found:
+        return f"it contains an audio banner (“{found.group(0).strip()[:60]}”)"
+    if _BOILERPLATE.match(block) or _BYLINE.match(block):
+        return "it is a byline or a share, subscribe or copyright line"
+    found = _READ_MORE.search(block)
+    if found:
+        return f"it is a link to more reading (“{found.group(0).strip()[:60]}”)"
+    found = _CREDIT.search(block[-120:]) or _CREDIT.search(block)
+    if found:
+        return f"it is a photo caption or credit (“{found.group(0).strip()[:60]}”)"
+    return "it looks like a photo's alt text or caption (a short line without sentence punctuation)"

@@ -168,7 +168,8 @@ class _Builder:
         self.article = facts.article
         self.body = facts.article.body
         self.slug = facts.article.slug or "article"
-        self.source_path = f"seeds/{self.article.slug}.txt" if self.article.slug else ""
+        # the article's own citation when its reader knows it; seeds/ is where a bare slug lives
+        self.source_path = self.article.path or (f"seeds/{self.article.slug}.txt" if self.article.slug else "")
         self.questions: list[tuple[float, str, dict]] = []
         self._said_by: dict[str, dict[int, Entity]] | None = None
         self._mentions: dict[int, int] = {}

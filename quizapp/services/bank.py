@@ -488,7 +488,8 @@ def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_S
     for path, number in missing_articles.items():
         report.notes.append(
             f"{number} question(s) cite {path}, which is not in the database: "
-            "they keep their source but are not linked to an article."
+            "they keep their source but are not linked to an article (to load the article, put a bank file "
+            "citing it in question_bank/ and run quizapp init-db)."
         )
     if kept:
         report.notes.append(
@@ -778,10 +779,4 @@ def export_format(name: str | None, path: str | None = None) -> str:
 
     :raises FormatError: an unknown format or extension.
     """
-    if name is None:
-        if (path or "").lower().endswith(".apkg"):
-            return "apkg"
-        return formats.format_for(path or "")
-    if name.strip().lower().lstrip(".") in ("apkg", "anki"):
-        return "apkg"
-    return formats.get_format(name).NAME
+    return formats.output_format(name, path)

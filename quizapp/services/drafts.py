@@ -316,7 +316,8 @@ def run_import(import_id: int) -> ArticleImport | None:
         return None
     article = job.article
     whole = plain_article(article.body, slug=article.slug, published=article.published, title=article.title)
-    whole = dataclasses.replace(whole, source=article.source, author=article.author, url=article.url)
+    whole = dataclasses.replace(whole, source=article.source, author=article.author, url=article.url,
+                                path=article.path)  # drafts cite the article as the bank knows it
     paragraphs = whole.paragraphs
     if job.total_steps != len(paragraphs):
         job.total_steps = len(paragraphs)

@@ -1,4 +1,4 @@
-"""``bank convert`` (quizapp.cli_formats.convert), run through click's CliRunner."""
+"""``bank convert`` (quizapp.cli.convert.convert), run through click's CliRunner."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizapp.cli_formats import convert
+from quizapp.cli.convert import convert
 from quizapp.formats import ordered, read_bank
 
 BANKS = Path(__file__).parent.parent / "data" / "banks"
@@ -106,7 +106,7 @@ def test_missing_input_file(runner, tmp_path):
 
 def test_formats_and_cli_import_no_flask_or_database():
     code = (
-        "import sys, quizapp.formats, quizapp.cli_formats; "
+        "import sys, quizapp.formats, quizapp.cli.convert; "
         "bad = [m for m in ('flask', 'sqlalchemy', 'flask_sqlalchemy') if m in sys.modules]; "
         "print(bad)"
     )

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from quizapp.canonical import validate
-from quizapp.cli_generator import extract, generate
+from quizapp.cli.generator import extract, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = str(ROOT / "seeds" / "belarus-trainers.txt")
@@ -102,7 +102,7 @@ def test_generate_to_file_from_many_articles(runner, tmp_path):
     data = json.loads(out.read_text("utf-8"))
     questions = data["questions"] if isinstance(data, dict) else data
     articles = {q["source"]["article"] for q in questions}
-    assert articles == {"seeds/belarus-trainers.txt", "seeds/harbor-vote.txt"}
+    assert articles == {"seeds/belarus-trainers.txt", "tests/data/articles/harbor-vote.txt"}
     assert "Generating" in result.stderr
     assert f"written to {out}" in result.stderr
 
@@ -135,7 +135,7 @@ def test_missing_file(runner, tmp_path, command):
 
 
 def test_commands_do_not_import_flask():
-    import quizapp.cli_generator as module
+    import quizapp.cli.generator as module
 
     source = Path(module.__file__).read_text("utf-8")
     assert "flask" not in source.lower().replace("no flask import", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from quizapp.canonical import normalize_answer, validate
-from quizapp.cli_generator import generate
+from quizapp.cli.generator import generate
 from quizapp.generator import generate_questions, plain_article
 from quizapp.generator.distractors import Candidate, is_proper_name, plausible, same_referent
 from quizapp.generator.questions import is_clause, specific_role

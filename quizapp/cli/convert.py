@@ -15,30 +15,32 @@ from quizapp.files import write_atomically
 from quizapp.formats import FormatError
 
 
-@click.command("convert")
+@click.command("convert", help=f"""Convert a question bank file between formats (no database).
+
+    Formats come from the extensions ({formats.extension_list()}; OUT also
+    .apkg, an Anki deck) unless given. ``-`` reads stdin or writes stdout
+    (then give the format). Fields the output format cannot carry are listed
+    as warnings on stderr; a bad input file is reported with its line and
+    nothing is written.
+    """)
 @click.argument("in_path", metavar="IN", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--from", "from_fmt", metavar="F", help="Input format (yaml, json, gift, xml, csv); default from IN's extension.")
+@click.option("--from", "from_fmt", metavar="F", help=f"Input format ({', '.join(formats.FORMATS)}); default from IN's extension.")
 @click.option("--to", "to_fmt", metavar="F", help="Output format; default from OUT's extension.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning (default: a count and the first few).")
 def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | None, verbose: bool) -> None:
-    """Convert a question bank file between formats (no database).
-
-    Formats come from the extensions (.yaml .yml .json .gift .txt .xml .csv)
-    unless given. ``-`` reads stdin or writes stdout (then give the format).
-    Fields the output format cannot carry are listed as warnings on stderr;
-    a bad input file is reported with its line and nothing is written.
-    """
     try:
         source_fmt = formats.get_format(from_fmt).NAME if from_fmt else _format_of(in_path, "--from")
-        target_fmt = formats.get_format(to_fmt).NAME if to_fmt else _format_of(out_path, "--to")
+        target_fmt = formats.output_format(to_fmt) if to_fmt else _format_of(out_path, "--to", writing=True)
+        if out_path == "-" and target_fmt in formats.WRITE_ONLY:
+            raise FormatError(f"{target_fmt} is a binary file: give a file name, not -")
         if in_path == "-":
             with click.open_file("-", "rb") as stdin:
                 text = formats.decode(stdin.read(), "<stdin>")
             questions = formats.parse(text, source_fmt, "<stdin>")
         else:
             questions = formats.read_bank(in_path, source_fmt)
-        output, warnings = formats.serialize_with_warnings(questions, target_fmt)
+        output, warnings = formats.serialize_bytes(questions, target_fmt)
     except FormatError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
@@ -47,7 +49,7 @@ def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | Non
         sys.exit(1)
     print_warnings(list(warnings), verbose)
     if out_path == "-":
-        click.echo(output, nl=False)
+        click.echo(output.decode("utf-8"), nl=False)
         return
     try:
         write_atomically(out_path, output)
@@ -73,9 +75,9 @@ def print_warnings(warnings: list[str], verbose: bool) -> None:
                    "(use -v to see all)", err=True)
 
 
-def _format_of(path: str, option: str) -> str:
+def _format_of(path: str, option: str, writing: bool = False) -> str:
     if path == "-":
         raise FormatError(f"give {option} when reading or writing '-'")
-    return formats.format_for(path)
+    return formats.format_for(path, writing=writing)
 
 

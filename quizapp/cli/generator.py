@@ -9,19 +9,21 @@ the file or line and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
+from quizapp import formats
+from quizapp.config import PROJECT_ROOT
 from quizapp.files import write_atomically
 from quizapp.generator import ArticleError, generate_questions, plain_article, read_article
 from quizapp.generator import extract as extract_facts
 from quizapp.generator.article import parse_date
 
-_FORMATS = ("yaml", "json", "gift")
 
 
 @contextmanager
@@ -43,9 +45,25 @@ def _published(value: str | None):
 
 def _read(path: str, published) -> "object":
     try:
-        return read_article(path, published=published)
+        article = read_article(path, published=published)
     except ArticleError as exc:
         raise click.ClickException(str(exc)) from None
+    return dataclasses.replace(article, path=citation(path))
+
+
+def citation(path: str) -> str:
+    """How a bank file cites the article at ``path`` (its drafts' ``source.article``).
+
+    Bank files in question_bank/ name articles by their path from the
+    project folder (``seeds/<slug>.txt``), which ``init-db`` reads, and
+    ``bank import`` finds an article by that path or by its slug (the file
+    name's stem). A file outside the project is cited by its absolute path.
+    """
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 @click.command("extract")
@@ -93,44 +111,47 @@ def _extract_jsonl(default_date) -> None:
 @click.command("generate")
 @click.argument("files", nargs=-1, required=True)
 @click.option("-o", "--output", "out", metavar="OUT", help="Write to this file instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), help="Output format (default: from OUT's extension, else yaml).")
+@click.option("--format", "fmt", type=click.Choice(formats.OUTPUT_FORMATS),
+              help="Output format (default: from OUT's extension, else yaml).")
 @click.option("--published", metavar="DATE", help="Publication date for articles without one.")
 @click.option("--all-forms", is_flag=True,
               help="Also write every other form of each fact (tagged alternative) after its best one.")
+@click.option("-v", "--verbose", is_flag=True, help="List every field the format leaves out (default: a summary).")
 def generate_command(files: tuple[str, ...], out: str | None, fmt: str | None, published: str | None,
-                     all_forms: bool) -> None:
+                     all_forms: bool, verbose: bool) -> None:
     """Write candidate questions (status draft, with provenance) for articles: each fact once, best first."""
-    fmt = fmt or _format_from(out) or "yaml"
+    try:  # like bank export: the extension names the format, an unknown one is refused before any work
+        fmt = fmt or (formats.output_format(None, out) if out else "yaml")
+    except formats.FormatError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt in formats.WRITE_ONLY and not out:
+        raise click.ClickException(f"{fmt} is a binary file: give -o FILE")
     default_date = _published(published)
     questions: list[dict] = []
     with _progress(files, "Generating") as bar:
         for path in bar:
             questions.extend(generate_questions(_read(path, default_date), all_forms=all_forms))
-    text = _serialize(questions, fmt)
+    data = _serialize(questions, fmt, Path(out).stem if out else "quizapp drafts", verbose)
     if out:
         try:
-            write_atomically(out, text)
+            write_atomically(out, data)
         except OSError as exc:
             raise click.ClickException(f"{out}: cannot write ({exc.strerror})") from None
         click.echo(f"{len(questions)} questions written to {out}", err=True)
     else:
+        text = data.decode("utf-8")
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def _format_from(out: str | None) -> str | None:
-    if not out:
-        return None
-    ext = os.path.splitext(out)[1].lower().lstrip(".")
-    return {"yml": "yaml", "yaml": "yaml", "json": "json", "gift": "gift", "txt": "gift"}.get(ext)
+def _serialize(questions: list[dict], fmt: str, title: str, verbose: bool) -> bytes:
+    from quizapp.cli.convert import print_warnings
 
-
-def _serialize(questions: list[dict], fmt: str) -> str:
-    from quizapp import formats
-
-    text, lost = formats.serialize_with_warnings(questions, fmt)
-    if lost and fmt == "gift":
+    data, lost = formats.serialize_bytes(questions, fmt, title)
+    if lost and fmt == "gift" and not verbose:
         click.echo("note: GIFT has no place for fact and source; they are left out", err=True)
-    return text
+    elif lost:
+        print_warnings(list(lost), verbose)
+    return data
 
 
 #: The command objects to register on the ``quizapp`` group.

@@ -1,0 +1,79 @@
+"""``quizapp bank``: import and export bank files against the database (``convert`` needs none)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from quizapp import formats
+from quizapp.cli.common import fail
+from quizapp.cli.convert import convert as convert_command
+from quizapp.cli.convert import print_warnings
+from quizapp.files import write_atomically
+
+
+@click.group("bank")
+def bank_group() -> None:
+    """Question bank files: convert between formats, import, export."""
+
+
+bank_group.add_command(convert_command)
+
+
+@bank_group.command("import")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--from", "from_fmt", metavar="F", help=f"Format ({', '.join(formats.FORMATS)}); default from the extension.")
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@with_appcontext
+def bank_import(path: str, from_fmt: str | None, dry_run: bool) -> None:
+    """Import a bank file into the database, all or nothing."""
+    from quizapp.services import bank
+    from quizapp.services.errors import QuizappError
+
+    try:
+        fmt = formats.get_format(from_fmt).NAME if from_fmt else formats.format_for(path)
+        questions = formats.read_bank(path, fmt)
+        report = (bank.preview_import if dry_run else bank.import_questions)(questions, fmt=fmt)
+    except (formats.FormatError, QuizappError) as exc:
+        fail(f"{exc} (nothing was imported)")
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror or exc}")
+    click.echo(_describe_import(report, dry_run), err=not dry_run)
+
+
+def _describe_import(report, dry_run: bool) -> str:
+    lines = [f"{'Dry run: would import' if dry_run else 'Imported'}: {report.summary()}."]
+    if dry_run:
+        for label, ids in (("new", report.new), ("changed", report.changed)):
+            for qid in ids:
+                fields = ", ".join(change.field for change in report.changes.get(qid, []))
+                lines.append(f"  {label}: {qid}" + (f" ({fields})" if fields else ""))
+    lines += [f"note: {note}" for note in report.notes]
+    if dry_run:
+        lines.append("Nothing was written.")
+    return "\n".join(lines)
+
+
+@bank_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--to", "to_fmt", metavar="F",
+              help=f"Format ({', '.join(formats.OUTPUT_FORMATS)}); default from OUT's extension.")
+@click.option("--status", type=click.Choice(["published", "draft", "retired"]), help="Only questions with this status.")
+@click.option("--quiz", "quiz_slug", metavar="SLUG", help="Only this quiz's questions, in quiz order.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning (default: a count and the first few).")
+@with_appcontext
+def bank_export(out: str, to_fmt: str | None, status: str | None, quiz_slug: str | None, verbose: bool) -> None:
+    """Export the bank (or a quiz) to a file; an .apkg is an Anki deck."""
+    from quizapp.formats import FormatError
+    from quizapp.services import bank
+    from quizapp.services.errors import QuizappError
+
+    try:
+        export = bank.export_as(bank.export_format(to_fmt, out), status=status, quiz=quiz_slug)
+        write_atomically(out, export.data)
+    except (FormatError, QuizappError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{out}: {exc.strerror or exc}")
+    print_warnings(list(export.warnings), verbose)
+    click.echo(f"{export.count} questions written to {out} ({export.fmt}).", err=True)

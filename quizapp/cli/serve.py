@@ -1,0 +1,43 @@
+"""``quizapp serve``: the production server (gunicorn, see :mod:`quizapp.serve`)."""
+
+from __future__ import annotations
+
+import click
+
+from quizapp.cli.common import fail
+
+
+@click.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: 2 per core, 2 to 8).")
+@click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True, help="Threads per worker.")
+@click.option("--trusted-proxies", type=click.IntRange(0, 10), default=0, show_default=True,
+              help="Number of reverse proxies in front whose X-Forwarded-* headers are trusted.")
+@click.option("--secure-cookies/--no-secure-cookies", default=None,
+              help="Send cookies over HTTPS only (default: on when --trusted-proxies is set).")
+@click.option("--timeout", type=click.IntRange(5, 600), default=30, show_default=True, help="Worker timeout in seconds.")
+def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeout) -> None:
+    """Run the production server (gunicorn)."""
+    from quizapp.serve import default_workers, serve
+
+    _check_database()
+    if secure_cookies is None:
+        secure_cookies = trusted_proxies > 0
+    serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout)
+
+
+def _check_database() -> None:
+    """Refuse to serve a database that cannot be reached or has no tables (one line, exit 1)."""
+    from quizapp.app import create_app
+    from quizapp.config import schema_problem
+    from quizapp.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                problem = schema_problem(connection)
+        finally:
+            db.engine.dispose()
+    if problem:
+        fail(problem)

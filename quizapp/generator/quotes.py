@@ -284,11 +284,13 @@ class Attributor:
         self.last_org_speaker: Entity | None = None
         self.quotes: list[Quote] = []
         self._prev_par_quote: Quote | None = None
+        self._prev_par: tuple[int, int] | None = None
 
     # -- paragraph -------------------------------------------------------
     def paragraph(self, start: int, end: int) -> list[Quote]:
         body = self.body
         spans = find_quote_spans(body, start, end)
+        previous, self._prev_par = self._prev_par, (start, end)
         if not spans:
             self._prev_par_quote = None
             return []
@@ -315,6 +317,12 @@ class Attributor:
                     q.speaker = self._prev_par_quote.speaker
                     q.method = "previous-paragraph"
                     q.mention = self._prev_par_quote.mention
+        elif quotes[0].speaker is None and tokens[0].kind == "q" and previous is not None \
+                and len(tokens) <= len(quotes) + 2 and all(q.speaker is None for q in quotes):
+            # a quotation paragraph after one that ends on who speaks ('Breitbart News responded:')
+            before = _tokens_with_quotes(body, *previous, find_quote_spans(body, *previous))
+            for q in quotes:
+                self._announced(before, len(before), q)
         last = quotes[-1]
         self._prev_par_quote = last if last.speaker is not None and last.close >= end - 3 else None
         if last.speaker is not None and tokens[-1].kind in ("q", "p"):
@@ -345,7 +353,14 @@ class Attributor:
         clause_lo = self._clause_start(tokens, lo, k)
         if self._before(tokens, clause_lo, k, quote, earlier):
             return
+        # 2b. a cue at the end of the sentence: '"…" in the primary, said X.'
+        if self._trailing(tokens, k, hi, quote):
+            return
         prev = earlier[-1] if earlier else None
+        # 2c. a sentence that only says who speaks next: 'Bystrom agreed. "…"'
+        if all(t.kind == "p" for t in tokens[lo:k]) and self._sentence_only_quote(tokens, k, hi) \
+                and self._announced(tokens, lo, quote):
+            return
         # 3. continuation
         between = [t for t in tokens[clause_lo:k] if t.kind != "q"]
         joined = all(t.kind == "p" or t.text.casefold() in {"and", "or", "then", "an", "a", "as", "but", "to"} for t in between)
@@ -371,6 +386,45 @@ class Attributor:
                 np = self._clause_subject(tokens, lo, k)
                 if np and self._resolve_into(tokens, np, quote, None, "subject"):
                     return
+
+    def _trailing(self, tokens: list[Token], k: int, hi: int, quote: Quote) -> bool:
+        """A cue and its speaker closing the sentence after other words: '"…" for her, said Kunin.'"""
+        for m in range(hi - 3, k, -1):
+            if tokens[m].text != ",":
+                continue
+            n = m + 1
+            if tokens[n].kind == "w" and _is_cue(tokens, n) and tokens[n].text.casefold() not in NON_FINITE_CUES:
+                np = self._np_after(tokens, n + 1, hi)
+                if np and _ends_clause(tokens, np[1], hi) and self._resolve_into(tokens, np, quote, tokens[n].text, "trailing"):
+                    return True
+                return False
+            np = self._np_after(tokens, n, hi)
+            if np and np[1] < hi and tokens[np[1]].kind == "w" and _is_cue(tokens, np[1]) \
+                    and tokens[np[1]].text.casefold() not in NON_FINITE_CUES and _ends_clause(tokens, np[1] + 1, hi):
+                return self._resolve_into(tokens, np, quote, tokens[np[1]].text, "trailing")
+            return False
+        return False
+
+    def _announced(self, tokens: list[Token], lo: int, quote: Quote) -> bool:
+        """The sentence before the quotation names who speaks and ends on the cue ('Bystrom agreed.')."""
+        end = lo - 1
+        while end >= 0 and tokens[end].kind == "p":
+            end -= 1
+        if end < 0 or lo - 1 < 0 or tokens[lo - 1].text not in (".", ":"):
+            return False
+        start = end
+        while start > 0 and not _is_boundary(tokens, start - 1) and end - start < 40:
+            start -= 1
+        sentence = tokens[start:end + 1]
+        if any(t.kind == "q" for t in sentence):
+            return False
+        cues = [n for n in range(start, end + 1)
+                if tokens[n].kind == "w" and _is_cue(tokens, n) and tokens[n].text.casefold() not in NON_FINITE_CUES]
+        if not cues:
+            return False
+        cue = cues[-1]
+        np = self._subject_before(tokens, cue, start)
+        return bool(np) and self._resolve_into(tokens, np, quote, tokens[cue].text, "announced")
 
     def _sentence_only_quote(self, tokens: list[Token], k: int, hi: int) -> bool:
         rest = [t for t in tokens[k + 1:hi] if t.kind == "w"]

@@ -172,3 +172,18 @@ def test_quote_only_paragraph_continues_previous_speaker():
 
 def test_no_quotes():
     assert quotes_from_text("Prices held steady, traders said on Monday.") == []
+
+
+def test_a_cue_that_closes_the_sentence_after_other_words():
+    text = 'The council met on Monday. “The levy is fair” to most families, said Mayor Ann Bell.'
+    assert quotes_from_text(text)[0]["speaker"] == "Ann Bell"
+
+
+def test_a_sentence_that_says_who_speaks_next():
+    text = 'The vote was close. Councillor Tom Ruiz agreed. “This plan will work.”'
+    assert quotes_from_text(text)[0]["speaker"] == "Tom Ruiz"
+
+
+def test_a_quotation_paragraph_after_a_paragraph_that_ends_on_its_speaker():
+    text = 'The council published its answer, and the Harbor Trust responded:\n\n“We will appeal the decision in court.”'
+    assert quotes_from_text(text)[0]["speaker"] == "Harbor Trust"

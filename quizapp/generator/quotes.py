@@ -13,6 +13,11 @@ by a few ordered rules that follow how news is written:
    ``Benjamin Rhodes, one of the president's aides, recalled …"``);
    inverted ``Said Ellis: "…"``; gerunds (``asking``) defer to the
    clause's finite cue.
+   A name and a verb we do not list also close a quotation that ends in a
+   comma, "?" or "!" (``"…?" Hannity pressed``).
+2b. **Trailing cue**: ``"…" in the 2008 primary, said X.``
+2c. **Announced**: a sentence naming who speaks, right before a sentence (or
+   paragraph) that is only a quotation: ``X agreed. "…"``, ``X responded:``.
 3. **Continuation**: a quote that forms its own sentence, or follows another
    quote joined only by "and"/commas, keeps the previous quote's speaker;
    so does a quote-only paragraph after an attributed one.

@@ -180,7 +180,7 @@ def test_a_cue_that_closes_the_sentence_after_other_words():
 
 
 def test_a_sentence_that_says_who_speaks_next():
-    text = 'The vote was close. Councillor Tom Ruiz agreed. “This plan will work.”'
+    text = 'The vote was close. Mayor Tom Ruiz agreed. “This plan will work.”'
     assert quotes_from_text(text)[0]["speaker"] == "Tom Ruiz"
 
 

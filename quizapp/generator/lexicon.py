@@ -184,7 +184,7 @@ COMMON_CAPS = _forms(
     " many most more other another such each every all both one two three no not yes so then now"
     " still also even just only already asked according under over despite because until unlike"
     " instead once earlier later today yesterday tomorrow tonight among amid against between"
-    " without within across through about above below new"
+    " without within across through about above below new first second third finally"
     " mr mrs ms dr"
 )
 CONNECTORS = _forms("of for the and de del della da du van von der den bin al la le y")

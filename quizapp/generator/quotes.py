@@ -211,6 +211,8 @@ def _is_cue(tokens: list[Token], j: int) -> bool:
     low = tokens[j].text.casefold()
     if low not in CUE_VERBS:
         return False
+    if is_cap(tokens[j].text) and j > 0 and tokens[j - 1].kind == "w" and is_cap(tokens[j - 1].text):
+        return False  # part of a name: "the Islamic State", "the United States"
     if low in _NOUN_LIKE_CUES:
         nxt = tokens[j + 1] if j + 1 < len(tokens) else None
         if nxt is None or not (nxt.kind == "q" or nxt.text in (":", ",") or nxt.text.casefold() in ("that", "on")):
@@ -613,7 +615,8 @@ class Attributor:
             return None
         while e > j + 1 and tokens[e - 1].text in ("of", "for", "the"):
             e -= 1
-        return (j, e)
+        named = _role_then_name(tokens, e, hi, possessive=tokens[e - 1].text.endswith(("'s", "’s")))
+        return named or (j, e)
 
     def _subject_before(self, tokens: list[Token], j: int, lo: int) -> tuple[int, int] | None:
         """The subject of the cue verb at ``j``: skip adverbs and appositives."""
@@ -814,7 +817,7 @@ class Attributor:
             if w.casefold() in TITLES or not is_cap(w) and w not in CONNECTORS:
                 last_title = n
         name_words = words[last_title + 1:]
-        while name_words and (name_words[0].casefold() in COMMON_CAPS or name_words[0] in demonyms()
+        while name_words and (_bare(name_words[0]).casefold() in COMMON_CAPS or name_words[0] in demonyms()
                               or name_words[0].casefold() in HONORIFICS):
             name_words.pop(0)
         while name_words and name_words[-1] in CONNECTORS:
@@ -889,6 +892,38 @@ _MODIFIERS = frozenset(
     " executive managing associate assistant military intelligence majority minority new"
     " u.s.-based based".split()
 )
+
+
+#: Words that end a run of role words: a preposition starts a new phrase.
+_ROLE_STOP = _NP_STOP | _CLAUSE_WORDS | DETERMINERS | PRONOUNS | CUE_VERBS | frozenset(
+    "of in on at for from with by to about after before during over under into amid via".split()
+)
+
+
+def _role_then_name(tokens: list[Token], e: int, hi: int, possessive: bool) -> tuple[int, int] | None:
+    """A name after the role words that follow a modifier: the speaker of
+    "Clinton campaign manager Robby Mook", "Virginia delegate Ann Bell",
+    "Ohio's Tom Reed" is the name at the end, not the word at the start.
+    """
+    r = e
+    while r < hi and r - e < 5 and tokens[r].kind == "w" and not is_cap(tokens[r].text) \
+            and tokens[r].text.casefold() not in _ROLE_STOP and not tokens[r].text.endswith("ed"):
+        r += 1
+    if r == e and not possessive:
+        return None
+    n = r
+    while n < hi and tokens[n].kind == "w" and is_cap(tokens[n].text):
+        n += 1
+    caps = [t.text for t in tokens[r:n] if t.text.casefold() not in TITLES]
+    role = tokens[r - 1].text.casefold() if r > e else ""
+    if len(caps) >= 2 or (len(caps) == 1 and (role in PERSON_NOUNS or role in TITLES or n - r > 1)):
+        return (r, n)
+    return None
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive or contracted 's: "It's" -> "It"."""
+    return word.removesuffix("'s").removesuffix("’s")
 
 
 def _looks_like_org(name: str) -> bool:

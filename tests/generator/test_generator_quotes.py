@@ -187,3 +187,31 @@ def test_a_sentence_that_says_who_speaks_next():
 def test_a_quotation_paragraph_after_a_paragraph_that_ends_on_its_speaker():
     text = 'The council published its answer, and the Harbor Trust responded:\n\n“We will appeal the decision in court.”'
     assert quotes_from_text(text)[0]["speaker"] == "Harbor Trust"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('"The bridge can wait," said Harbor campaign manager Lena Ortiz.', ["Lena Ortiz"]),
+        ('"We were never asked," said Dover resident Paul Grady.', ["Paul Grady"]),
+        ('"It is a tax on commuters," said former Maine councilman Eli Marsh.', ["Eli Marsh"]),
+        ('"Nobody wanted this," said Ortiz’s top transport aide Sam Kline.', ["Sam Kline"]),
+        ('"The tunnel is safe," said Vermont’s Ada Royce, an engineer.', ["Ada Royce"]),
+    ],
+)
+def test_the_speaker_is_the_name_after_the_role_words_not_the_place_or_patron_before_them(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_capitalised_cue_word_inside_a_name_is_not_a_cue():
+    text = 'Ann Bell described the port as "a gift" for the United States.'
+    assert speakers(text) == ["Ann Bell"]
+    text = 'Ann Bell described the levy as "a burden" for the Islamic State.'
+    assert speakers(text) == ["Ann Bell"]
+
+
+def test_a_sentence_opener_is_not_a_speaker():
+    text = 'The council met. First, the mayor called the plan "a gamble" for the town.'
+    assert quotes_from_text(text)[0]["speaker"] != "First"
+    text = 'Nobody objected. It’s the old "pay later" promise again.'
+    assert quotes_from_text(text)[0]["speaker"] is None

@@ -477,7 +477,7 @@ class Attributor:
                 return True
             return False
         # NP then cue verb: "the ministry said", "Flynn, a top surrogate, said"
-        limit = min(hi, j + 24)
+        limit = min(hi, j + (40 if content_end in ",?!" else 24))
         m = j
         commas = 0
         while m < limit:
@@ -485,6 +485,13 @@ class Attributor:
             low = t.text.casefold()
             if t.kind == "q":
                 return False
+            if low in ("who", "which") and m > j and tokens[m - 1].text == ",":
+                # a relative clause inside the appositive: "X, who ran in 2012, said"
+                close = next((c for c in range(m + 1, limit) if tokens[c].kind != "w" and tokens[c].text != "-"), limit)
+                if close >= limit or tokens[close].text != ",":
+                    return False
+                m = close + 1
+                continue
             if t.kind == "p":
                 if t.text == ",":
                     commas += 1

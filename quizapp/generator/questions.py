@@ -28,8 +28,10 @@ answer 0.50, ordering 0.40, true/false 0.40); +0.15 for a quotation of four
 words or more, a stated claim or a specific role; +0.05 per extra mention of
 the entity (at most +0.15); +0.05 when every distractor comes from the
 article; -0.10 for a fill-in-the-blank; -0.05 for a stem over 200 characters.
-When ranking, each draft loses 0.08 per better-ranked draft with the same
-answer, so one speaker does not fill the top of the list.
+By default each answer is asked once (a speaker's second quotation waits
+among the alternatives), and three forms are alternatives only: which date
+a relative expression means, what an acronym stands for, and matching
+quotations already asked one by one.
 
 What is not asked: blanks in lists, datelines, parentheses (tickers,
 acronym definitions), headlines or half a name; quotations of fewer than four
@@ -62,7 +64,8 @@ _BASE = {
     "ordering": 0.40,
     "true_false": 0.40,
 }
-_SAME_ANSWER_PENALTY = 0.08
+#: Tags of forms offered only among the alternatives (see :meth:`_Builder.ranked`).
+_ALTERNATIVE_ONLY = frozenset({"relative-date", "acronym", "matching"})
 _PAST = {"says": "said", "say": "said", "writes": "wrote", "adds": "added", "reads": "said", "read": "said",
          "tells": "told", "notes": "noted", "reports": "reported", "report": "reported"}
 _CUES = frozenset("said wrote added reported told noted stated warned argued claimed explained insisted recalled"
@@ -664,7 +667,7 @@ class _Builder:
                 "stem": stem,
                 "choices": self._choices(answer, distractors),
                 "general_feedback": f'"{date.text}" means {answer} for an article published on {pub}.',
-                "tags": ["generated", "date"],
+                "tags": ["generated", "date", "relative-date"],
                 "fact": date.to_fact(),
                 "source": {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e},
             })
@@ -725,7 +728,16 @@ class _Builder:
 
     # -- result ----------------------------------------------------------
     def ranked(self, all_forms: bool = False) -> list[tuple[float, dict]]:
-        """Best form of each fact, ranked; with ``all_forms``, each followed by its alternatives."""
+        """Best form of each fact, ranked; with ``all_forms``, each followed by its alternatives.
+
+        By default one draft asks each answer: the second quotation of the
+        same speaker, or that speaker's role, is guessable once the first is
+        asked, so it waits among the alternatives. Forms a reviewer rejects
+        as not worth asking by default (:data:`_ALTERNATIVE_ONLY`: calendar
+        arithmetic on the publication date, what an acronym stands for,
+        matching the quotations already asked one by one) are alternatives
+        only.
+        """
         seen: set[tuple[str, str]] = set()
         by_fact: dict[str, list[tuple[float, dict]]] = {}
         for score, key, question in self.questions:
@@ -734,25 +746,40 @@ class _Builder:
                 continue
             seen.add(dedup)
             by_fact.setdefault(key, []).append((score, question))
-        forms = {key: sorted(items, key=lambda sq: -sq[0]) for key, items in by_fact.items()}
-        best = sorted(((items[0][0], key) for key, items in forms.items()), key=lambda sk: -sk[0])
-        # one answer does not fill the top of the list: each repeat costs a little
-        ranked: list[tuple[float, str]] = []
-        answers: dict[str, int] = {}
+        forms = {key: sorted(items, key=lambda sq: (not _default_form(sq[1]), -sq[0]))
+                 for key, items in by_fact.items()}
+        best = sorted(((items[0][0], key) for key, items in forms.items() if _default_form(items[0][1])),
+                      key=lambda sk: -sk[0])
+        chosen: list[tuple[float, str]] = []
+        later: list[str] = []
+        answers: set[str] = set()
         for score, key in best:
             answer = _answer_key(forms[key][0][1])
-            adjusted = score - _SAME_ANSWER_PENALTY * answers.get(answer, 0)
-            answers[answer] = answers.get(answer, 0) + 1
-            ranked.append((round(adjusted, 3), key))
-        ranked.sort(key=lambda sk: -sk[0])
+            if answer in answers:
+                later.append(key)
+                continue
+            answers.add(answer)
+            chosen.append((score, key))
         out: list[tuple[float, dict]] = []
-        for score, key in ranked:
+        for score, key in chosen:
             out.append((score, forms[key][0][1]))
             if all_forms:
-                for alt_score, alternative in forms[key][1:]:
-                    alternative["tags"] = [*alternative["tags"], "alternative"]
-                    out.append((alt_score, alternative))
+                out.extend(_as_alternatives(forms[key][1:]))
+        if all_forms:
+            later += [key for key, items in forms.items() if not _default_form(items[0][1])]
+            for key in later:
+                out.extend(_as_alternatives(forms[key]))
         return out
+
+
+def _default_form(question: dict) -> bool:
+    return not _ALTERNATIVE_ONLY.intersection(question["tags"])
+
+
+def _as_alternatives(items: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
+    for _, question in items:
+        question["tags"] = [*question["tags"], "alternative"]
+    return items
 
 
 def _answer_key(question: dict) -> str:

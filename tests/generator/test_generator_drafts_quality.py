@@ -51,13 +51,30 @@ def test_each_fact_once_by_default_other_forms_tagged_alternative():
     every = _drafts(all_forms=True)
     assert len(every) > len(default)
     alternatives = [q for q in every if "alternative" in q["tags"]]
-    assert alternatives and {q["fact"]["key"] for q in alternatives} <= set(keys)
+    assert alternatives and {q["fact"]["key"] for q in alternatives} & set(keys)
     # the best form comes first, its alternatives right after it
     first_seen = {}
     for n, q in enumerate(every):
         first_seen.setdefault(q["fact"]["key"], n)
-        if "alternative" in q["tags"]:
+        if "alternative" in q["tags"] and q["fact"]["key"] in keys:
             assert "alternative" not in every[first_seen[q["fact"]["key"]]]["tags"]
+    # the facts not asked by default come last, every form of them an alternative
+    extra = [q for q in every if q["fact"]["key"] not in keys]
+    assert extra and every[-len(extra):] == extra
+
+
+def test_each_answer_once_by_default_and_calendar_sums_acronyms_matching_only_on_request():
+    text = ARTICLE + '\n\n"Every owner will get a letter this week," Quenby said.'
+    article = plain_article(text, slug="vans", published="2025-03-12")
+    default = generate_questions(article)
+    answers = [q["fact"].get("speaker") or q["fact"].get("name") for q in default]
+    assert answers.count("Marta Quenby") == 1  # quoted twice, asked once
+    assert len(answers) == len(set(answers))
+    assert not {"relative-date", "acronym", "matching"} & {t for q in default for t in q["tags"]}
+    every = generate_questions(article, all_forms=True)
+    assert {"relative-date", "acronym", "matching"} <= {t for q in every for t in q["tags"]}
+    quoted = [q for q in every if "who-said" in q["tags"] and q["fact"]["speaker"] == "Marta Quenby"]
+    assert len({q["fact"]["key"] for q in quoted}) == 2
 
 
 def test_no_stem_over_250_characters_and_exact_provenance():

@@ -129,7 +129,7 @@ def test_no_quotes_article_gives_entity_and_date_questions():
             "Farmers from Portugal and Spain brought fewer crates to Lisbon on Monday.")
     from quizapp.generator import plain_article
 
-    questions = generate_questions(plain_article(text, slug="market", published="2023-01-10"))
+    questions = generate_questions(plain_article(text, slug="market", published="2023-01-10"), all_forms=True)
     assert questions
     assert all(validate(q) == [] for q in questions)
     assert {q["fact"]["kind"] for q in questions} <= {"place", "date"}

@@ -292,12 +292,17 @@ class Attributor:
         self.quotes: list[Quote] = []
         self._prev_par_quote: Quote | None = None
         self._prev_par: tuple[int, int] | None = None
+        self._opens: list[int] = []  # quotation marks seen so far, for mentions inside quotations
+        self._closes: list[int] = []
 
     # -- paragraph -------------------------------------------------------
     def paragraph(self, start: int, end: int) -> list[Quote]:
         body = self.body
         spans = find_quote_spans(body, start, end)
         previous, self._prev_par = self._prev_par, (start, end)
+        for a, b in spans:
+            self._opens.append(a)
+            self._closes.append(b)
         if not spans:
             self._prev_par_quote = None
             return []
@@ -623,7 +628,15 @@ class Attributor:
         while e > j + 1 and tokens[e - 1].text in ("of", "for", "the"):
             e -= 1
         named = _role_then_name(tokens, e, hi, possessive=tokens[e - 1].text.endswith(("'s", "’s")))
-        return named or (j, e)
+        if named:
+            return named
+        h = e
+        while h < hi and h - e < 2 and tokens[h].kind == "w" and tokens[h].text.islower() \
+                and tokens[h].text.casefold() not in _ROLE_STOP:
+            h += 1
+            if _role_head(tokens[h - 1].text):
+                return (j, h)  # "the Springbok captain": the head noun decides who speaks
+        return (j, e)
 
     def _subject_before(self, tokens: list[Token], j: int, lo: int) -> tuple[int, int] | None:
         """The subject of the cue verb at ``j``: skip adverbs and appositives."""
@@ -779,6 +792,12 @@ class Attributor:
                 return m.entity, text
             return self._description("report", "organization", start), text
         for m in reversed(persons):
+            if not m.possessive and m.end == end:
+                return m.entity, text
+        if not is_cap(words[-1]) and _role_head(head) and len(words) > 1:
+            # "the Maldives coach", "the Apple co-founder": the person holding that role, never the modifier
+            return self._role_holder(head, start), text
+        for m in reversed(persons):
             if not m.possessive:
                 return m.entity, text
         for m in reversed(orgs):
@@ -837,14 +856,22 @@ class Attributor:
             return None
         return name
 
+    def _quoted(self, mention: Mention) -> bool:
+        """Whether a mention lies inside a quotation: "FaceTime" in '"…FaceTime calls," he said' never speaks."""
+        i = bisect.bisect_right(self._opens, mention.start) - 1
+        return i >= 0 and mention.start < self._closes[i]
+
+    def _said_outside(self, mentions: list[Mention]) -> list[Mention]:
+        return [m for m in mentions if not self._quoted(m)]
+
     def _pronoun(self, pronoun: str, offset: int) -> Entity | None:
         if pronoun in PRONOUNS_PERSON:
             sentence = self._sentence_span(offset, offset)
-            for m in self.index.mentions_in(sentence[0], offset):
+            for m in self._said_outside(self.index.mentions_in(sentence[0], offset)):
                 if m.entity.kind == "person" and not m.possessive:
                     return m.entity
             last_close = self.quotes[-1].close if self.quotes else -1
-            for m in self.index.mentions_before(offset, 20):
+            for m in self._said_outside(self.index.mentions_before(offset, 20)):
                 if m.start < last_close:
                     break
                 if m.entity.kind == "person" and not m.possessive:
@@ -852,18 +879,26 @@ class Attributor:
             if self.last_person is not None and self.quotes and self.quotes[-1].speaker is self.last_person \
                     and offset - last_close < 600:
                 return self.last_person
-            for m in self.index.mentions_before(offset):
+            for m in self._said_outside(self.index.mentions_before(offset)):
                 if m.entity.kind == "person" and not m.possessive:
                     return m.entity
             return self.last_person
         if pronoun in PRONOUNS_ORG:
-            for m in self.index.mentions_before(offset, 12):
+            for m in self._said_outside(self.index.mentions_before(offset, 12)):
                 if m.entity.kind == "organization":
                     return m.entity
         return None
 
+    def _role_holder(self, head: str, offset: int) -> Entity | None:
+        """The person named earlier with the role ``head`` ("coach", "co-founder"), if any."""
+        for m in self.index.mentions_before(offset):
+            role = (m.entity.role or "").casefold()
+            if m.entity.kind == "person" and (head in role.split() or head.split("-")[-1] in role.replace("-", " ").split()):
+                return m.entity
+        return None
+
     def _description(self, head: str, kind: str, offset: int) -> Entity | None:
-        candidates = [m for m in self.index.mentions_before(offset) if m.entity.kind == kind]
+        candidates = [m for m in self._said_outside(self.index.mentions_before(offset)) if m.entity.kind == kind]
         if kind == "organization":
             for m in candidates:
                 if head in fold(m.entity.name).split() or head in (m.entity.subtype or "").split():
@@ -926,6 +961,12 @@ def _role_then_name(tokens: list[Token], e: int, hi: int, possessive: bool) -> t
     if len(caps) >= 2 or (len(caps) == 1 and (role in PERSON_NOUNS or role in TITLES or n - r > 1)):
         return (r, n)
     return None
+
+
+def _role_head(word: str) -> bool:
+    """Whether a lowercase head noun names a person's role: "captain", "co-founder"."""
+    low = word.casefold().split("-")[-1]
+    return low in PERSON_NOUNS or low in TITLES
 
 
 def _bare(word: str) -> str:

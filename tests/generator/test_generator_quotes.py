@@ -215,3 +215,18 @@ def test_a_sentence_opener_is_not_a_speaker():
     assert quotes_from_text(text)[0]["speaker"] != "First"
     text = 'Nobody objected. It’s the old "pay later" promise again.'
     assert quotes_from_text(text)[0]["speaker"] is None
+
+
+def test_a_name_inside_the_quotation_never_speaks_it():
+    text = 'Harbor Trust chief Nina Vale spoke at the launch. "We sold out, ask Tom Hale," she said.'
+    assert speakers(text) == ["Nina Vale"]
+    text = ('Nina Vale runs Channel Ferries Ltd, which posted an update on Monday. '
+            '"Tickets sold through Seaport Airlines are delayed," the company wrote.')
+    assert speakers(text) == ["Channel Ferries Ltd"]
+
+
+def test_a_role_description_is_the_person_holding_the_role_never_its_modifier():
+    text = ('Coach Ivan Petrov of the Harbor Lions spoke after the match. '
+            '"We defended well," said the Harbor Lions coach.\n\n'
+            '"Nobody expected this," said the Maldives captain.')
+    assert speakers(text) == ["Ivan Petrov", None]

@@ -161,7 +161,11 @@ class EntityIndex:
     def _key(self, entity: Entity, name: str) -> None:
         self._keys.setdefault(fold(name), entity)
         if entity.kind == "person":
-            self._surnames.setdefault(fold(name.split()[-1]), entity)
+            # a bare surname means the person of that name met last: "Mrs Steenkamp" after "June Steenkamp"
+            if " " in name.strip():
+                self._surnames[fold(name.split()[-1])] = entity
+            else:
+                self._surnames.setdefault(fold(name), entity)
 
     def _add_alias(self, entity: Entity, alias: str) -> None:
         if fold(alias) in {fold(n) for n in entity.names()}:

@@ -823,7 +823,7 @@ class Attributor:
         if head in ORG_NOUNS or (len(lows) >= 2 and " ".join(lows[-2:]) == "think tank"):
             return self._description(head, "organization", start), text
         if head in PERSON_NOUNS:
-            return self._description(head, "person", start), text
+            return self._role_holder(head, start), text
         if lows[0] in DETERMINERS or lows[0] in ("multiple", "many", "several"):
             return None, text
         return None, None

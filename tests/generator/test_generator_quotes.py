@@ -230,3 +230,16 @@ def test_a_role_description_is_the_person_holding_the_role_never_its_modifier():
             '"We defended well," said the Harbor Lions coach.\n\n'
             '"Nobody expected this," said the Maldives captain.')
     assert speakers(text) == ["Ivan Petrov", None]
+
+
+def test_a_bare_surname_is_the_person_of_that_name_met_last():
+    text = ('Lena Marsh was a nurse in Dover until 2019.\n\n'
+            'Her mother, Ruth Marsh, spoke outside the court on Monday.\n\n'
+            '"We waited six years for this day," Mrs Marsh said.')
+    assert speakers(text) == ["Ruth Marsh"]
+
+
+def test_an_unnamed_role_is_no_speaker_rather_than_the_nearest_person():
+    text = ('Ruth Marsh spoke outside the court on Monday.\n\n'
+            'The family lawyer said: "The court has done its work."')
+    assert speakers(text) == [None]

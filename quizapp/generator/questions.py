@@ -178,10 +178,10 @@ class _Builder:
         self._mentions: dict[int, int] = {}
         self.ids: set[str] = set()
         self._next: dict[str, int] = {}
-        self.people = [e for e in facts.people() if is_proper_name(e.name, "person")]
-        self.orgs = [e for e in facts.organizations() if is_proper_name(e.name, "organization")]
-        self.places = [e for e in facts.places() if is_proper_name(e.name, "place")]
         self._quote_opens = [q.open for q in facts.quotes]
+        self.people = [e for e in facts.people() if self._named_here(e, "person")]
+        self.orgs = [e for e in facts.organizations() if self._named_here(e, "organization")]
+        self.places = [e for e in facts.places() if self._named_here(e, "place")]
         self._cands = {id(e): Candidate.of(e) for e in facts.entities.entities}
         folded_body = f" {normalize_answer(self.body)} "
         for cand in self._cands.values():
@@ -199,6 +199,17 @@ class _Builder:
             self._surnames[key] = self._surnames.get(key, 0) + 1
 
     # -- plumbing --------------------------------------------------------
+    def _named_here(self, entity: Entity, kind: str) -> bool:
+        """A proper name the article itself uses: not only inside quotations ("FaceTime calls")
+        nor only as a dateline in capitals ("DARMSTADT")."""
+        if not is_proper_name(entity.name, kind):
+            return False
+        outside = [(s, e) for s, e in entity.mentions if not self._in_quote(s)]
+        if entity.mentions and not outside and not entity.speaker:
+            return False
+        written = {self.body[s:e] for s, e in outside}
+        return not (written and all(w.isupper() and len(w) > 5 and " " not in w for w in written))
+
     def _in_quote(self, offset: int) -> bool:
         i = bisect.bisect_right(self._quote_opens, offset) - 1
         return i >= 0 and offset < self.facts.quotes[i].close
@@ -512,11 +523,16 @@ class _Builder:
             break
         else:
             return
-        distractors, from_article = self._distractors(entity)
+        # nobody the sentence itself names can fill its blank ("India's coach … shutting out _____")
+        in_sentence = {id(m.entity): m.entity for m in self.facts.entities.mentions_in(s, e)
+                       if m.entity is not entity and m.entity.kind == entity.kind}
+        distractors, from_article = self._distractors(entity, list(in_sentence.values()))
         if len(distractors) < 3:
             return
         answer = self.body[start:end]
         answer_text = answer if normalize_answer(answer) != normalize_answer(entity.name) else entity.name
+        if entity.kind == "person":
+            answer_text = entity.name  # "Federer" among full names would stand out
         self._add(f"{entity.kind}:{slugify(entity.name, 50)}",
                   self._score("multiple_choice", entity, from_article) - 0.10, {
             "id": self._id(f"{entity.kind[:3]}-cloze", entity.name),

@@ -92,7 +92,7 @@ def test_generate_formats(runner, fmt):
         assert "GIFT has no place for fact and source" in result.stderr
         return
     # one draft per answer by default (--all-forms gives every form)
-    assert len(questions) >= 8
+    assert len(questions) >= 6
     answers = [q["fact"].get("speaker") or q["fact"].get("name") for q in questions if "events" not in q["fact"]]
     assert len(answers) == len(set(answers))
     assert all(q["status"] == "draft" and validate(q) == [] for q in questions)

@@ -64,6 +64,8 @@ _BASE = {
     "ordering": 0.40,
     "true_false": 0.40,
 }
+#: Tag of a fact not asked by default: its answer is asked already, or its form is alternative-only.
+MORE_TAG = "more"
 #: Tags of forms offered only among the alternatives (see :meth:`_Builder.ranked`).
 _ALTERNATIVE_ONLY = frozenset({"relative-date", "acronym", "matching"})
 _PAST = {"says": "said", "say": "said", "writes": "wrote", "adds": "added", "reads": "said", "read": "said",
@@ -784,7 +786,7 @@ class _Builder:
         if all_forms:
             later += [key for key, items in forms.items() if not _default_form(items[0][1])]
             for key in later:
-                out.extend(_as_alternatives(forms[key]))
+                out.extend(_as_alternatives(forms[key], MORE_TAG))
         return out
 
 
@@ -792,9 +794,9 @@ def _default_form(question: dict) -> bool:
     return not _ALTERNATIVE_ONLY.intersection(question["tags"])
 
 
-def _as_alternatives(items: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
+def _as_alternatives(items: list[tuple[float, dict]], *extra: str) -> list[tuple[float, dict]]:
     for _, question in items:
-        question["tags"] = [*question["tags"], "alternative"]
+        question["tags"] = [*question["tags"], "alternative", *extra]
     return items
 
 

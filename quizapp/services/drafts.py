@@ -513,6 +513,7 @@ class ImportPage:
     stalled: bool
     drafts: list[Draft]
     approved: int
+    more: list[Draft] = field(default_factory=list)  # facts ranked lower, shown folded
 
     @property
     def working(self) -> bool:
@@ -536,6 +537,7 @@ def get_own_import(import_id: int, teacher_id: int) -> ArticleImport:
 
 
 ALTERNATIVE_TAG = "alternative"
+MORE_TAG = "more"
 
 
 def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) -> ImportPage:
@@ -557,7 +559,7 @@ def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) 
         sa.select(Question).where(Question.import_id == job.id, Question.status == "draft").order_by(Question.id)
     ))
     duplicates = find_duplicates(questions)
-    drafts = group_forms([
+    drafts, more = group_forms([
         Draft(question, question.data, *answer_summary(question.data), duplicates.get(question.id, []))
         for question in questions
     ])
@@ -567,19 +569,32 @@ def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) 
         sa.select(sa.func.count()).select_from(Question)
         .where(Question.import_id == job.id, Question.status != "draft")
     )
-    return ImportPage(job=job, article=job.article, stalled=stalled, drafts=drafts, approved=approved or 0)
+    return ImportPage(job=job, article=job.article, stalled=stalled, drafts=drafts, approved=approved or 0,
+                      more=more)
 
 
-def group_forms(drafts: list[Draft]) -> list[Draft]:
-    """One draft per fact, in the given order, the fact's other forms as its alternatives."""
+def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
+    """One draft per fact and per answer, in the given order; returns the drafts and the "more" list.
+
+    A fact's other forms (tagged ``alternative``) hang under its best form.
+    A second fact with an answer already asked (the same speaker quoted
+    again, asked in another chunk of a long article) hangs under the first,
+    as do the facts the generator tags ``more``; a "more" fact whose answer
+    no listed draft asks, such as a relative date, goes to the second list,
+    shown folded at the end of the page.
+    """
     main: dict[str, Draft] = {}
     out: list[Draft] = []
     alternatives: list[Draft] = []
+    further: list[Draft] = []
     for draft in drafts:
         key = draft.form_key
-        if key is None:
+        tags = draft.data.get("tags") or []
+        if MORE_TAG in tags:
+            further.append(draft)
+        elif key is None:
             out.append(draft)
-        elif ALTERNATIVE_TAG in (draft.data.get("tags") or []):
+        elif ALTERNATIVE_TAG in tags:
             alternatives.append(draft)
         elif key in main:
             main[key].alternatives.append(draft)
@@ -595,7 +610,34 @@ def group_forms(drafts: list[Draft]) -> list[Draft]:
             out.append(draft)
     position = {id(d): n for n, d in enumerate(drafts)}
     out.sort(key=lambda d: position[id(d)])
-    return out
+    by_answer: dict[str, Draft] = {}
+    listed: list[Draft] = []
+    for draft in out:
+        answer = _answer_of(draft.data)
+        first = by_answer.get(answer) if answer else None
+        if first is None:
+            if answer:
+                by_answer[answer] = draft
+            listed.append(draft)
+        else:
+            first.alternatives += [draft, *draft.alternatives]
+            draft.alternatives = []
+    more: list[Draft] = []
+    for draft in further:
+        first = by_answer.get(_answer_of(draft.data) or "")
+        if first is not None:
+            first.alternatives.append(draft)
+        else:
+            more.append(draft)
+    return listed, more
+
+
+def _answer_of(data: dict) -> str:
+    """The person, organization or place a draft's answer names ("" for dates and sets)."""
+    fact = data.get("fact") or {}
+    if "quotes" in fact or "events" in fact or fact.get("kind") == "date":
+        return ""
+    return normalize_answer(str(fact.get("speaker") or fact.get("name") or ""))
 
 
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:

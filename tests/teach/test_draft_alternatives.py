@@ -24,6 +24,11 @@ def _shown_ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<article class="card draft[^"]*" id="draft-(\d+)"', html)]
 
 
+def _answer(data: dict) -> str | None:
+    fact = data["fact"]
+    return None if fact["kind"] == "date" or "quotes" in fact else (fact.get("speaker") or fact.get("name"))
+
+
 def test_each_fact_once_and_other_forms_on_request(client, teacher, inline, app):
     import_id = paste_harbor(client)
     stored = _drafts(app, import_id)
@@ -31,23 +36,34 @@ def test_each_fact_once_and_other_forms_on_request(client, teacher, inline, app)
     assert any(n > 1 for n in keys.values()), "the generator stores the other forms too"
 
     html = client.get(f"/teach/imports/{import_id}").text
-    shown = _shown_ids(html)
+    listed_html, _, more_html = html.partition('<details class="draft-more">')
+    shown = _shown_ids(listed_html)
     by_id = dict(stored)
     shown_keys = [by_id[i]["fact"]["key"] for i in shown]
-    assert len(shown_keys) == len(set(shown_keys)) == len(keys)  # every fact, once
+    assert len(shown_keys) == len(set(shown_keys))  # every fact once
+    answers = [_answer(by_id[i]) for i in shown if _answer(by_id[i])]
+    assert len(answers) == len(set(answers))  # and every answer once: a speaker quoted twice is asked once
     assert all("alternative" not in by_id[i]["tags"] for i in shown)
     assert "Other forms of this fact" in html
+    # every other fact is one click away: under the draft with its answer, or in the folded list
+    folded = {by_id[i]["fact"]["key"] for i in _shown_ids(more_html)}
+    assert folded and all(by_id[i]["fact"]["kind"] == "date" or "quotes" in by_id[i]["fact"]
+                          for i in _shown_ids(more_html))
+    for qid, data in stored:
+        key = data["fact"]["key"]
+        assert key in shown_keys or key in folded or _answer(data) in answers, data["stem"]
 
     # reveal the other forms of one fact: a plain link, served by the same teacher-only page
-    key, n = next((k, n) for k, n in keys.items() if n > 1)
+    key, n = next((k, n) for k, n in keys.items() if n > 1 and k in shown_keys)
     link = re.search(r'href="([^"]*forms=[^"#]*)#draft-\d+"', html)
     assert link
     page = client.get(f"/teach/imports/{import_id}", query_string={"forms": key})
     assert page.status_code == 200
-    revealed = _shown_ids(page.text)
-    assert len(revealed) == len(shown) + n - 1
+    revealed = _shown_ids(page.text.partition('<details class="draft-more">')[0])
     extra = [i for i in revealed if i not in shown]
-    assert {by_id[i]["fact"]["key"] for i in extra} == {key}
+    assert len([i for i in extra if by_id[i]["fact"]["key"] == key]) == n - 1
+    answer = _answer(by_id[next(i for i in shown if by_id[i]["fact"]["key"] == key)])
+    assert all(by_id[i]["fact"]["key"] == key or _answer(by_id[i]) == answer for i in extra)
     assert "Hide the other forms" in page.text
 
     # an alternative is reviewed like any draft (CSRF on) and leaves the bank without its tag

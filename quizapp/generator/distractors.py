@@ -93,7 +93,8 @@ def is_proper_name(name: str, kind: str = "person") -> bool:
         return False
     for token in raw:
         first = token.lstrip("\"'“‘(")[:1]
-        if first.islower() and token.casefold().strip(".,") not in CONNECTORS | _PARTICLES:
+        if first.islower() and token.casefold().strip(".,") not in CONNECTORS | _PARTICLES \
+                and not (kind == "person" and token.split("-", 1)[0] in _PARTICLES and "-" in token):
             return False
     if len(words) == 1 and words[0] in _NOT_NAMES and words[0] not in _ONE_OF_A_KIND:
         return False

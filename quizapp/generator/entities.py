@@ -18,6 +18,7 @@ tickers after a stock exchange, datelines).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from .lexicon import (
@@ -55,6 +56,12 @@ _ROLE_MODIFIERS = frozenset(
     " minority white house news".split()
 )
 _RUN_CONNECTORS = CONNECTORS - {"and", "y"}
+#: A courtesy title right before a name: it is the family name ("Mr Gan").
+_COURTESY_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Madam)\.?\s$")
+#: Particles inside a person's name: "Lula da Silva", "Ursula von der Leyen".
+_PARTICLES = frozenset("da de del della di do dos du van von der den le la bin ibn al el".split())
+#: A surname joined to its particle: "el-Enany", "al-Assad", "bin-Salman".
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|an|ar|as|at|az|bin|ibn|abu|ben|ould)[-‑][A-Z]")
 _ROLE_ABBREVIATIONS = {
     "sen.": "Senator", "sen": "Senator", "rep.": "Representative", "rep": "Representative",
     "gov.": "Governor", "gov": "Governor", "gen.": "General", "lt.": "Lieutenant", "col.": "Colonel",
@@ -111,6 +118,7 @@ class EntityIndex:
         self.entities: list[Entity] = []
         self._keys: dict[str, Entity] = {}
         self._surnames: dict[str, Entity] = {}
+        self._firsts: dict[str, Entity | None] = {}  # first word of a full name; None when two people share it
         self._mentions: list[Mention] = []
         self._starts: list[int] = []
         self._sorted = True
@@ -164,6 +172,8 @@ class EntityIndex:
             # a bare surname means the person of that name met last: "Mrs Steenkamp" after "June Steenkamp"
             if " " in name.strip():
                 self._surnames[fold(name.split()[-1])] = entity
+                first = fold(name.split()[0])
+                self._firsts[first] = entity if self._firsts.get(first, entity) is entity else None
             else:
                 self._surnames.setdefault(fold(name), entity)
 
@@ -219,6 +229,11 @@ class EntityIndex:
             return None
         return found
 
+    def family_name_first(self, name: str) -> Entity | None:
+        """The one person whose full name starts with ``name``: "Mr Gan" after "Gan Kim Yong"."""
+        key = fold(name)
+        return None if " " in key or key in self._surnames else self._firsts.get(key)
+
     def mentions(self) -> list[Mention]:
         if not self._sorted:
             self._mentions.sort(key=lambda m: (m.start, -m.end))
@@ -253,6 +268,13 @@ class EntityIndex:
         kept = [e for e in self.entities if e.mentions]
         kept.sort(key=lambda e: (order[e.kind], min(e.mentions)))
         return [e.to_fact() for e in kept]
+
+
+def _particle_before_name(words: list[str], k: int) -> bool:
+    """Whether ``words[k]`` starts the particles of a surname: "da Silva", "von der Leyen"."""
+    while k < len(words) and words[k].casefold() in _PARTICLES:
+        k += 1
+    return k < len(words) and is_cap(words[k])
 
 
 def _longer_form(new: str, old: str) -> bool:
@@ -396,7 +418,8 @@ class _Extractor:
             j = i + 1
             while j < n and j - i < 12 and not _possessive(tokens[j - 1].text):
                 nxt = tokens[j]
-                if nxt.kind == "w" and is_cap(nxt.text) and nxt.start - tokens[j - 1].end <= 1:
+                if nxt.kind == "w" and (is_cap(nxt.text) or _PARTICLE_NAME.match(nxt.text)) \
+                        and nxt.start - tokens[j - 1].end <= 1:
                     j += 1
                     continue
                 k = j
@@ -483,8 +506,14 @@ class _Extractor:
             title_at = -1
         if title_at >= 0:
             name_start = title_at + 1
+            if name_start < len(words) and folded[name_start] in ("for", "of"):
+                # "Minister for Health Gan Kim Yong": the model tells where the department ends
+                people = [s for s, _, label in self.named.inside(run[name_start].end, end) if label == "PERSON"]
+                at = next((k for k, t in enumerate(run) if people and t.start == people[0]), None)
+                if at is not None:
+                    name_start = at
             name_end = name_start
-            while name_end < len(words) and words[name_end] not in _RUN_CONNECTORS:
+            while name_end < len(words) and (words[name_end] not in _RUN_CONNECTORS or _particle_before_name(words, name_end)):
                 name_end += 1
             name_words = words[name_start:name_end]
             if name_words and not any(w.casefold() in DATE_WORDS for w in name_words):
@@ -627,7 +656,10 @@ class _Extractor:
                 self._typed(kind, text, start, end, False)
 
     def _person(self, name: str, start: int, end: int, possessive: bool, role: str | None) -> None:
-        entity = self.index.entity("person", name, role=role)
+        entity = None
+        if " " not in name and _COURTESY_BEFORE.search(self.body, max(0, start - 6), start):
+            entity = self.index.family_name_first(name)  # "Mr Gan" after "Gan Kim Yong"
+        entity = entity or self.index.entity("person", name, role=role)
         self.index.mention(entity, start, end, possessive)
 
     def _role_before(self, tokens: list[Token], i: int) -> str | None:

@@ -56,6 +56,7 @@ from .lexicon import CONNECTORS, HONORIFICS, MONTHS, WEEKDAYS
 from .quotes import Quote
 
 MAX_STEM = 250
+_NAME_PARTICLES = frozenset("al el ad an ar as at az bin ibn abu ben ould".split())
 _MAX_QUOTE_WORDS = 28
 _BASE = {
     "multiple_choice": 0.60,
@@ -199,6 +200,13 @@ class _Builder:
         for person in self.people:
             key = normalize_answer(surname(person.name))
             self._surnames[key] = self._surnames.get(key, 0) + 1
+        # names written for exactly one entity: safe to accept as an answer for it
+        self._written_names: dict[int, list[str]] = {}
+        owners: dict[str, set[int]] = {}
+        for entity in facts.entities.entities:
+            for text in self._written(entity):
+                owners.setdefault(normalize_answer(text), set()).add(id(entity))
+        self._unique_names = {name for name, ids in owners.items() if name and len(ids) == 1}
 
     # -- plumbing --------------------------------------------------------
     def _named_here(self, entity: Entity, kind: str) -> bool:
@@ -269,6 +277,18 @@ class _Builder:
             score += 0.05
         return score
 
+    def _written(self, entity: Entity) -> list[str]:
+        """The distinct ways the article writes an entity's name, in reading order (computed once)."""
+        key = id(entity)
+        if key not in self._written_names:
+            seen: dict[str, None] = {}
+            for s, e in sorted(set(entity.mentions)):
+                text = self.body[s:e].removesuffix("'s").removesuffix("’s")
+                if text:
+                    seen.setdefault(text, None)
+            self._written_names[key] = list(seen)
+        return self._written_names[key]
+
     def _accepted(self, entity: Entity, answer: str | None = None) -> list[dict]:
         """Forms a person would type: full name, surname, no title, acronym and full name.
 
@@ -282,8 +302,14 @@ class _Builder:
                 words = words[1:]
             forms.append(" ".join(words))
             last = surname(" ".join(words))
-            if last != " ".join(words) and self._surnames.get(normalize_answer(last), 0) <= 1:
+            written = self._written(entity)
+            family_first = len(words) > 1 and normalize_answer(words[0]) in {normalize_answer(w) for w in written}
+            if last != " ".join(words) and self._surnames.get(normalize_answer(last), 0) <= 1 and not family_first:
                 forms.append(last)
+                if "-" in last and last.split("-", 1)[0].casefold() in _NAME_PARTICLES:
+                    forms.append(last.split("-", 1)[1])  # "el-Enany" is typed "Enany" too
+            # the names the article itself uses for them: "Mr Gan" for Gan Kim Yong
+            forms += [w for w in written if w[0].isupper() and normalize_answer(w) in self._unique_names]
         out, seen = [], set()
         for form in forms:
             text = form.strip()

@@ -173,3 +173,27 @@ def test_generate_all_forms_option(tmp_path):
     every = runner.invoke(generate, [str(path), "--format", "json", "--all-forms"])
     assert best.exit_code == 0 and every.exit_code == 0
     assert every.stdout.count('"alternative"') > 0 and best.stdout.count('"alternative"') == 0
+
+
+def test_names_keep_their_particles_and_a_family_name_written_first_is_one_person():
+    text = ('Culture Minister Omar el-Haddad opened the museum on Monday. '
+            'Minister for Transport Tan Wei Ming cut the ribbon, with President Ana Lucia da Costa and '
+            'Commission head Ilse von der Brink.\n\n'
+            '"The new line opens in spring," Mr Tan said.')
+    article = plain_article(text, slug="museum", published="2025-03-12")
+    from quizapp.generator import extract
+
+    people = {e.name for e in extract(article).people()}
+    assert {"Omar el-Haddad", "Tan Wei Ming", "Ana Lucia da Costa", "Ilse von der Brink"} <= people
+    assert "Tan" not in people
+    who = next(q for q in generate_questions(article, all_forms=True)
+               if "who-said" in q["tags"] and q["type"] == "short_answer")
+    accepted = {a["text"] for a in who["accepted"]}
+    assert {"Tan Wei Ming", "Tan"} <= accepted and "Ming" not in accepted  # the family name comes first
+
+
+def test_a_particle_surname_is_accepted_without_its_particle():
+    text = ('Culture Minister Omar el-Haddad opened the museum on Monday.\n\n'
+            '"We waited ten years for this hall," Omar el-Haddad said.')
+    who = next(q for q in generate_questions(plain_article(text, slug="hall")) if q["type"] == "short_answer")
+    assert {"Omar el-Haddad", "el-Haddad", "Haddad"} <= {a["text"] for a in who["accepted"]}

@@ -183,6 +183,8 @@ def compatible(answer: Candidate, other: Candidate) -> bool:
     """
     if other.kind != answer.kind:
         return False
+    if answer.kind == "place" and not (answer.subtype and answer.subtype == other.subtype):
+        return False  # a city for a city: "Chile" is also right for "an airport in _____" (Santiago)
     if answer.kind in ("place", "organization"):
         if answer.subtype and other.subtype and answer.subtype != other.subtype:
             return False

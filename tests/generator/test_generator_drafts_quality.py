@@ -197,3 +197,13 @@ def test_a_particle_surname_is_accepted_without_its_particle():
             '"We waited ten years for this hall," Omar el-Haddad said.')
     who = next(q for q in generate_questions(plain_article(text, slug="hall")) if q["type"] == "short_answer")
     assert {"Omar el-Haddad", "el-Haddad", "Haddad"} <= {a["text"] for a in who["accepted"]}
+
+
+def test_place_distractors_are_places_of_the_same_type_never_one_that_contains_the_answer():
+    madrid = Candidate("place", "Madrid", subtype="city")
+    pool = [Candidate("place", n, subtype=t, mentions=2) for n, t in
+            [("Spain", "country"), ("Paris", "city"), ("Atlantic", "region"), ("Berlin", "city"), ("Rome", "city")]]
+    assert [c.name for c in plausible(madrid, pool, 3)] == ["Paris", "Berlin", "Rome"]
+    # a place of unknown type has no fair distractor: "Chile" would also be right for Santiago's airport
+    santiago = Candidate("place", "Santiago")
+    assert plausible(santiago, [Candidate("place", "Chile", mentions=2), Candidate("place", "Pacific", subtype="region", mentions=2)], 3) == []

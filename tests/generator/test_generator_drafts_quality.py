@@ -206,4 +206,5 @@ def test_place_distractors_are_places_of_the_same_type_never_one_that_contains_t
     assert [c.name for c in plausible(madrid, pool, 3)] == ["Paris", "Berlin", "Rome"]
     # a place of unknown type has no fair distractor: "Chile" would also be right for Santiago's airport
     santiago = Candidate("place", "Santiago")
-    assert plausible(santiago, [Candidate("place", "Chile", mentions=2), Candidate("place", "Pacific", subtype="region", mentions=2)], 3) == []
+    unknown = [Candidate("place", "Chile", mentions=2), Candidate("place", "Pacific", subtype="region", mentions=2)]
+    assert plausible(santiago, unknown, 3) == []

@@ -620,6 +620,9 @@ class _Extractor:
             return "organization"
         if i > 1 and tokens[i - 1].text == "of" and tokens[i - 2].text in PLACE_DESCRIPTORS:
             return "place"
+        if i > 0 and tokens[i - 1].kind == "w" and tokens[i - 1].text in PLACE_DESCRIPTORS \
+                and tokens[i - 1].text not in ("state", "republic", "kingdom"):
+            return "place"  # "the state capital Porto Alegre", "the port town Dover"
         return None
 
     def _followed_by_cue(self, tokens: list[Token], j: int) -> bool:

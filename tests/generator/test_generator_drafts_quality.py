@@ -208,3 +208,16 @@ def test_place_distractors_are_places_of_the_same_type_never_one_that_contains_t
     santiago = Candidate("place", "Santiago")
     unknown = [Candidate("place", "Chile", mentions=2), Candidate("place", "Pacific", subtype="region", mentions=2)]
     assert plausible(santiago, unknown, 3) == []
+
+
+def test_a_name_after_a_place_noun_is_a_place_not_a_person_distractor():
+    text = ("Floods hit the south on Sunday.\n\n"
+            'In the river port Valmora Baixa, rescuer Tiago Ramos said: "We hear people calling for help."\n\n'
+            '"The state will rebuild," governor Ines Duarte said.\n\n'
+            '"Nobody will be left behind," mayor Paulo Neves said.\n\n'
+            '"We need boats," volunteer Rita Sousa said.')
+    from quizapp.generator import extract
+
+    facts = extract(plain_article(text, slug="floods", published="2025-03-12"))
+    assert "Valmora Baixa" in {e.name for e in facts.places()}
+    assert "Valmora Baixa" not in {e.name for e in facts.people()}

@@ -6,10 +6,11 @@ Pure: no Flask, no database.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from quizapp.canonical import slugify, validate
+from quizapp.canonical import duplicate_answers, slugify, validate
 
 #: Canonical key order of a question, as YAML and JSON write it.
 QUESTION_KEYS = (
@@ -20,6 +21,7 @@ QUESTION_KEYS = (
     "stem_format",
     "choices",
     "accepted",
+    "usecase",
     "answer",
     "feedback_true",
     "feedback_false",
@@ -116,33 +118,71 @@ def _ordered_sub(item: Any, keys: tuple[str, ...], keep_none: bool = False) -> A
     return out
 
 
+@dataclass
+class ParseReport:
+    """What a lenient parse left out or wants the reader to know, question by question.
+
+    Pass one to a format's ``parse(..., report=report)``: a question that
+    cannot be imported (an unsupported type, a syntax error inside its own
+    block, a rule it breaks) is added to :attr:`skipped`, with its line and
+    the reason, instead of refusing the whole file; :attr:`warnings` holds
+    located notes on questions that are imported (a duplicate answer, a
+    Moodle setting quizapp does not keep). Problems with the file as a
+    whole (not UTF-8, malformed XML, no questions) still raise.
+    """
+
+    skipped: list[FormatError] = field(default_factory=list)
+    warnings: list[FormatError] = field(default_factory=list)
+
+    def skip(self, error: FormatError) -> None:
+        self.skipped.append(error)
+
+    def warn(self, message: str, source: str | None, line: int | None, column: int | None = None) -> None:
+        self.warnings.append(FormatError(message, source, line, column))
+
+
 def check_questions(
-    located: list[tuple[Any, int | None, int | None]], source: str | None
+    located: list[tuple[Any, int | None, int | None]], source: str | None,
+    report: ParseReport | None = None,
 ) -> list[dict]:
     """Validate parsed questions; raise the first problem with its place.
 
     :param located: ``(question, line, column)`` for every question, in
         file order.
     :param source: file name for messages.
+    :param report: lenient mode: an invalid question (or a second use of an
+        id) is added to ``report.skipped`` and left out instead of raising;
+        duplicate answers become ``report.warnings``.
     :raises FormatError: no questions, a question that fails
-        :func:`quizapp.canonical.validate`, or an id used twice.
+        :func:`quizapp.canonical.validate`, or an id used twice (without
+        ``report``).
     """
-    if not located:
+    if not located and not (report and report.skipped):
         raise FormatError("no questions", source)
     seen: dict[str, int | None] = {}
+    kept = []
     for question, line, column in located:
         problems = validate(question)
         qid = question.get("id") if isinstance(question, dict) else None
         label = f"question {qid!r}: " if isinstance(qid, str) else ""
+        error = None
         if problems:
-            message = "; ".join(str(p) for p in problems)
-            raise FormatError(f"{label}{message}", source, line, column)
-        if qid in seen:
+            error = FormatError(f"{label}{'; '.join(str(p) for p in problems)}", source, line, column)
+        elif qid in seen:
             first = seen[qid]
             also = f" (first at line {first})" if first is not None else ""
-            raise FormatError(f"{label}id: used twice{also}", source, line, column)
+            error = FormatError(f"{label}id: used twice{also}", source, line, column)
+        if error is not None:
+            if report is None:
+                raise error
+            report.skip(error)
+            continue
         seen[qid] = line
-    return [question for question, _, _ in located]
+        if report is not None:
+            for note in duplicate_answers(question):
+                report.warn(f"{label}{note}", source, line, column)
+        kept.append(question)
+    return kept
 
 
 def decode(data: bytes, source: str | None) -> str:

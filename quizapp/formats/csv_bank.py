@@ -41,7 +41,7 @@ import json
 import re
 from typing import Any
 
-from ._base import FormatError, check_questions, emit_warnings, number_text, ordered, parse_number
+from ._base import FormatError, ParseReport, check_questions, emit_warnings, number_text, ordered, parse_number
 
 NAME = "csv"
 EXTENSIONS = (".csv",)
@@ -94,7 +94,7 @@ def unguard(text: str) -> str:
 # -- reading ------------------------------------------------------------------------
 
 
-def parse(text: str, source: str = "<csv>") -> list[dict]:
+def parse(text: str, source: str = "<csv>", report: ParseReport | None = None) -> list[dict]:
     """Parse a CSV bank into canonical questions and validate them.
 
     :param text: the CSV text (a leading byte order mark is ignored).
@@ -145,7 +145,7 @@ def parse(text: str, source: str = "<csv>") -> list[dict]:
             cells = dict(zip(columns, row))
             located.append((_row(cells, source, line), line, None))
         line = reader.line_num + 1
-    return check_questions(located, source)
+    return check_questions(located, source, report)
 
 
 def _row(cells: dict[str, str], source: str | None, line: int) -> dict:

@@ -38,10 +38,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from quizapp.canonical import slugify
+from quizapp.canonical import MOODLE_BLANKS, slugify
 
 from ._base import (
     FormatError,
+    ParseReport,
     assign_ids,
     check_questions,
     emit_warnings,
@@ -107,8 +108,8 @@ class _Block:
         self.comments = []
         kept = []
         for _, line in lines:
-            if line.strip().startswith("//"):
-                self.comments.append(line.strip())
+            if line.startswith("//"):
+                self.comments.append(line)
                 kept.append(" ")  # as Moodle does; keeps line numbers
             else:
                 kept.append(line)
@@ -137,8 +138,10 @@ def _blocks(text: str, source: str | None) -> list[_Block]:
     blocks: list[_Block] = []
     current: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if line.strip():
+        # As Moodle reads GIFT: every line is trimmed (PHP trim) before the
+        # question is put together, so blank space at line ends never counts.
+        line = line.strip(MOODLE_BLANKS)
+        if line:
             current.append((number, line))
         elif current:
             blocks.append(_Block(current, source))
@@ -148,11 +151,14 @@ def _blocks(text: str, source: str | None) -> list[_Block]:
     return blocks
 
 
-def parse(text: str, source: str = "<gift>") -> list[dict]:
+def parse(text: str, source: str = "<gift>", report: ParseReport | None = None) -> list[dict]:
     """Parse GIFT text into canonical questions and validate them.
 
     :param text: the GIFT text.
     :param source: file name used in error messages.
+    :param report: lenient mode (:class:`~quizapp.formats.ParseReport`): a
+        question with a syntax error or an invalid one is listed there with
+        its line and left out; the others are returned.
     :returns: canonical questions in file order (no ``status``: drafts).
     :raises FormatError: a syntax error, an invalid question or a duplicate
         id, with the line.
@@ -171,7 +177,13 @@ def parse(text: str, source: str = "<gift>") -> list[dict]:
             # A question right under the category line, without a blank line.
             block.skip_to(len(first) + 1)
             body = block.text
-        question = _question(block, body)
+        try:
+            question = _question(block, body)
+        except FormatError as exc:
+            if report is None:
+                raise
+            report.skip(exc)
+            continue
         if category is not None:
             question["category"] = category
         comments = "\n".join(block.comments)
@@ -183,7 +195,7 @@ def parse(text: str, source: str = "<gift>") -> list[dict]:
             question["tags"] = tags
         located.append((question, block.line, None))
     assign_ids([q for q, _, _ in located])
-    return check_questions([(ordered(q), line, col) for q, line, col in located], source)
+    return check_questions([(ordered(q), line, col) for q, line, col in located], source, report)
 
 
 def _clean_id(idnumber: str) -> str:

@@ -43,6 +43,7 @@ from quizapp.canonical import slugify
 
 from ._base import (
     FormatError,
+    ParseReport,
     assign_ids,
     check_questions,
     emit_warnings,
@@ -144,12 +145,17 @@ def _fraction(reader: _Reader, answer: ET.Element) -> float:
         raise reader.error(f"bad fraction {raw!r}: write a percentage like 100 or -50", answer) from None
 
 
-def parse(text: str, source: str = "<xml>") -> list[dict]:
+def parse(text: str, source: str = "<xml>", report: ParseReport | None = None) -> list[dict]:
     """Parse Moodle XML into canonical questions and validate them.
 
     :param text: the XML text.
     :param source: file name used in error messages.
     :returns: canonical questions in file order (no ``status``: drafts).
+    :param report: lenient mode (:class:`~quizapp.formats.ParseReport`):
+        a question of an unsupported type (cloze, calculated, drag and
+        drop...), with a bad number or breaking a rule is listed there with
+        its line and left out; Moodle settings quizapp does not keep are
+        listed as warnings. Malformed or unsafe XML still raises.
     :raises FormatError: malformed or unsafe XML, an unsupported question
         type, a bad number, an invalid question or a duplicate id, with the
         line and column.
@@ -167,19 +173,99 @@ def parse(text: str, source: str = "<xml>") -> list[dict]:
         if qtype == "category":
             category = _text_of(element.find("category")) or None
             continue
-        reader_fn = _READERS.get(qtype or "")
-        if reader_fn is None:
-            supported = ", ".join(sorted(t for t in _READERS if t != "match"))
-            raise reader.error(
-                f"unsupported question type {qtype!r} (supported: category, {supported})", element
-            )
-        question = _common(reader, element)
-        reader_fn(reader, element, question)
+        try:
+            reader_fn = _READERS.get(qtype or "")
+            if reader_fn is None:
+                raise reader.error(_unsupported(qtype), element)
+            question = _common(reader, element)
+            reader_fn(reader, element, question)
+            if element.find("name") is None:
+                # Moodle's importer stops at such a question ("Missing question name in XML file")
+                raise reader.error("the question has no <name> element, which Moodle refuses "
+                                   "(an empty <name><text></text></name> is fine)", element)
+        except FormatError as exc:
+            if report is None:
+                raise
+            report.skip(exc)
+            continue
+        if report is not None:
+            for note in _unkept(element, qtype):
+                report.warn(note, source, *reader.where(element))
         if category is not None:
             question["category"] = category
         located.append((question, *reader.where(element)))
     assign_ids([q for q, _, _ in located])
-    return check_questions([(ordered(q), line, col) for q, line, col in located], source)
+    return check_questions([(ordered(q), line, col) for q, line, col in located], source, report)
+
+
+_FEEDBACKS = (("correctfeedback", "correct"), ("partiallycorrectfeedback", "partially correct"),
+              ("incorrectfeedback", "incorrect"))
+
+
+def _unkept(element: ET.Element, qtype: str | None) -> list[str]:
+    """Moodle settings of a question that quizapp does not keep, one note each.
+
+    Only settings that differ from what quizapp does anyway are named: an
+    import is silent about a default it would not change.
+    """
+    notes = []
+    files = element.findall(".//file")
+    if files:
+        notes.append(f"{len(files)} embedded file(s) (<file>, images) not kept: quizapp stores no question media")
+    elif any("@@PLUGINFILE@@" in (t.text or "") for t in element.iter("text")):
+        notes.append("links to @@PLUGINFILE@@ files without the files: those images are missing")
+    grade = (element.findtext("defaultgrade") or "").strip()
+    if grade and qtype != "description":
+        try:
+            if float(grade) != 1:
+                notes.append(f"defaultgrade {grade} not kept: every quizapp question is worth 1 mark")
+        except ValueError:
+            notes.append(f"defaultgrade {grade!r} is not a number; ignored")
+    penalty = (element.findtext("penalty") or "").strip()
+    if penalty:
+        try:
+            if abs(float(penalty) - 1 / 3) > 1e-4:
+                notes.append(f"penalty {penalty} not kept: quizapp takes no penalty for retries")
+        except ValueError:
+            notes.append(f"penalty {penalty!r} is not a number; ignored")
+    for tag, label in _FEEDBACKS:
+        if _text_of(element.find(tag)):
+            notes.append(f"{label} feedback ({tag}) not kept")
+    hints = [h for h in element.findall("hint") if _text_of(h)]
+    if hints:
+        notes.append(f"{len(hints)} hint(s) not kept")
+    units = element.findall("units/unit")
+    if units:
+        names = ", ".join(filter(None, ((u.findtext("unit_name") or "").strip() for u in units)))
+        notes.append(f"numerical units ({names or len(units)}) not kept: learners answer with the number alone")
+    shuffle = (element.findtext("shuffleanswers") or "").strip().lower()
+    if shuffle in ("false", "0"):
+        notes.append("shuffleanswers off not kept: the quiz's own setting decides whether answers are shuffled")
+    return notes
+
+
+#: Moodle question types quizapp cannot import, as people know them.
+_TYPE_NAMES = {
+    "cloze": "cloze (embedded answers)",
+    "multianswer": "cloze (embedded answers)",
+    "calculated": "calculated",
+    "calculatedsimple": "simple calculated",
+    "calculatedmulti": "calculated multichoice",
+    "randomsamatch": "random short-answer matching",
+    "ddwtos": "drag and drop into text",
+    "ddimageortext": "drag and drop onto image",
+    "ddmarker": "drag and drop markers",
+    "gapselect": "select missing words",
+    "coderunner": "CodeRunner",
+    "regexp": "regular expression short answer",
+}
+
+
+def _unsupported(qtype: str | None) -> str:
+    supported = ", ".join(sorted(t for t in _READERS if t != "match"))
+    name = _TYPE_NAMES.get(qtype or "")
+    what = f" ({name})" if name else ""
+    return f"unsupported question type {qtype!r}{what}: quizapp imports category, {supported}"
 
 
 def _common(reader: _Reader, element: ET.Element) -> dict:

@@ -97,9 +97,14 @@ class ImportReport:
     changes: dict[str, list[FieldChange]] = field(default_factory=dict)
     #: things the teacher should know (articles not found, fields kept)
     notes: list[str] = field(default_factory=list)
+    #: questions of the file that cannot be imported: "file:line: reason", in file order
+    skipped: list[str] = field(default_factory=list)
+    #: located notes on questions that are imported (a duplicate answer, a Moodle setting not kept)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        text = f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
 
 
 @dataclass
@@ -284,21 +289,24 @@ class _Step:
     article: Article | None
 
 
-def preview_import(questions: list[dict], fmt: str | None = None) -> ImportReport:
+def preview_import(questions: list[dict], fmt: str | None = None,
+                   parsed: formats.ParseReport | None = None) -> ImportReport:
     """Tell what :func:`import_questions` would do, writing nothing.
 
     :param questions: canonical questions (as a format's ``parse`` returns).
     :param fmt: the format they were read from; fields it cannot carry
         (:data:`UNCARRIED_FIELDS`) are kept from the bank's questions.
+    :param parsed: the lenient parse's report: its skipped questions and
+        warnings are carried into the import report.
     :raises InvalidInput: a question that breaks the canonical rules, or
         an id used twice.
     """
-    report, _ = _plan(questions, fmt)
+    report, _ = _plan(questions, fmt, parsed)
     return report
 
 
 def import_questions(questions: list[dict], author_id: int | None = None, fmt: str | None = None,
-                     *, upload_id: int | None = None) -> ImportReport:
+                     *, upload_id: int | None = None, parsed: formats.ParseReport | None = None) -> ImportReport:
     """Add new questions, make a new version of changed ones; all or nothing.
 
     A question is matched to the bank by its ``id``. A change of content
@@ -320,12 +328,14 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     :param fmt: the format they were read from (see :func:`preview_import`).
     :param upload_id: a staged upload (:func:`stage_upload`) to forget in
         the last transaction, so it is gone exactly when the import is done.
+    :param parsed: the lenient parse's report (see :func:`preview_import`);
+        the questions it skipped are not imported, and the report lists them.
     :raises InvalidInput: a question that breaks the canonical rules; nothing is written.
     :raises Conflict: someone changed (or is importing) the same questions
         at the same moment; nothing is written.
     """
     _sweep_stale_imports()
-    report, steps = _plan(questions, fmt)
+    report, steps = _plan(questions, fmt, parsed)
     if any(step.question is not None and _is_pending(step.question.status) for step in steps):
         db.session.rollback()
         raise Conflict("Another import of these questions is under way; import the file again in a few minutes.")
@@ -437,7 +447,8 @@ def _sweep_stale_imports() -> None:
         _delete_pending(pending)
 
 
-def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_Step]]:
+def _plan(questions: list[dict], fmt: str | None,
+          parsed: formats.ParseReport | None = None) -> tuple[ImportReport, list[_Step]]:
     """Compare each question with the bank: the report and the steps, nothing written."""
     uncarried = UNCARRIED_FIELDS.get(formats.get_format(fmt).NAME, ()) if fmt else ()
     seen: set[str] = set()
@@ -450,6 +461,9 @@ def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_S
             raise InvalidInput(f"question id {incoming['id']!r} is used twice")
         seen.add(incoming["id"])
     report, steps = ImportReport(), []
+    if parsed is not None:
+        report.skipped = [str(error) for error in parsed.skipped]
+        report.warnings = [str(warning) for warning in parsed.warnings]
     existing = _existing([q["id"] for q in questions])
     articles = _articles({(q.get("source") or {}).get("article") for q in questions})
     missing_articles: dict[str, int] = {}
@@ -646,8 +660,11 @@ def stage_upload(teacher_id: int, filename: str, data: bytes) -> BankUpload:
     try:
         fmt = formats.format_for(name)
         text = formats.decode(data, name)
-        questions = formats.parse(text, fmt, name)
-        _plan(questions, fmt)
+        parsed = formats.ParseReport()
+        questions = formats.parse(text, fmt, name, report=parsed)
+        if not questions:
+            raise InvalidInput(nothing_importable(parsed))
+        _plan(questions, fmt, parsed)
     except FormatError as exc:
         raise InvalidInput(str(exc)) from None
     except InvalidInput as exc:
@@ -658,6 +675,13 @@ def stage_upload(teacher_id: int, filename: str, data: bytes) -> BankUpload:
     db.session.add(upload)
     db.session.commit()
     return upload
+
+
+def nothing_importable(parsed: formats.ParseReport, shown: int = 5) -> str:
+    """The message for a file none of whose questions can be imported, naming the first few."""
+    reasons = "; ".join(str(error) for error in parsed.skipped[:shown])
+    more = f" (and {len(parsed.skipped) - shown} more)" if len(parsed.skipped) > shown else ""
+    return f"none of the {len(parsed.skipped)} question(s) can be imported: {reasons}{more}"
 
 
 def _size(nbytes: int) -> str:
@@ -671,7 +695,8 @@ def upload_preview(upload_id: int, teacher_id: int) -> UploadPreview:
     :raises InvalidInput: the file no longer fits the bank (a type changed meanwhile).
     """
     upload = _own_upload(upload_id, teacher_id)
-    return UploadPreview(upload, preview_import(_parse_upload(upload), upload.fmt))
+    questions, parsed = _parse_upload(upload)
+    return UploadPreview(upload, preview_import(questions, upload.fmt, parsed))
 
 
 def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
@@ -681,9 +706,9 @@ def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
     :raises InvalidInput: the file no longer fits the bank; nothing is written.
     """
     upload = _own_upload(upload_id, teacher_id)
-    questions = _parse_upload(upload)
+    questions, parsed = _parse_upload(upload)
     # deleted in the import's last transaction: gone only if the import is done
-    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt, upload_id=upload.id)
+    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt, upload_id=upload.id, parsed=parsed)
 
 
 def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:
@@ -693,13 +718,17 @@ def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:
     return upload
 
 
-def _parse_upload(upload: BankUpload) -> list[dict]:
+def _parse_upload(upload: BankUpload) -> tuple[list[dict], formats.ParseReport]:
     if content_hash({"text": upload.content}) != upload.content_hash:
         raise InvalidInput("the stored file does not match what was uploaded; upload it again", where=upload.filename)
+    parsed = formats.ParseReport()
     try:
-        return formats.parse(upload.content, upload.fmt, upload.filename)
+        questions = formats.parse(upload.content, upload.fmt, upload.filename, report=parsed)
     except FormatError as exc:
         raise InvalidInput(str(exc)) from None
+    if not questions:
+        raise InvalidInput(nothing_importable(parsed))
+    return questions, parsed
 
 
 # --- files to download or write -------------------------------------------

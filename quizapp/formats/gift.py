@@ -550,6 +550,8 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
             lines.append(f"{marker}{prefix}{_answer_text(text, fmt)}{_feedback(choice.get('feedback'), fmt)}")
         return lines
     if qtype == "short_answer":
+        if question.get("usecase"):
+            warnings.append(f"{qid}: GIFT cannot say that case matters (usecase); Moodle will accept any case")
         lines = []
         for item in question["accepted"]:
             text = item["text"]

@@ -328,6 +328,11 @@ def _read_truefalse(reader: _Reader, element: ET.Element, question: dict) -> Non
 
 def _read_shortanswer(reader: _Reader, element: ET.Element, question: dict) -> None:
     question["type"] = "short_answer"
+    usecase = (element.findtext("usecase") or "0").strip()
+    if usecase not in ("0", "1", "true", "false"):
+        raise reader.error(f"usecase {usecase!r} must be 0 or 1", element)
+    if usecase in ("1", "true"):
+        question["usecase"] = True
     question["accepted"] = [_answer(reader, a) for a in element.findall("answer")]
 
 
@@ -517,7 +522,7 @@ def _write_question(w: _Writer, question: dict) -> None:
         w.answer(2, "100" if value else "0", "true", fmt, question.get("feedback_true"))
         w.answer(2, "0" if value else "100", "false", fmt, question.get("feedback_false"))
     elif qtype == "short_answer":
-        w.add(2, "<usecase>0</usecase>")
+        w.add(2, f"<usecase>{1 if question.get('usecase') else 0}</usecase>")
         for item in question["accepted"]:
             w.answer(2, percent(item.get("weight", 1)), item["text"], fmt, item.get("feedback"))
     elif qtype == "numerical":

@@ -135,3 +135,83 @@ def test_an_upload_with_nothing_importable_is_refused_with_the_reasons(app, clie
     assert response.status_code == 422
     assert "none of the 1 question(s) can be imported: only-cloze.xml:2:1: unsupported question type" in response.text
     assert last_id(app) == start
+
+
+# --- point 6: ids made from the text never replace another author's question -------------
+
+def gift_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def stems_by_uid(app) -> dict[str, str]:
+    with app.app_context():
+        return {q.uid: q.current.data["stem"] for q in db.session.scalars(sa.select(Question))}
+
+
+def test_another_authors_question_with_the_same_made_up_id_comes_in_as_new(app, runner, tmp_path):
+    first = gift_file(tmp_path, "anna.gift", "::Home town:: Where did the ferryman grow up? {=Alder Bend}\n")
+    second = gift_file(tmp_path, "ben.gift", "::Home town:: Which town is the ferry named after? {=Harbor Point}\n")
+    assert invoke(runner, "import", str(first)).exit_code == 0
+    result = invoke(runner, "import", str(second))
+    assert result.exit_code == 0, result.output
+    assert "Imported: 1 new, 0 changed, 0 unchanged." in result.stderr
+    assert ("new: home-town-2: the id 'home-town', made from its text (the file gives none), is taken in the bank: "
+            "imported as a new question, 'home-town-2'") in result.stderr
+    stems = stems_by_uid(app)
+    assert stems["home-town"] == "Where did the ferryman grow up?"
+    assert stems["home-town-2"] == "Which town is the ferry named after?"
+
+
+def test_the_same_question_from_another_file_is_flagged_as_a_likely_duplicate_not_merged(app, runner, tmp_path):
+    text = "Where does the Alder river rise? {=In the hills}\n"
+    assert invoke(runner, "import", str(gift_file(tmp_path, "a.gift", text))).exit_code == 0
+    result = invoke(runner, "import", str(gift_file(tmp_path, "b.gift", text)), "--dry-run")
+    assert "Dry run: would import: 1 new, 0 changed, 0 unchanged." in result.stdout
+    assert ("new: where-does-the-alder-river-rise-2: likely duplicate of where-does-the-alder-river-rise "
+            "(same type and text); not merged") in result.stdout
+
+
+def test_an_id_of_a_question_of_another_type_no_longer_fails_the_import(app, runner, tmp_path):
+    tf = gift_file(tmp_path, "tf.gift", "// [id:bridge-age]\nThe bridge is older than the ferry. {F}\n")
+    assert invoke(runner, "import", str(tf)).exit_code == 0
+    sa_file = gift_file(tmp_path, "sa.gift", "// [id:bridge-age]\nIn which year did the bridge open? {=1932}\n")
+    result = invoke(runner, "import", str(sa_file))
+    assert result.exit_code == 0, result.output
+    assert "the id 'bridge-age' belongs to a true false question of the bank" in result.stderr
+    assert stems_by_uid(app)["bridge-age-2"] == "In which year did the bridge open?"
+
+
+XML_WITH_IDNUMBER = """<quiz><question type="truefalse"><name><text>Ferry</text></name>
+<questiontext><text>{stem}</text></questiontext><idnumber>ferry-first</idnumber>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+</question></quiz>
+"""
+
+
+def test_an_idnumber_matches_again_only_from_the_same_file_or_on_an_explicit_update(app, runner, tmp_path):
+    course = tmp_path / "course.xml"
+    course.write_text(XML_WITH_IDNUMBER.format(stem="A ferry ran first."), encoding="utf-8")
+    assert invoke(runner, "import", str(course)).exit_code == 0
+    course.write_text(XML_WITH_IDNUMBER.format(stem="A ferry ran before the bridge."), encoding="utf-8")
+    again = invoke(runner, "import", str(course))
+    assert "Imported: 0 new, 1 changed, 0 unchanged." in again.stderr  # the same question coming back
+    other = tmp_path / "other.xml"
+    other.write_text(XML_WITH_IDNUMBER.format(stem="Another author's ferry question."), encoding="utf-8")
+    result = invoke(runner, "import", str(other))
+    assert "Imported: 1 new, 0 changed, 0 unchanged." in result.stderr
+    assert "the id 'ferry-first' belongs to a question imported from course.xml" in result.stderr
+    assert stems_by_uid(app)["ferry-first"] == "A ferry ran before the bridge."
+    other.write_text(XML_WITH_IDNUMBER.format(stem="An explicit update."), encoding="utf-8")
+    updated = invoke(runner, "import", str(other), "--update")
+    assert "Imported: 0 new, 1 changed, 0 unchanged." in updated.stderr
+    assert stems_by_uid(app)["ferry-first"] == "An explicit update."
+
+
+def test_the_preview_flags_a_likely_duplicate(app, client, teacher, runner, tmp_path):
+    text = "Where does the Alder river rise? {=In the hills}\n"
+    assert invoke(runner, "import", str(gift_file(tmp_path, "a.gift", text))).exit_code == 0
+    response = upload(client, "b.gift", text.encode())
+    html = client.get(response.headers["Location"]).text
+    assert "Likely duplicate of <code>where-does-the-alder-river-rise</code>" in html

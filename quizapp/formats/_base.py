@@ -133,6 +133,9 @@ class ParseReport:
 
     skipped: list[FormatError] = field(default_factory=list)
     warnings: list[FormatError] = field(default_factory=list)
+    #: ids the file did not give, made from a question's title or text: they
+    #: name no question of the bank (an import treats such a question as new)
+    derived_ids: set[str] = field(default_factory=set)
 
     def skip(self, error: FormatError) -> None:
         self.skipped.append(error)
@@ -257,8 +260,8 @@ def parse_number(text: str) -> float | int:
     return value
 
 
-def assign_ids(questions: list[dict]) -> None:
-    """Give questions without an id a unique one from their title or stem."""
+def assign_ids(questions: list[dict], report: ParseReport | None = None) -> None:
+    """Give questions without an id a unique one from their title or stem (noted in ``report.derived_ids``)."""
     taken = {q["id"] for q in questions if "id" in q}
     for question in questions:
         if "id" in question:
@@ -269,3 +272,5 @@ def assign_ids(questions: list[dict]) -> None:
             candidate, n = f"{base}-{n}", n + 1
         question["id"] = candidate
         taken.add(candidate)
+        if report is not None:
+            report.derived_ids.add(candidate)

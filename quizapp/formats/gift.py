@@ -194,7 +194,7 @@ def parse(text: str, source: str = "<gift>", report: ParseReport | None = None) 
         if tags:
             question["tags"] = tags
         located.append((question, block.line, None))
-    assign_ids([q for q, _, _ in located])
+    assign_ids([q for q, _, _ in located], report)
     return check_questions([(ordered(q), line, col) for q, line, col in located], source, report)
 
 

@@ -194,7 +194,7 @@ def parse(text: str, source: str = "<xml>", report: ParseReport | None = None) -
         if category is not None:
             question["category"] = category
         located.append((question, *reader.where(element)))
-    assign_ids([q for q, _, _ in located])
+    assign_ids([q for q, _, _ in located], report)
     return check_questions([(ordered(q), line, col) for q, line, col in located], source, report)
 
 

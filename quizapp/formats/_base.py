@@ -5,6 +5,8 @@ Pure: no Flask, no database.
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -274,3 +276,48 @@ def assign_ids(questions: list[dict], report: ParseReport | None = None) -> None
         taken.add(candidate)
         if report is not None:
             report.derived_ids.add(candidate)
+
+
+#: The grades Moodle accepts for an answer, as fractions (question/editlib.php's grade
+#: options); an import refuses any other ("matchgrades: error", Moodle's default).
+MOODLE_FRACTIONS = tuple(sorted({sign * value for sign in (1, -1) for value in (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)}))
+#: How close a fraction must be to a valid one for Moodle to take it.
+MOODLE_FRACTION_TOLERANCE = 0.00001
+
+
+def moodle_percent(weight: float) -> tuple[str, float | None]:
+    """A weight as a percentage Moodle accepts on import.
+
+    :returns: ``(text, None)`` when the weight is one of
+        :data:`MOODLE_FRACTIONS` (within Moodle's tolerance), written exactly
+        as :func:`percent` does; otherwise ``(text, nearest)``: the nearest
+        valid grade, which the caller reports.
+    """
+    weight = float(weight)
+    nearest = min(MOODLE_FRACTIONS, key=lambda value: (abs(value - weight), -abs(value)))
+    if abs(nearest - weight) < MOODLE_FRACTION_TOLERANCE:
+        return percent(weight), None
+    text = format((Decimal(repr(nearest)) * 100).normalize(), "f")
+    return ("0" if text in ("-0", "0") else text), nearest
+
+
+def moodle_name(stem: str, limit: int = 80) -> str:
+    """The question name Moodle's GIFT importer makes from a question's text.
+
+    As qformat_default::create_default_question_name: the text without
+    markup, shortened to ``limit`` characters at a word break with "..." when
+    longer, and trimmed. Empty text gives "".
+    """
+    text = html.unescape(_TAGS.sub(" ", stem or ""))
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "..."
+
+
+_TAGS = re.compile(r"<[^<>]*>")

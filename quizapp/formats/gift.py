@@ -47,6 +47,7 @@ from ._base import (
     check_questions,
     emit_warnings,
     from_percent,
+    moodle_percent,
     number_text,
     ordered,
     parse_number,
@@ -428,10 +429,20 @@ def _answer_text(text: str, fmt: str) -> str:
     return f"[{fmt}]{escaped}" if _FORMAT_PREFIX.match(escaped) else escaped
 
 
-def _weight_prefix(text: str, weight: float, default: float) -> str:
+def _weight_prefix(text: str, weight: float, default: float, grade) -> str:
     if weight == default and not text.startswith("%"):
         return ""
-    return f"%{percent(weight)}%"
+    return f"%{grade(weight)}%"
+
+
+def _grader(qid: str, warnings: list[str]):
+    """A function writing a weight as a percentage Moodle accepts, warning when it snaps one."""
+    def grade(weight: float) -> str:
+        text, nearest = moodle_percent(weight)
+        if nearest is not None:
+            warnings.append(f"{qid}: weight {weight:g} is not a grade Moodle accepts; written as {text}%")
+        return text
+    return grade
 
 
 def _feedback(feedback: str | None, fmt: str) -> str:
@@ -529,6 +540,7 @@ def _question_text(question: dict, warnings: list[str]) -> str:
 
 def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
     qid, qtype = question["id"], question["type"]
+    grade = _grader(qid, warnings)
     if qtype == "essay":
         return []
     if qtype in ("multiple_choice", "multiple_response"):
@@ -544,9 +556,9 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
         for i, choice in enumerate(choices):
             text, weight = choice["text"], choice.get("weight", 0)
             if i == equal_at:
-                marker, prefix = "=", _weight_prefix(text, weight, 1)
+                marker, prefix = "=", _weight_prefix(text, weight, 1, grade)
             else:
-                marker, prefix = "~", _weight_prefix(text, weight, 0)
+                marker, prefix = "~", _weight_prefix(text, weight, 0, grade)
             lines.append(f"{marker}{prefix}{_answer_text(text, fmt)}{_feedback(choice.get('feedback'), fmt)}")
         return lines
     if qtype == "short_answer":
@@ -560,7 +572,7 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
                     warnings.append(
                         f"{qid}: GIFT reads a short answer containing '->' as matching; {part!r} will not import as written"
                     )
-            prefix = _weight_prefix(text, item.get("weight", 1), 1)
+            prefix = _weight_prefix(text, item.get("weight", 1), 1, grade)
             lines.append(f"={prefix}{_answer_text(text, fmt)}{_feedback(item.get('feedback'), fmt)}")
         return lines
     if qtype == "true_false":
@@ -591,6 +603,7 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
 
 def _numeric_lines(question: dict, fmt: str, warnings: list[str]) -> list[str]:
     qid = question["id"]
+    grade = _grader(qid, warnings)
     answers = [n for n in question["numeric"] if n.get("value") is not None]
     others = [n for n in question["numeric"] if n.get("value") is None]
     if len(others) > 1:
@@ -609,11 +622,11 @@ def _numeric_lines(question: dict, fmt: str, warnings: list[str]) -> list[str]:
     lines = ["#"]
     for entry in answers:
         weight = entry.get("weight", 1)
-        prefix = "" if weight == 1 else f"%{percent(weight)}%"
+        prefix = "" if weight == 1 else f"%{grade(weight)}%"
         lines.append(f"={prefix}{value_text(entry)}{_feedback(entry.get('feedback'), fmt)}")
     if others:
         entry = others[0]
         weight = entry.get("weight", 0)
-        prefix = "" if weight == 0 else f"%{percent(weight)}%"
+        prefix = "" if weight == 0 else f"%{grade(weight)}%"
         lines.append(f"~{prefix}{_feedback(entry.get('feedback'), fmt)}")
     return lines

@@ -49,6 +49,8 @@ from ._base import (
     emit_warnings,
     from_percent,
     line_col,
+    moodle_name,
+    moodle_percent,
     number_text,
     ordered,
     parse_number,
@@ -274,9 +276,9 @@ def _common(reader: _Reader, element: ET.Element) -> dict:
     if idnumber:
         question["id"] = idnumber if _SLUG.match(idnumber) else slugify(idnumber, limit=120)
     title = _text_of(element.find("name"))
-    if title:
-        question["title"] = title
     stem_element = element.find("questiontext")
+    if title and title != moodle_name(_text_of(stem_element)) and title != element.get("type"):
+        question["title"] = title  # a name made from the text (as quizapp writes one) is no title
     question["stem"] = _text_of(stem_element)
     fmt_attr = stem_element.get("format", "html") if stem_element is not None else "html"
     if fmt_attr not in FORMAT_NAMES:
@@ -409,9 +411,9 @@ class _Writer:
 
     def clean(self, text: str) -> str:
         if _INVALID_XML.search(text):
-            self.warnings.append(
-                f"{self.qid}: control characters XML cannot hold were replaced by U+FFFD"
-            )
+            message = f"{self.qid}: control characters XML cannot hold were replaced by U+FFFD"
+            if message not in self.warnings:
+                self.warnings.append(message)
             text = _INVALID_XML.sub("\ufffd", text)
         return text
 
@@ -421,6 +423,13 @@ class _Writer:
         if re.search(r"[<>&]", text) and "\r" not in text:
             return "<text><![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]></text>"
         return f"<text>{_escape(text)}</text>"
+
+    def grade(self, weight: float) -> str:
+        """A weight as a percentage Moodle accepts; a weight it would refuse is snapped, with a warning."""
+        text, nearest = moodle_percent(weight)
+        if nearest is not None:
+            self.warnings.append(f"{self.qid}: weight {weight:g} is not a grade Moodle accepts; written as {text}%")
+        return text
 
     def add(self, indent: int, line: str) -> None:
         self.lines.append("  " * indent + line)
@@ -503,7 +512,9 @@ def _write_question(w: _Writer, question: dict) -> None:
     qtype = question["type"]
     fmt = FORMAT_ATTRS[question.get("stem_format") or "plain"]
     w.add(1, f'<question type="{_XML_TYPES[qtype]}">')
-    w.text_element(2, "name", question.get("title"))
+    # Moodle refuses a question without a name; an untitled one gets the name Moodle's
+    # GIFT importer would give it, which reads back as no title (see _common).
+    w.text_element(2, "name", question.get("title") or moodle_name(question.get("stem") or "") or qtype)
     w.text_element(2, "questiontext", question.get("stem"), fmt)
     w.text_element(2, "generalfeedback", question.get("general_feedback"), fmt)
     w.add(2, "<defaultgrade>1</defaultgrade>" if qtype != "description" else "<defaultgrade>0</defaultgrade>")
@@ -516,7 +527,7 @@ def _write_question(w: _Writer, question: dict) -> None:
         w.add(2, "<shuffleanswers>true</shuffleanswers>")
         w.add(2, "<answernumbering>abc</answernumbering>")
         for choice in question["choices"]:
-            w.answer(2, percent(choice.get("weight", 0)), choice["text"], fmt, choice.get("feedback"))
+            w.answer(2, w.grade(choice.get("weight", 0)), choice["text"], fmt, choice.get("feedback"))
     elif qtype == "true_false":
         value = question["answer"]
         w.answer(2, "100" if value else "0", "true", fmt, question.get("feedback_true"))
@@ -524,7 +535,7 @@ def _write_question(w: _Writer, question: dict) -> None:
     elif qtype == "short_answer":
         w.add(2, f"<usecase>{1 if question.get('usecase') else 0}</usecase>")
         for item in question["accepted"]:
-            w.answer(2, percent(item.get("weight", 1)), item["text"], fmt, item.get("feedback"))
+            w.answer(2, w.grade(item.get("weight", 1)), item["text"], fmt, item.get("feedback"))
     elif qtype == "numerical":
         for entry in question["numeric"]:
             value = entry.get("value")
@@ -533,7 +544,7 @@ def _write_question(w: _Writer, question: dict) -> None:
             default = 0 if value is None else 1
             w.answer(
                 2,
-                percent(entry.get("weight", default)),
+                w.grade(entry.get("weight", default)),
                 text,
                 fmt,
                 entry.get("feedback"),

@@ -215,3 +215,41 @@ def test_the_preview_flags_a_likely_duplicate(app, client, teacher, runner, tmp_
     response = upload(client, "b.gift", text.encode())
     html = client.get(response.headers["Location"]).text
     assert "Likely duplicate of <code>where-does-the-alder-river-rise</code>" in html
+
+
+# --- point 9: honest counts; a whole bank goes to GIFT and back unchanged --------------------
+
+def test_a_gift_export_counts_the_questions_written_and_imports_back_unchanged(app, runner, tmp_path):
+    import yaml
+
+    bank_file = tmp_path / "mixed.yaml"
+    bank_file.write_text(yaml.safe_dump({"questions": [
+        {"id": "cat-week-one", "type": "true_false", "stem": "The ferry ran first.", "answer": True, "stem_format": "plain",
+         "category": "Week 1", "status": "published"},
+        {"id": "no-category", "type": "true_false", "stem": "The bridge is new.", "answer": False, "stem_format": "plain",
+         "status": "published"},
+        {"id": "order-events", "type": "ordering", "stem": "Put in order.", "items": ["ferry", "bridge"],
+         "status": "published"},
+    ]}), encoding="utf-8")
+    assert invoke(runner, "import", str(bank_file)).exit_code == 0
+    with app.app_context():
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+        orderings = db.session.scalar(sa.select(sa.func.count()).select_from(Question).filter_by(type="ordering"))
+    out = tmp_path / "bank.gift"
+    result = invoke(runner, "export", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"{total - orderings} questions written to {out} (gift)." in result.stderr
+    back = invoke(runner, "import", str(out), "--dry-run")
+    assert f"Dry run: would import: 0 new, 0 changed, {total - orderings} unchanged." in back.stdout, back.stdout
+
+
+def test_convert_counts_what_gift_holds(runner, tmp_path):
+    import yaml
+
+    source = tmp_path / "two.yaml"
+    source.write_text(yaml.safe_dump({"questions": [
+        {"id": "tf", "type": "true_false", "stem": "Yes?", "answer": True},
+        {"id": "order", "type": "ordering", "stem": "Order?", "items": ["a", "b"]},
+    ]}), encoding="utf-8")
+    result = invoke(runner, "convert", str(source), str(tmp_path / "two.gift"))
+    assert result.exit_code == 0 and "1 questions written to" in result.stderr

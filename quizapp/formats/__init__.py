@@ -37,6 +37,7 @@ __all__ = [
     "serialize",
     "serialize_bytes",
     "serialize_with_warnings",
+    "written_count",
 ]
 
 #: Format name -> module (quizapp.formats.<module>).
@@ -151,6 +152,17 @@ def serialize_bytes(questions: list[dict], fmt: str, title: str = "quizapp quest
         return buffer.getvalue(), warnings
     text, warnings = serialize_with_warnings(questions, fmt)
     return text.encode("utf-8"), warnings
+
+
+def written_count(questions: list[dict], fmt: str) -> int:
+    """How many of ``questions`` a file in ``fmt`` holds: GIFT leaves out ordering questions, an
+    Anki deck descriptions and essays without general feedback (each with a warning)."""
+    if fmt == "apkg":
+        return sum(1 for q in questions if q["type"] != "description"
+                   and not (q["type"] == "essay" and not q.get("general_feedback")))
+    if get_format(fmt).NAME == "gift":
+        return sum(1 for q in questions if q["type"] != "ordering")
+    return len(questions)
 
 
 def parse(text: str, fmt: str, source: str = "<string>", report: ParseReport | None = None) -> list[dict]:

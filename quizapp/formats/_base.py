@@ -321,3 +321,17 @@ def moodle_name(stem: str, limit: int = 80) -> str:
 
 
 _TAGS = re.compile(r"<[^<>]*>")
+
+
+def by_category(questions: list[dict]) -> list[dict]:
+    """Questions grouped as GIFT and Moodle XML must write them: uncategorized first.
+
+    Both formats set a category for the questions after it and cannot clear
+    it, so a question without one written after a categorized one would come
+    back in that category. Questions keep their order within a group, and
+    groups come in the order of their first question.
+    """
+    first: dict[str | None, int] = {None: -1}
+    for index, question in enumerate(questions):
+        first.setdefault(question.get("category"), index)
+    return sorted(questions, key=lambda q: first[q.get("category")])

@@ -42,6 +42,7 @@ from quizapp.canonical import MOODLE_BLANKS, slugify
 
 from ._base import (
     FormatError,
+    by_category,
     ParseReport,
     assign_ids,
     check_questions,
@@ -458,7 +459,7 @@ def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
     out: list[str] = []
     warnings: list[str] = []
     category = None
-    for question in questions:
+    for question in by_category(questions):
         qid = question.get("id", "?")
         if question.get("type") == "ordering":
             warnings.append(f"{qid}: GIFT has no ordering questions; question left out")

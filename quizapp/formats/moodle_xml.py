@@ -43,6 +43,7 @@ from quizapp.canonical import slugify
 
 from ._base import (
     FormatError,
+    by_category,
     ParseReport,
     assign_ids,
     check_questions,
@@ -475,7 +476,7 @@ def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
     """
     writer = _Writer()
     category = None
-    for question in questions:
+    for question in by_category(questions):
         writer.qid = qid = question.get("id", "?")
         for key in ("fact", "source"):
             if question.get(key):

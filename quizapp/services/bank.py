@@ -876,7 +876,7 @@ def export_as(fmt: str, status: str | None = None, quiz: str | None = None,
     else:
         text, warnings = formats.serialize_with_warnings(questions, name)
         data = text.encode("utf-8")
-    return BankExport(name, data, len(questions), warnings, quiz or "question-bank")
+    return BankExport(name, data, formats.written_count(questions, name), warnings, quiz or "question-bank")
 
 
 def export_format(name: str | None, path: str | None = None) -> str:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from quizapp.canonical import TEXT_FORMATS, normalize_answer, validate
 from quizapp.formats import csv_bank, gift, json_bank, moodle_xml, ordered, yaml_bank
-from quizapp.formats._base import moodle_name, moodle_percent
+from quizapp.formats._base import by_category, moodle_name, moodle_percent
 
 SETTINGS = settings(
     max_examples=35,
@@ -128,7 +128,8 @@ GIFT_TYPES = [t for t in ALL_TYPES if t != "ordering"]
 def moodle_weights(questions: list[dict]) -> list[dict]:
     """The questions with every weight a grade Moodle accepts (issue 15: GIFT and Moodle XML
     write only those, snapping others with a warning, tested in test_formats_moodle_grades.py);
-    a title equal to the name Moodle makes from the text reads back as no title."""
+    a title equal to the name Moodle makes from the text reads back as no title; the order is
+    the one both write (by_category)."""
     out = []
     for q in questions:
         q = {**q}
@@ -139,7 +140,7 @@ def moodle_weights(questions: list[dict]) -> list[dict]:
         if q.get("title") and q["title"] == moodle_name(q.get("stem") or ""):
             del q["title"]
         out.append(q)
-    return out
+    return by_category(out)  # written uncategorized first, then category by category
 
 
 def moodle_percent_value(weight: float) -> float:

@@ -175,6 +175,12 @@ def parse(text: str, source: str = "<xml>", report: ParseReport | None = None) -
         qtype = element.get("type")
         if qtype == "category":
             category = _text_of(element.find("category")) or None
+            if report is not None:
+                unkept = [label for tag, label in (("info", "description (<info>)"), ("idnumber", "id number"))
+                          if (_text_of(element.find(tag)) if tag == "info" else (element.findtext(tag) or "").strip())]
+                if unkept:
+                    report.warn(f"category {category!r}: its {' and '.join(unkept)} not kept; quizapp keeps the "
+                                "category path only", source, *reader.where(element))
             continue
         try:
             reader_fn = _READERS.get(qtype or "")

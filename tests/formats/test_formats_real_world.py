@@ -89,3 +89,10 @@ def test_gift_trims_blank_space_at_line_ends_as_moodle_does():
     (question,) = parse("::T:: First line   \n  second line\t{=yes   \n}\n", "gift")
     assert question["stem"] == "First line\nsecond line"
     assert question["accepted"][0]["text"] == "yes"
+
+
+def test_category_description_is_named_as_not_kept():
+    _, report = lenient(REAL_WORLD / "course-export.xml")
+    (note,) = [w for w in report.warnings if w.line == 3]
+    assert note.message == ("category '$course$/top/Week 1': its description (<info>) not kept; "
+                            "quizapp keeps the category path only")

@@ -12,8 +12,9 @@ there is no ``parse`` and the format is not in :data:`quizapp.formats.FORMATS`
   feedback of the correct choice) and the article sentence the question
   comes from.
 
-Every text is HTML-escaped (an ``html`` stem loses its markup first), so
-nothing from a bank runs as markup in Anki. Deck and note type ids are
+Every text of an ``html`` question is sanitised HTML (an allow-list of tags
+without attributes; embedded ``data:`` images become files of the deck);
+every other text is HTML-escaped, so nothing from a bank runs as script in Anki. Deck and note type ids are
 derived from their names and each note's GUID from the question id, so
 importing a newer export of the same deck updates its cards instead of
 duplicating them. Description questions (no answer) are left out, and so

@@ -152,8 +152,9 @@ def check_question(data: dict) -> list[Problem]:
         if len(" ".join(str(t) for t in tags)) + 2 > _TAGS_LIMIT:
             add("tags", f"the tags may take at most {_TAGS_LIMIT - 2} characters")
     # Files follow Moodle (only identical answers are duplicates, and only a
-    # warning); the editor is stricter and asks for answers a learner can
-    # tell apart, as it did before issue 15.
+    # warning); the editor is stricter: choices a reader can tell apart, and
+    # accepted answers that grading tells apart (case and spacing aside, as
+    # Moodle matches them), so "U.K." and "UK" may both be accepted.
     for key, noun in (("choices", "choice"), ("accepted", "accepted answer")):
         seen: set[str] = set()
         for index, item in enumerate(data.get(key) or []):
@@ -163,7 +164,10 @@ def check_question(data: dict) -> list[Problem]:
             folded = canonical.normalize_answer(text)
             if key == "accepted" and "*" not in text and not folded:
                 add(f"accepted[{index}]", "has no letters or digits a learner could type")
-            key_text = folded or text
+            if key == "accepted":  # typed answers: the same when graded the same (case, spacing)
+                key_text = " ".join(text.split()) if data.get("usecase") else " ".join(text.split()).lower()
+            else:  # choices a learner picks: the same when a reader cannot tell them apart
+                key_text = folded or text
             if key_text in seen:
                 add(f"{key}[{index}]", f"duplicate {noun} {text!r}")
             seen.add(key_text)

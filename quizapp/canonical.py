@@ -80,6 +80,37 @@ def normalize_answer(text: str) -> str:
     return re.sub(r"^the ", "", text)
 
 
+#: What PHP's trim() removes, which Moodle applies to every answer it saves.
+MOODLE_BLANKS = " \t\n\r\x00\x0b"
+
+
+def moodle_trim(text: str) -> str:
+    """``text`` trimmed as Moodle trims answers (PHP ``trim``)."""
+    return text.strip(MOODLE_BLANKS)
+
+
+def duplicate_answers(question: dict) -> list[str]:
+    """Answers of one question that Moodle would store as the same answer.
+
+    As in Moodle, two answers are the same only when their text is
+    identical after trimming: "forty two" and "forty-two", "comunicación"
+    and "comunicacion", "a^(n-1)" and "a^(n+1)" are different answers.
+    Duplicates are worth a warning, not a refusal (Moodle accepts them).
+    """
+    notes = []
+    for key, noun in (("choices", "choice"), ("accepted", "accepted answer")):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(question.get(key) or []):
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                continue
+            text = moodle_trim(item["text"])
+            if text in seen:
+                notes.append(f"{key}[{index}]: duplicate {noun} {text!r} (same as {key}[{seen[text]}])")
+            else:
+                seen[text] = index
+    return notes
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -116,6 +147,8 @@ def validate(question: Any) -> list[Problem]:
     for key in ANSWER_KEYS:
         if key in question and ANSWER_KEY[qtype] != key:
             add(key, f"does not apply to a {qtype.replace('_', ' ')} question")
+    if "usecase" in question and qtype != "short_answer":
+        add("usecase", "applies to short answer questions only")
 
     checker = _CHECKERS.get(qtype)
     if checker:
@@ -133,7 +166,6 @@ def _check_choices(question: dict, add) -> None:
     if not isinstance(choices, list) or len(choices) < 2:
         add("choices", "give at least two choices")
         return
-    seen: set[str] = set()
     for index, choice in enumerate(choices):
         where = f"choices[{index}]"
         if not isinstance(choice, dict) or not _text(choice.get("text")):
@@ -141,10 +173,6 @@ def _check_choices(question: dict, add) -> None:
             continue
         if not _weight_ok(choice.get("weight", 0)):
             add(f"{where}.weight", "must be a number between -1 and 1")
-        key = normalize_answer(choice["text"]) or choice["text"]
-        if key in seen:
-            add(where, f"duplicate choice {choice['text']!r}")
-        seen.add(key)
     weights = [c.get("weight", 0) for c in choices if isinstance(c, dict)]
     if not all(_number(w) for w in weights):
         return
@@ -167,7 +195,8 @@ def _check_accepted(question: dict, add) -> None:
     if not isinstance(accepted, list) or not accepted:
         add("accepted", "give at least one accepted answer")
         return
-    seen: set[str] = set()
+    if "usecase" in question and not isinstance(question["usecase"], bool):
+        add("usecase", "must be true or false")
     for index, item in enumerate(accepted):
         where = f"accepted[{index}]"
         if not isinstance(item, dict) or not _text(item.get("text")):
@@ -175,10 +204,6 @@ def _check_accepted(question: dict, add) -> None:
             continue
         if not _weight_ok(item.get("weight", 1)):
             add(f"{where}.weight", "must be a number between -1 and 1")
-        key = normalize_answer(item["text"])
-        if key in seen:
-            add(where, f"duplicate accepted answer {item['text']!r}")
-        seen.add(key)
     if not any(
         isinstance(i, dict) and _number(i.get("weight", 1)) and i.get("weight", 1) >= 1 - _EPSILON
         for i in accepted
@@ -239,7 +264,7 @@ def _check_items(question: dict, add) -> None:
         return
     if not all(_text(item) for item in items):
         add("items", "every item needs text")
-    elif len({normalize_answer(i) for i in items}) != len(items):
+    elif len({moodle_trim(i) for i in items}) != len(items):
         add("items", "items must all differ")
 
 

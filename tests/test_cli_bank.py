@@ -355,7 +355,7 @@ def test_a_quiz_as_an_anki_deck_with_stable_ids(app, runner, tmp_path):
     assert missing.exit_code == 1 and "no quiz is called 'no-such-quiz'" in missing.stderr
 
 
-def test_anki_text_is_html_escaped_and_html_stems_lose_their_markup(app, runner, tmp_path):
+def test_anki_plain_text_is_escaped_and_html_keeps_only_safe_markup(app, runner, tmp_path):
     risky = {"id": "risky", "type": "short_answer", "stem": "Is <script>alert(1)</script> & <b>bold</b> safe?",
              "stem_format": "plain", "accepted": [{"text": "<no>", "weight": 1.0}], "status": "published"}
     html_stem = {"id": "html-stem", "type": "true_false", "stem": "<p>The <b>sky</b> is blue.</p>",
@@ -369,7 +369,7 @@ def test_anki_text_is_html_escaped_and_html_stems_lose_their_markup(app, runner,
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in front and "<script>" not in front
     assert "&lt;no&gt;" in back
     front, back, _ = notes["html-stem"]
-    assert "The sky is blue." in front and "<b>" not in front
+    assert "<p>The <b>sky</b> is blue.</p>" in front  # issue 15: rendered, sanitised
     assert "True" in back
 
 

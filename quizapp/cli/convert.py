@@ -56,7 +56,8 @@ def convert(in_path: str, out_path: str, from_fmt: str | None, to_fmt: str | Non
     except OSError as err:
         click.echo(f"error: {out_path}: {err.strerror or err}", err=True)
         sys.exit(1)
-    click.echo(f"{len(questions)} questions written to {out_path} ({target_fmt})", err=True)
+    click.echo(f"{formats.written_count(questions, target_fmt)} questions written to {out_path} ({target_fmt})",
+               err=True)
 
 
 #: warnings shown without -v; the rest are counted

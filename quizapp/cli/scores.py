@@ -85,3 +85,37 @@ def _write(out: str, fmt: str, table, excel: bool) -> int:
             return tables.write_jsonl(handle, table.headers, table.rows)
 
 
+
+
+@scores_group.command("regrade")
+@click.option("--quiz", metavar="SLUG", help="Only the answers of this quiz.")
+@click.option("--apply", "apply_changes", is_flag=True, help="Re-grade the answers listed (asks to confirm).")
+@click.option("--yes", is_flag=True, help="With --apply: do not ask to confirm.")
+@click.option("-v", "--verbose", is_flag=True, help="List every answer that changes (default: the first 20).")
+@with_appcontext
+def regrade_command(quiz, apply_changes, yes, verbose) -> None:
+    """Show which recorded answers the current grading rules score differently; re-grade them with --apply."""
+    from quizapp.services import regrade
+    from quizapp.services.errors import QuizappError
+
+    try:
+        plan = regrade.plan_regrade(quiz)
+    except QuizappError as exc:
+        _fail(str(exc))
+    click.echo(f"Re-grading with the current rules: {plan.summary()}.")
+    shown = plan.changes if verbose else plan.changes[:20]
+    for change in shown:
+        click.echo(f"  attempt {change.attempt_id}, question {change.question}: "
+                   f"{change.response!r} scored {change.old:g}, would score {change.new:g}")
+    if len(shown) < len(plan.changes):
+        click.echo(f"  … and {len(plan.changes) - len(shown)} more (-v lists them all)")
+    if not plan.changes:
+        return
+    if not apply_changes:
+        click.echo("Nothing was changed; run again with --apply to re-grade these answers.")
+        return
+    if not yes and not click.confirm(f"Re-grade these {len(plan.changes)} answer(s)?", default=False):
+        click.echo("Nothing was changed.")
+        return
+    done = regrade.apply_regrade(quiz)
+    click.echo(f"Re-graded {len(done.changes)} answer(s) in {len(done.attempts)} attempt(s).")

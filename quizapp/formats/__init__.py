@@ -16,7 +16,7 @@ import importlib
 import os
 from types import ModuleType
 
-from ._base import DataLossWarning, FormatError, decode, ordered
+from ._base import DataLossWarning, FormatError, ParseReport, decode, ordered
 
 __all__ = [
     "DataLossWarning",
@@ -24,6 +24,7 @@ __all__ = [
     "FORMATS",
     "FormatError",
     "OUTPUT_FORMATS",
+    "ParseReport",
     "WRITE_ONLY",
     "decode",
     "extension_list",
@@ -36,6 +37,7 @@ __all__ = [
     "serialize",
     "serialize_bytes",
     "serialize_with_warnings",
+    "written_count",
 ]
 
 #: Format name -> module (quizapp.formats.<module>).
@@ -152,15 +154,30 @@ def serialize_bytes(questions: list[dict], fmt: str, title: str = "quizapp quest
     return text.encode("utf-8"), warnings
 
 
-def parse(text: str, fmt: str, source: str = "<string>") -> list[dict]:
+def written_count(questions: list[dict], fmt: str) -> int:
+    """How many of ``questions`` a file in ``fmt`` holds: GIFT leaves out ordering questions, an
+    Anki deck descriptions and essays without general feedback (each with a warning)."""
+    if fmt == "apkg":
+        return sum(1 for q in questions if q["type"] != "description"
+                   and not (q["type"] == "essay" and not q.get("general_feedback")))
+    if get_format(fmt).NAME == "gift":
+        return sum(1 for q in questions if q["type"] != "ordering")
+    return len(questions)
+
+
+def parse(text: str, fmt: str, source: str = "<string>", report: ParseReport | None = None) -> list[dict]:
     """Parse bank text in a format and validate every question.
 
     :param text: the bank's text.
     :param fmt: format name, alias or extension (see :func:`get_format`).
     :param source: file name used in error messages.
-    :raises FormatError: the first problem, with source, line and column.
+    :param report: lenient mode: questions that cannot be imported are
+        listed in ``report.skipped`` (with line and reason) and left out,
+        notes on the others go to ``report.warnings``; see :class:`ParseReport`.
+    :raises FormatError: the first problem, with source, line and column
+        (with ``report``: only problems of the file as a whole).
     """
-    return get_format(fmt).parse(text, source=source)
+    return get_format(fmt).parse(text, source=source, report=report)
 
 
 def serialize(questions: list[dict], fmt: str) -> str:
@@ -177,7 +194,8 @@ def serialize_with_warnings(questions: list[dict], fmt: str) -> tuple[str, list[
     return get_format(fmt).serialize_with_warnings(questions)
 
 
-def read_bank(path: str | os.PathLike[str], fmt: str | None = None) -> list[dict]:
+def read_bank(path: str | os.PathLike[str], fmt: str | None = None,
+              report: ParseReport | None = None) -> list[dict]:
     """Read a bank file: format from the extension, UTF-8, validated questions.
 
     :param path: the file; its name is the ``source`` of any error.
@@ -192,4 +210,4 @@ def read_bank(path: str | os.PathLike[str], fmt: str | None = None) -> list[dict
     module = get_format(fmt) if fmt else get_format(format_for(source))
     with open(source, "rb") as handle:
         data = handle.read()
-    return module.parse(decode(data, source), source=source)
+    return module.parse(decode(data, source), source=source, report=report)

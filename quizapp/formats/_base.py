@@ -5,11 +5,14 @@ Pure: no Flask, no database.
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from quizapp.canonical import slugify, validate
+from quizapp.canonical import duplicate_answers, slugify, validate
 
 #: Canonical key order of a question, as YAML and JSON write it.
 QUESTION_KEYS = (
@@ -20,6 +23,7 @@ QUESTION_KEYS = (
     "stem_format",
     "choices",
     "accepted",
+    "usecase",
     "answer",
     "feedback_true",
     "feedback_false",
@@ -116,33 +120,74 @@ def _ordered_sub(item: Any, keys: tuple[str, ...], keep_none: bool = False) -> A
     return out
 
 
+@dataclass
+class ParseReport:
+    """What a lenient parse left out or wants the reader to know, question by question.
+
+    Pass one to a format's ``parse(..., report=report)``: a question that
+    cannot be imported (an unsupported type, a syntax error inside its own
+    block, a rule it breaks) is added to :attr:`skipped`, with its line and
+    the reason, instead of refusing the whole file; :attr:`warnings` holds
+    located notes on questions that are imported (a duplicate answer, a
+    Moodle setting quizapp does not keep). Problems with the file as a
+    whole (not UTF-8, malformed XML, no questions) still raise.
+    """
+
+    skipped: list[FormatError] = field(default_factory=list)
+    warnings: list[FormatError] = field(default_factory=list)
+    #: ids the file did not give, made from a question's title or text: they
+    #: name no question of the bank (an import treats such a question as new)
+    derived_ids: set[str] = field(default_factory=set)
+
+    def skip(self, error: FormatError) -> None:
+        self.skipped.append(error)
+
+    def warn(self, message: str, source: str | None, line: int | None, column: int | None = None) -> None:
+        self.warnings.append(FormatError(message, source, line, column))
+
+
 def check_questions(
-    located: list[tuple[Any, int | None, int | None]], source: str | None
+    located: list[tuple[Any, int | None, int | None]], source: str | None,
+    report: ParseReport | None = None,
 ) -> list[dict]:
     """Validate parsed questions; raise the first problem with its place.
 
     :param located: ``(question, line, column)`` for every question, in
         file order.
     :param source: file name for messages.
+    :param report: lenient mode: an invalid question (or a second use of an
+        id) is added to ``report.skipped`` and left out instead of raising;
+        duplicate answers become ``report.warnings``.
     :raises FormatError: no questions, a question that fails
-        :func:`quizapp.canonical.validate`, or an id used twice.
+        :func:`quizapp.canonical.validate`, or an id used twice (without
+        ``report``).
     """
-    if not located:
+    if not located and not (report and report.skipped):
         raise FormatError("no questions", source)
     seen: dict[str, int | None] = {}
+    kept = []
     for question, line, column in located:
         problems = validate(question)
         qid = question.get("id") if isinstance(question, dict) else None
         label = f"question {qid!r}: " if isinstance(qid, str) else ""
+        error = None
         if problems:
-            message = "; ".join(str(p) for p in problems)
-            raise FormatError(f"{label}{message}", source, line, column)
-        if qid in seen:
+            error = FormatError(f"{label}{'; '.join(str(p) for p in problems)}", source, line, column)
+        elif qid in seen:
             first = seen[qid]
             also = f" (first at line {first})" if first is not None else ""
-            raise FormatError(f"{label}id: used twice{also}", source, line, column)
+            error = FormatError(f"{label}id: used twice{also}", source, line, column)
+        if error is not None:
+            if report is None:
+                raise error
+            report.skip(error)
+            continue
         seen[qid] = line
-    return [question for question, _, _ in located]
+        if report is not None:
+            for note in duplicate_answers(question):
+                report.warn(f"{label}{note}", source, line, column)
+        kept.append(question)
+    return kept
 
 
 def decode(data: bytes, source: str | None) -> str:
@@ -217,8 +262,8 @@ def parse_number(text: str) -> float | int:
     return value
 
 
-def assign_ids(questions: list[dict]) -> None:
-    """Give questions without an id a unique one from their title or stem."""
+def assign_ids(questions: list[dict], report: ParseReport | None = None) -> None:
+    """Give questions without an id a unique one from their title or stem (noted in ``report.derived_ids``)."""
     taken = {q["id"] for q in questions if "id" in q}
     for question in questions:
         if "id" in question:
@@ -229,3 +274,64 @@ def assign_ids(questions: list[dict]) -> None:
             candidate, n = f"{base}-{n}", n + 1
         question["id"] = candidate
         taken.add(candidate)
+        if report is not None:
+            report.derived_ids.add(candidate)
+
+
+#: The grades Moodle accepts for an answer, as fractions (question/editlib.php's grade
+#: options); an import refuses any other ("matchgrades: error", Moodle's default).
+MOODLE_FRACTIONS = tuple(sorted({sign * value for sign in (1, -1) for value in (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)}))
+#: How close a fraction must be to a valid one for Moodle to take it.
+MOODLE_FRACTION_TOLERANCE = 0.00001
+
+
+def moodle_percent(weight: float) -> tuple[str, float | None]:
+    """A weight as a percentage Moodle accepts on import.
+
+    :returns: ``(text, None)`` when the weight is one of
+        :data:`MOODLE_FRACTIONS` (within Moodle's tolerance), written exactly
+        as :func:`percent` does; otherwise ``(text, nearest)``: the nearest
+        valid grade, which the caller reports.
+    """
+    weight = float(weight)
+    nearest = min(MOODLE_FRACTIONS, key=lambda value: (abs(value - weight), -abs(value)))
+    if abs(nearest - weight) < MOODLE_FRACTION_TOLERANCE:
+        return percent(weight), None
+    text = format((Decimal(repr(nearest)) * 100).normalize(), "f")
+    return ("0" if text in ("-0", "0") else text), nearest
+
+
+def moodle_name(stem: str, limit: int = 80) -> str:
+    """The question name Moodle's GIFT importer makes from a question's text.
+
+    As qformat_default::create_default_question_name: the text without
+    markup, shortened to ``limit`` characters at a word break with "..." when
+    longer, and trimmed. Empty text gives "".
+    """
+    text = html.unescape(_TAGS.sub(" ", stem or ""))
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "..."
+
+
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+def by_category(questions: list[dict]) -> list[dict]:
+    """Questions grouped as GIFT and Moodle XML must write them: uncategorized first.
+
+    Both formats set a category for the questions after it and cannot clear
+    it, so a question without one written after a categorized one would come
+    back in that category. Questions keep their order within a group, and
+    groups come in the order of their first question.
+    """
+    first: dict[str | None, int] = {None: -1}
+    for index, question in enumerate(questions):
+        first.setdefault(question.get("category"), index)
+    return sorted(questions, key=lambda q: first[q.get("category")])

@@ -12,8 +12,9 @@ there is no ``parse`` and the format is not in :data:`quizapp.formats.FORMATS`
   feedback of the correct choice) and the article sentence the question
   comes from.
 
-Every text is HTML-escaped (an ``html`` stem loses its markup first), so
-nothing from a bank runs as markup in Anki. Deck and note type ids are
+Every text of an ``html`` question is sanitised HTML (an allow-list of tags
+without attributes; embedded ``data:`` images become files of the deck);
+every other text is HTML-escaped, so nothing from a bank runs as script in Anki. Deck and note type ids are
 derived from their names and each note's GUID from the question id, so
 importing a newer export of the same deck updates its cards instead of
 duplicating them. Description questions (no answer) are left out, and so
@@ -24,8 +25,12 @@ Pure: no Flask, no database (genanki writes the collection).
 
 from __future__ import annotations
 
+import base64
+import contextvars
+import functools
 import hashlib
 import itertools
+import json
 import time
 import html
 import os
@@ -77,28 +82,110 @@ def model() -> genanki.Model:
     )
 
 
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
+#: Markup an HTML text of the bank keeps on a card; every other tag is dropped (its text kept).
+_ALLOWED_TAGS = frozenset({
+    "p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "span", "div", "ul", "ol", "li",
+    "table", "thead", "tbody", "tr", "td", "th", "caption", "code", "pre", "blockquote", "hr", "img",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+})
+_VOID_TAGS = frozenset({"br", "hr", "img"})
+#: Tags whose content is dropped with them.
+_DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
+                                   "svg", "math", "textarea", "select"})
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)$")
+_MEDIA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+
+
+class _Sanitizer(HTMLParser):
+    """HTML rebuilt from an allow-list: known tags without attributes (an image keeps its
+    source when it is embedded data, which becomes a file of the deck, and its alt text).
+
+    One pass, no regular expression over the markup; whatever the input, the
+    output holds only the allowed tags, balanced, and escaped text.
+    """
+
+    def __init__(self, media: dict[str, bytes] | None) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        self.open: list[str] = []
+        self.dropping = 0
+        self.media = media
 
     def handle_starttag(self, tag, attrs) -> None:
-        if tag in ("br", "p", "div", "li"):
-            self.parts.append("\n")
+        if tag in _DROPPED_WITH_CONTENT:
+            if tag not in _VOID_TAGS:
+                self.dropping += 1
+            return
+        if self.dropping or tag not in _ALLOWED_TAGS:
+            return
+        if tag == "img":
+            self._image(dict(attrs))
+            return
+        self.parts.append(f"<{tag}>")
+        if tag not in _VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _DROPPED_WITH_CONTENT and tag not in _VOID_TAGS:
+            self.dropping -= 1
+        elif tag in self.open and self.open[-1] == tag:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag) -> None:
+        if tag in _DROPPED_WITH_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if self.dropping or tag not in self.open:
+            return
+        while self.open:  # close what was left open inside it
+            inner = self.open.pop()
+            self.parts.append(f"</{inner}>")
+            if inner == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.parts.append(html.escape(data))
+
+    def _image(self, attrs: dict) -> None:
+        alt = html.escape(attrs.get("alt") or "", quote=True)
+        match = _DATA_IMAGE.match((attrs.get("src") or "").strip())
+        if match is None or self.media is None:
+            if alt:
+                self.parts.append(f"[{alt}]")  # an image the deck cannot hold: its description
+            return
+        try:
+            data = base64.b64decode("".join(match.group(2).split()), validate=True)
+        except ValueError:
+            return
+        ext = "jpg" if match.group(1) == "jpeg" else match.group(1)
+        name = f"quizapp-{hashlib.sha256(data).hexdigest()[:20]}.{ext}"
+        self.media[name] = data
+        self.parts.append(f'<img src="{name}" alt="{alt}">')
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.parts) + "".join(f"</{tag}>" for tag in reversed(self.open))
+
+
+def _text_in(value: str | None, fmt: str = "plain") -> str:
+    return _text(value, fmt)
+
+
+#: Images found while a deck is built: file name -> bytes (None: not collecting).
+_MEDIA: contextvars.ContextVar[dict[str, bytes] | None] = contextvars.ContextVar("anki_media", default=None)
 
 
 def _text(value: str | None, fmt: str = "plain") -> str:
-    """Escaped HTML for a text of the bank; line breaks kept."""
+    """A text of the bank as card HTML: an ``html`` text keeps its allowed markup (sanitised),
+    any other is escaped with its line breaks kept."""
     if not value:
         return ""
     if fmt == "html":
-        parser = _TextOnly()
+        parser = _Sanitizer(_MEDIA.get())
         parser.feed(value)
-        parser.close()
-        value = "".join(parser.parts)
+        return parser.result().strip()
     value = re.sub(r"\n{3,}", "\n\n", value.strip())
     return html.escape(value).replace("\n", "<br>")
 
@@ -108,8 +195,10 @@ def _number(value: float) -> str:
 
 
 def front(question: dict) -> str:
-    """The front of a question's card (escaped HTML)."""
-    parts = [f'<div class="stem">{_text(question.get("stem"), question.get("stem_format", "plain"))}</div>']
+    """The front of a question's card (escaped or sanitised HTML)."""
+    fmt = question.get("stem_format", "plain")
+    _text = functools.partial(_text_in, fmt=fmt)
+    parts = [f'<div class="stem">{_text(question.get("stem"))}</div>']
     qtype = question["type"]
     if qtype in ("multiple_choice", "multiple_response"):
         items = "".join(f"<li>{_text(c['text'])}</li>" for c in question.get("choices", []))
@@ -129,12 +218,13 @@ def front(question: dict) -> str:
 
 
 def back(question: dict) -> str:
-    """The back of a question's card: answer, explanation, source sentence (escaped HTML)."""
+    """The back of a question's card: answer, explanation, source sentence (escaped or sanitised HTML)."""
+    fmt = question.get("stem_format", "plain")
     answer, explanation = _answer(question)
     parts = [f'<div class="answer">{answer}</div>'] if answer else []
     explanation = question.get("general_feedback") or explanation
     if explanation:
-        parts.append(f'<div class="explanation">{_text(explanation)}</div>')
+        parts.append(f'<div class="explanation">{_text_in(explanation, fmt)}</div>')
     sentence = (question.get("source") or {}).get("sentence")
     if sentence:
         parts.append(f'<blockquote class="source">{_text(sentence)}</blockquote>')
@@ -142,8 +232,13 @@ def back(question: dict) -> str:
 
 
 def _answer(question: dict) -> tuple[str, str | None]:
-    """The correct answer as escaped HTML, and the feedback that explains it."""
+    """The correct answer as card HTML, and the feedback that explains it.
+
+    Answers, prompts and feedback share the question's text format, as Moodle's
+    importers give them the question text's format.
+    """
     qtype = question["type"]
+    _text = functools.partial(_text_in, fmt=question.get("stem_format", "plain"))
     if qtype in ("multiple_choice", "multiple_response"):
         choices = question.get("choices", [])
         if qtype == "multiple_choice":
@@ -184,6 +279,22 @@ def _answer(question: dict) -> tuple[str, str | None]:
 
 def build_deck(questions: list[dict], deck_name: str) -> tuple[genanki.Deck, list[str]]:
     """A deck of one note per question; the warnings name the questions left out."""
+    deck, warnings, _ = build_deck_with_media(questions, deck_name)
+    return deck, warnings
+
+
+def build_deck_with_media(questions: list[dict], deck_name: str) -> tuple[genanki.Deck, list[str], dict[str, bytes]]:
+    """:func:`build_deck`, plus the images embedded in HTML texts (file name -> bytes) for the package."""
+    media: dict[str, bytes] = {}
+    token = _MEDIA.set(media)
+    try:
+        deck, warnings = _build_deck(questions, deck_name)
+    finally:
+        _MEDIA.reset(token)
+    return deck, warnings, media
+
+
+def _build_deck(questions: list[dict], deck_name: str) -> tuple[genanki.Deck, list[str]]:
     deck = genanki.Deck(stable_id(f"quizapp deck: {deck_name}"), deck_name)
     note_model = model()
     warnings: list[str] = []
@@ -214,7 +325,7 @@ def write_apkg(questions: list[dict], deck_name: str, out: IO[bytes], timestamp:
     :param timestamp: seconds since the epoch for the cards' creation (default: now).
     :returns: what was left out, one message per question.
     """
-    deck, warnings = build_deck(questions, deck_name)
+    deck, warnings, media = build_deck_with_media(questions, deck_name)
     package = genanki.Package(deck)
     # genanki's write_to_file leaves its temporary database behind; write the
     # collection ourselves and remove it.
@@ -230,7 +341,11 @@ def write_apkg(questions: list[dict], deck_name: str, out: IO[bytes], timestamp:
             connection.close()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(db_path, "collection.anki2")
-            archive.writestr("media", "{}")
+            # Anki's media map: numbered files in the zip -> the names cards use
+            names = sorted(media)
+            archive.writestr("media", json.dumps({str(i): name for i, name in enumerate(names)}))
+            for i, name in enumerate(names):
+                archive.writestr(str(i), media[name])
     finally:
         os.unlink(db_path)
     return warnings

@@ -41,7 +41,7 @@ import json
 import re
 from typing import Any
 
-from ._base import FormatError, check_questions, emit_warnings, number_text, ordered, parse_number
+from ._base import FormatError, ParseReport, check_questions, emit_warnings, number_text, ordered, parse_number
 
 NAME = "csv"
 EXTENSIONS = (".csv",)
@@ -53,6 +53,7 @@ FIXED = (
     "stem",
     "stem_format",
     "correct",
+    "usecase",
     "feedback_true",
     "feedback_false",
     "general_feedback",
@@ -94,7 +95,7 @@ def unguard(text: str) -> str:
 # -- reading ------------------------------------------------------------------------
 
 
-def parse(text: str, source: str = "<csv>") -> list[dict]:
+def parse(text: str, source: str = "<csv>", report: ParseReport | None = None) -> list[dict]:
     """Parse a CSV bank into canonical questions and validate them.
 
     :param text: the CSV text (a leading byte order mark is ignored).
@@ -145,7 +146,7 @@ def parse(text: str, source: str = "<csv>") -> list[dict]:
             cells = dict(zip(columns, row))
             located.append((_row(cells, source, line), line, None))
         line = reader.line_num + 1
-    return check_questions(located, source)
+    return check_questions(located, source, report)
 
 
 def _row(cells: dict[str, str], source: str | None, line: int) -> dict:
@@ -186,6 +187,13 @@ def _row(cells: dict[str, str], source: str | None, line: int) -> dict:
         if correct not in ("true", "false", "yes", "no", "1", "0"):
             raise fail("correct", f"{correct!r} is not true or false")
         question["answer"] = correct in ("true", "yes", "1")
+    usecase = (cells.get("usecase") or "").strip().lower()
+    if usecase:
+        if qtype != "short_answer":
+            raise fail("usecase", "only short answer questions have this cell")
+        if usecase not in ("true", "false", "yes", "no", "1", "0"):
+            raise fail("usecase", f"{usecase!r} is not true or false")
+        question["usecase"] = usecase in ("true", "yes", "1")
     for key in ("feedback_true", "feedback_false"):
         value = text(key)
         if value is not None:
@@ -328,6 +336,8 @@ def _to_row(question: dict, warnings: list[str]) -> dict[str, str]:
         row[key] = _cell_text(question.get(key))
     if qtype == "true_false" and "answer" in question:
         row["correct"] = "true" if question["answer"] else "false"
+    if "usecase" in question:
+        row["usecase"] = "true" if question["usecase"] else "false"
     for key in ("feedback_true", "feedback_false"):
         row[key] = _cell_text(question.get(key))
     tags = []

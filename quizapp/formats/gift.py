@@ -38,14 +38,17 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from quizapp.canonical import slugify
+from quizapp.canonical import MOODLE_BLANKS, slugify
 
 from ._base import (
     FormatError,
+    by_category,
+    ParseReport,
     assign_ids,
     check_questions,
     emit_warnings,
     from_percent,
+    moodle_percent,
     number_text,
     ordered,
     parse_number,
@@ -107,8 +110,8 @@ class _Block:
         self.comments = []
         kept = []
         for _, line in lines:
-            if line.strip().startswith("//"):
-                self.comments.append(line.strip())
+            if line.startswith("//"):
+                self.comments.append(line)
                 kept.append(" ")  # as Moodle does; keeps line numbers
             else:
                 kept.append(line)
@@ -137,8 +140,10 @@ def _blocks(text: str, source: str | None) -> list[_Block]:
     blocks: list[_Block] = []
     current: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if line.strip():
+        # As Moodle reads GIFT: every line is trimmed (PHP trim) before the
+        # question is put together, so blank space at line ends never counts.
+        line = line.strip(MOODLE_BLANKS)
+        if line:
             current.append((number, line))
         elif current:
             blocks.append(_Block(current, source))
@@ -148,11 +153,14 @@ def _blocks(text: str, source: str | None) -> list[_Block]:
     return blocks
 
 
-def parse(text: str, source: str = "<gift>") -> list[dict]:
+def parse(text: str, source: str = "<gift>", report: ParseReport | None = None) -> list[dict]:
     """Parse GIFT text into canonical questions and validate them.
 
     :param text: the GIFT text.
     :param source: file name used in error messages.
+    :param report: lenient mode (:class:`~quizapp.formats.ParseReport`): a
+        question with a syntax error or an invalid one is listed there with
+        its line and left out; the others are returned.
     :returns: canonical questions in file order (no ``status``: drafts).
     :raises FormatError: a syntax error, an invalid question or a duplicate
         id, with the line.
@@ -171,7 +179,13 @@ def parse(text: str, source: str = "<gift>") -> list[dict]:
             # A question right under the category line, without a blank line.
             block.skip_to(len(first) + 1)
             body = block.text
-        question = _question(block, body)
+        try:
+            question = _question(block, body)
+        except FormatError as exc:
+            if report is None:
+                raise
+            report.skip(exc)
+            continue
         if category is not None:
             question["category"] = category
         comments = "\n".join(block.comments)
@@ -182,8 +196,8 @@ def parse(text: str, source: str = "<gift>") -> list[dict]:
         if tags:
             question["tags"] = tags
         located.append((question, block.line, None))
-    assign_ids([q for q, _, _ in located])
-    return check_questions([(ordered(q), line, col) for q, line, col in located], source)
+    assign_ids([q for q, _, _ in located], report)
+    return check_questions([(ordered(q), line, col) for q, line, col in located], source, report)
 
 
 def _clean_id(idnumber: str) -> str:
@@ -416,10 +430,20 @@ def _answer_text(text: str, fmt: str) -> str:
     return f"[{fmt}]{escaped}" if _FORMAT_PREFIX.match(escaped) else escaped
 
 
-def _weight_prefix(text: str, weight: float, default: float) -> str:
+def _weight_prefix(text: str, weight: float, default: float, grade) -> str:
     if weight == default and not text.startswith("%"):
         return ""
-    return f"%{percent(weight)}%"
+    return f"%{grade(weight)}%"
+
+
+def _grader(qid: str, warnings: list[str]):
+    """A function writing a weight as a percentage Moodle accepts, warning when it snaps one."""
+    def grade(weight: float) -> str:
+        text, nearest = moodle_percent(weight)
+        if nearest is not None:
+            warnings.append(f"{qid}: weight {weight:g} is not a grade Moodle accepts; written as {text}%")
+        return text
+    return grade
 
 
 def _feedback(feedback: str | None, fmt: str) -> str:
@@ -435,7 +459,7 @@ def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
     out: list[str] = []
     warnings: list[str] = []
     category = None
-    for question in questions:
+    for question in by_category(questions):
         qid = question.get("id", "?")
         if question.get("type") == "ordering":
             warnings.append(f"{qid}: GIFT has no ordering questions; question left out")
@@ -517,6 +541,7 @@ def _question_text(question: dict, warnings: list[str]) -> str:
 
 def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
     qid, qtype = question["id"], question["type"]
+    grade = _grader(qid, warnings)
     if qtype == "essay":
         return []
     if qtype in ("multiple_choice", "multiple_response"):
@@ -532,12 +557,14 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
         for i, choice in enumerate(choices):
             text, weight = choice["text"], choice.get("weight", 0)
             if i == equal_at:
-                marker, prefix = "=", _weight_prefix(text, weight, 1)
+                marker, prefix = "=", _weight_prefix(text, weight, 1, grade)
             else:
-                marker, prefix = "~", _weight_prefix(text, weight, 0)
+                marker, prefix = "~", _weight_prefix(text, weight, 0, grade)
             lines.append(f"{marker}{prefix}{_answer_text(text, fmt)}{_feedback(choice.get('feedback'), fmt)}")
         return lines
     if qtype == "short_answer":
+        if question.get("usecase"):
+            warnings.append(f"{qid}: GIFT cannot say that case matters (usecase); Moodle will accept any case")
         lines = []
         for item in question["accepted"]:
             text = item["text"]
@@ -546,7 +573,7 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
                     warnings.append(
                         f"{qid}: GIFT reads a short answer containing '->' as matching; {part!r} will not import as written"
                     )
-            prefix = _weight_prefix(text, item.get("weight", 1), 1)
+            prefix = _weight_prefix(text, item.get("weight", 1), 1, grade)
             lines.append(f"={prefix}{_answer_text(text, fmt)}{_feedback(item.get('feedback'), fmt)}")
         return lines
     if qtype == "true_false":
@@ -577,6 +604,7 @@ def _answers(question: dict, fmt: str, warnings: list[str]) -> list[str]:
 
 def _numeric_lines(question: dict, fmt: str, warnings: list[str]) -> list[str]:
     qid = question["id"]
+    grade = _grader(qid, warnings)
     answers = [n for n in question["numeric"] if n.get("value") is not None]
     others = [n for n in question["numeric"] if n.get("value") is None]
     if len(others) > 1:
@@ -595,11 +623,11 @@ def _numeric_lines(question: dict, fmt: str, warnings: list[str]) -> list[str]:
     lines = ["#"]
     for entry in answers:
         weight = entry.get("weight", 1)
-        prefix = "" if weight == 1 else f"%{percent(weight)}%"
+        prefix = "" if weight == 1 else f"%{grade(weight)}%"
         lines.append(f"={prefix}{value_text(entry)}{_feedback(entry.get('feedback'), fmt)}")
     if others:
         entry = others[0]
         weight = entry.get("weight", 0)
-        prefix = "" if weight == 0 else f"%{percent(weight)}%"
+        prefix = "" if weight == 0 else f"%{grade(weight)}%"
         lines.append(f"~{prefix}{_feedback(entry.get('feedback'), fmt)}")
     return lines

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._base import FormatError, check_questions, line_col, ordered
+from ._base import FormatError, ParseReport, check_questions, line_col, ordered
 
 NAME = "json"
 EXTENSIONS = (".json",)
@@ -152,7 +152,7 @@ class _Reader:
         return items, seen.get("article"), pos
 
 
-def parse(text: str, source: str = "<json>") -> list[dict]:
+def parse(text: str, source: str = "<json>", report: ParseReport | None = None) -> list[dict]:
     """Parse a JSON bank and validate every question.
 
     :param text: the file's text.
@@ -172,7 +172,7 @@ def parse(text: str, source: str = "<json>") -> list[dict]:
             elif isinstance(src, dict) and src.get("article") is None:
                 question["source"] = {"article": article, **src}
         located.append((question, *line_col(text, start)))
-    return check_questions(located, source)
+    return check_questions(located, source, report)
 
 
 def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:

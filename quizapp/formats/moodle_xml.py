@@ -43,11 +43,15 @@ from quizapp.canonical import slugify
 
 from ._base import (
     FormatError,
+    by_category,
+    ParseReport,
     assign_ids,
     check_questions,
     emit_warnings,
     from_percent,
     line_col,
+    moodle_name,
+    moodle_percent,
     number_text,
     ordered,
     parse_number,
@@ -144,12 +148,17 @@ def _fraction(reader: _Reader, answer: ET.Element) -> float:
         raise reader.error(f"bad fraction {raw!r}: write a percentage like 100 or -50", answer) from None
 
 
-def parse(text: str, source: str = "<xml>") -> list[dict]:
+def parse(text: str, source: str = "<xml>", report: ParseReport | None = None) -> list[dict]:
     """Parse Moodle XML into canonical questions and validate them.
 
     :param text: the XML text.
     :param source: file name used in error messages.
     :returns: canonical questions in file order (no ``status``: drafts).
+    :param report: lenient mode (:class:`~quizapp.formats.ParseReport`):
+        a question of an unsupported type (cloze, calculated, drag and
+        drop...), with a bad number or breaking a rule is listed there with
+        its line and left out; Moodle settings quizapp does not keep are
+        listed as warnings. Malformed or unsafe XML still raises.
     :raises FormatError: malformed or unsafe XML, an unsupported question
         type, a bad number, an invalid question or a duplicate id, with the
         line and column.
@@ -166,20 +175,106 @@ def parse(text: str, source: str = "<xml>") -> list[dict]:
         qtype = element.get("type")
         if qtype == "category":
             category = _text_of(element.find("category")) or None
+            if report is not None:
+                unkept = [label for tag, label in (("info", "description (<info>)"), ("idnumber", "id number"))
+                          if (_text_of(element.find(tag)) if tag == "info" else (element.findtext(tag) or "").strip())]
+                if unkept:
+                    report.warn(f"category {category!r}: its {' and '.join(unkept)} not kept; quizapp keeps the "
+                                "category path only", source, *reader.where(element))
             continue
-        reader_fn = _READERS.get(qtype or "")
-        if reader_fn is None:
-            supported = ", ".join(sorted(t for t in _READERS if t != "match"))
-            raise reader.error(
-                f"unsupported question type {qtype!r} (supported: category, {supported})", element
-            )
-        question = _common(reader, element)
-        reader_fn(reader, element, question)
+        try:
+            reader_fn = _READERS.get(qtype or "")
+            if reader_fn is None:
+                raise reader.error(_unsupported(qtype), element)
+            question = _common(reader, element)
+            reader_fn(reader, element, question)
+            if element.find("name") is None:
+                # Moodle's importer stops at such a question ("Missing question name in XML file")
+                raise reader.error("the question has no <name> element, which Moodle refuses "
+                                   "(an empty <name><text></text></name> is fine)", element)
+        except FormatError as exc:
+            if report is None:
+                raise
+            report.skip(exc)
+            continue
+        if report is not None:
+            for note in _unkept(element, qtype):
+                report.warn(note, source, *reader.where(element))
         if category is not None:
             question["category"] = category
         located.append((question, *reader.where(element)))
-    assign_ids([q for q, _, _ in located])
-    return check_questions([(ordered(q), line, col) for q, line, col in located], source)
+    assign_ids([q for q, _, _ in located], report)
+    return check_questions([(ordered(q), line, col) for q, line, col in located], source, report)
+
+
+_FEEDBACKS = (("correctfeedback", "correct"), ("partiallycorrectfeedback", "partially correct"),
+              ("incorrectfeedback", "incorrect"))
+
+
+def _unkept(element: ET.Element, qtype: str | None) -> list[str]:
+    """Moodle settings of a question that quizapp does not keep, one note each.
+
+    Only settings that differ from what quizapp does anyway are named: an
+    import is silent about a default it would not change.
+    """
+    notes = []
+    files = element.findall(".//file")
+    if files:
+        notes.append(f"{len(files)} embedded file(s) (<file>, images) not kept: quizapp stores no question media")
+    elif any("@@PLUGINFILE@@" in (t.text or "") for t in element.iter("text")):
+        notes.append("links to @@PLUGINFILE@@ files without the files: those images are missing")
+    grade = (element.findtext("defaultgrade") or "").strip()
+    if grade and qtype != "description":
+        try:
+            if float(grade) != 1:
+                notes.append(f"defaultgrade {grade} not kept: every quizapp question is worth 1 mark")
+        except ValueError:
+            notes.append(f"defaultgrade {grade!r} is not a number; ignored")
+    penalty = (element.findtext("penalty") or "").strip()
+    if penalty:
+        try:
+            if abs(float(penalty) - 1 / 3) > 1e-4:
+                notes.append(f"penalty {penalty} not kept: quizapp takes no penalty for retries")
+        except ValueError:
+            notes.append(f"penalty {penalty!r} is not a number; ignored")
+    for tag, label in _FEEDBACKS:
+        if _text_of(element.find(tag)):
+            notes.append(f"{label} feedback ({tag}) not kept")
+    hints = [h for h in element.findall("hint") if _text_of(h)]
+    if hints:
+        notes.append(f"{len(hints)} hint(s) not kept")
+    units = element.findall("units/unit")
+    if units:
+        names = ", ".join(filter(None, ((u.findtext("unit_name") or "").strip() for u in units)))
+        notes.append(f"numerical units ({names or len(units)}) not kept: learners answer with the number alone")
+    shuffle = (element.findtext("shuffleanswers") or "").strip().lower()
+    if shuffle in ("false", "0"):
+        notes.append("shuffleanswers off not kept: the quiz's own setting decides whether answers are shuffled")
+    return notes
+
+
+#: Moodle question types quizapp cannot import, as people know them.
+_TYPE_NAMES = {
+    "cloze": "cloze (embedded answers)",
+    "multianswer": "cloze (embedded answers)",
+    "calculated": "calculated",
+    "calculatedsimple": "simple calculated",
+    "calculatedmulti": "calculated multichoice",
+    "randomsamatch": "random short-answer matching",
+    "ddwtos": "drag and drop into text",
+    "ddimageortext": "drag and drop onto image",
+    "ddmarker": "drag and drop markers",
+    "gapselect": "select missing words",
+    "coderunner": "CodeRunner",
+    "regexp": "regular expression short answer",
+}
+
+
+def _unsupported(qtype: str | None) -> str:
+    supported = ", ".join(sorted(t for t in _READERS if t != "match"))
+    name = _TYPE_NAMES.get(qtype or "")
+    what = f" ({name})" if name else ""
+    return f"unsupported question type {qtype!r}{what}: quizapp imports category, {supported}"
 
 
 def _common(reader: _Reader, element: ET.Element) -> dict:
@@ -188,9 +283,9 @@ def _common(reader: _Reader, element: ET.Element) -> dict:
     if idnumber:
         question["id"] = idnumber if _SLUG.match(idnumber) else slugify(idnumber, limit=120)
     title = _text_of(element.find("name"))
-    if title:
-        question["title"] = title
     stem_element = element.find("questiontext")
+    if title and title != moodle_name(_text_of(stem_element)) and title != element.get("type"):
+        question["title"] = title  # a name made from the text (as quizapp writes one) is no title
     question["stem"] = _text_of(stem_element)
     fmt_attr = stem_element.get("format", "html") if stem_element is not None else "html"
     if fmt_attr not in FORMAT_NAMES:
@@ -242,6 +337,11 @@ def _read_truefalse(reader: _Reader, element: ET.Element, question: dict) -> Non
 
 def _read_shortanswer(reader: _Reader, element: ET.Element, question: dict) -> None:
     question["type"] = "short_answer"
+    usecase = (element.findtext("usecase") or "0").strip()
+    if usecase not in ("0", "1", "true", "false"):
+        raise reader.error(f"usecase {usecase!r} must be 0 or 1", element)
+    if usecase in ("1", "true"):
+        question["usecase"] = True
     question["accepted"] = [_answer(reader, a) for a in element.findall("answer")]
 
 
@@ -318,9 +418,9 @@ class _Writer:
 
     def clean(self, text: str) -> str:
         if _INVALID_XML.search(text):
-            self.warnings.append(
-                f"{self.qid}: control characters XML cannot hold were replaced by U+FFFD"
-            )
+            message = f"{self.qid}: control characters XML cannot hold were replaced by U+FFFD"
+            if message not in self.warnings:
+                self.warnings.append(message)
             text = _INVALID_XML.sub("\ufffd", text)
         return text
 
@@ -330,6 +430,13 @@ class _Writer:
         if re.search(r"[<>&]", text) and "\r" not in text:
             return "<text><![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]></text>"
         return f"<text>{_escape(text)}</text>"
+
+    def grade(self, weight: float) -> str:
+        """A weight as a percentage Moodle accepts; a weight it would refuse is snapped, with a warning."""
+        text, nearest = moodle_percent(weight)
+        if nearest is not None:
+            self.warnings.append(f"{self.qid}: weight {weight:g} is not a grade Moodle accepts; written as {text}%")
+        return text
 
     def add(self, indent: int, line: str) -> None:
         self.lines.append("  " * indent + line)
@@ -375,7 +482,7 @@ def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
     """
     writer = _Writer()
     category = None
-    for question in questions:
+    for question in by_category(questions):
         writer.qid = qid = question.get("id", "?")
         for key in ("fact", "source"):
             if question.get(key):
@@ -412,7 +519,9 @@ def _write_question(w: _Writer, question: dict) -> None:
     qtype = question["type"]
     fmt = FORMAT_ATTRS[question.get("stem_format") or "plain"]
     w.add(1, f'<question type="{_XML_TYPES[qtype]}">')
-    w.text_element(2, "name", question.get("title"))
+    # Moodle refuses a question without a name; an untitled one gets the name Moodle's
+    # GIFT importer would give it, which reads back as no title (see _common).
+    w.text_element(2, "name", question.get("title") or moodle_name(question.get("stem") or "") or qtype)
     w.text_element(2, "questiontext", question.get("stem"), fmt)
     w.text_element(2, "generalfeedback", question.get("general_feedback"), fmt)
     w.add(2, "<defaultgrade>1</defaultgrade>" if qtype != "description" else "<defaultgrade>0</defaultgrade>")
@@ -425,15 +534,15 @@ def _write_question(w: _Writer, question: dict) -> None:
         w.add(2, "<shuffleanswers>true</shuffleanswers>")
         w.add(2, "<answernumbering>abc</answernumbering>")
         for choice in question["choices"]:
-            w.answer(2, percent(choice.get("weight", 0)), choice["text"], fmt, choice.get("feedback"))
+            w.answer(2, w.grade(choice.get("weight", 0)), choice["text"], fmt, choice.get("feedback"))
     elif qtype == "true_false":
         value = question["answer"]
         w.answer(2, "100" if value else "0", "true", fmt, question.get("feedback_true"))
         w.answer(2, "0" if value else "100", "false", fmt, question.get("feedback_false"))
     elif qtype == "short_answer":
-        w.add(2, "<usecase>0</usecase>")
+        w.add(2, f"<usecase>{1 if question.get('usecase') else 0}</usecase>")
         for item in question["accepted"]:
-            w.answer(2, percent(item.get("weight", 1)), item["text"], fmt, item.get("feedback"))
+            w.answer(2, w.grade(item.get("weight", 1)), item["text"], fmt, item.get("feedback"))
     elif qtype == "numerical":
         for entry in question["numeric"]:
             value = entry.get("value")
@@ -442,7 +551,7 @@ def _write_question(w: _Writer, question: dict) -> None:
             default = 0 if value is None else 1
             w.answer(
                 2,
-                percent(entry.get("weight", default)),
+                w.grade(entry.get("weight", default)),
                 text,
                 fmt,
                 entry.get("feedback"),

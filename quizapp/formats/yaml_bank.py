@@ -28,7 +28,7 @@ import re
 import yaml
 
 from quizapp.yaml_limits import compose_checked
-from ._base import FormatError, check_questions, ordered
+from ._base import FormatError, ParseReport, check_questions, ordered
 
 NAME = "yaml"
 EXTENSIONS = (".yaml", ".yml")
@@ -58,7 +58,7 @@ TEXT_FIELDS = frozenset({
 #: Canonical fields holding a list of texts.
 TEXT_LIST_FIELDS = frozenset({"items", "tags", "aliases"})
 #: Canonical fields holding a boolean: YAML 1.1's yes/no/on/off still mean one there.
-BOOL_FIELDS = frozenset({"answer"})
+BOOL_FIELDS = frozenset({"answer", "usecase"})
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off"})
 
 
@@ -135,7 +135,7 @@ def flow_depth(text: str) -> int:
     return deepest
 
 
-def parse(text: str, source: str = "<yaml>") -> list[dict]:
+def parse(text: str, source: str = "<yaml>", report: ParseReport | None = None) -> list[dict]:
     """Parse a YAML bank and validate every question.
 
     :param text: the file's text.
@@ -201,7 +201,7 @@ def parse(text: str, source: str = "<yaml>") -> list[dict]:
             elif isinstance(src, dict) and src.get("article") is None:
                 question["source"] = {"article": article, **src}
         located.append((question, *_mark(item_node)))
-    return check_questions(located, source)
+    return check_questions(located, source, report)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -33,6 +33,9 @@ class Question(db.Model):
     stem: Mapped[str] = mapped_column(sa.Text, default="")
     tags: Mapped[str] = mapped_column(sa.String(500), default="")  # " tag1 tag2 "
     import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("article_import.id"), index=True)
+    #: the name of the GIFT or Moodle XML file the question was first imported from (None: made
+    #: in quizapp); an id number from that file matches it again, one from another file does not
+    import_source: Mapped[str | None] = mapped_column(sa.String(255))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -151,11 +151,31 @@ def check_question(data: dict) -> list[Problem]:
             add("tags", "a tag is one word; join words with '-'")
         if len(" ".join(str(t) for t in tags)) + 2 > _TAGS_LIMIT:
             add("tags", f"the tags may take at most {_TAGS_LIMIT - 2} characters")
-    if qtype == "short_answer":
-        for index, item in enumerate(data.get("accepted") or []):
+    # Files follow Moodle (only identical answers are duplicates, and only a
+    # warning); the editor is stricter: choices a reader can tell apart, and
+    # accepted answers that grading tells apart (case and spacing aside, as
+    # Moodle matches them), so "U.K." and "UK" may both be accepted.
+    for key, noun in (("choices", "choice"), ("accepted", "accepted answer")):
+        seen: set[str] = set()
+        for index, item in enumerate(data.get(key) or []):
             text = item.get("text") if isinstance(item, dict) else None
-            if _text(text) and "*" not in text and not canonical.normalize_answer(text):
+            if not _text(text):
+                continue
+            folded = canonical.normalize_answer(text)
+            if key == "accepted" and "*" not in text and not folded:
                 add(f"accepted[{index}]", "has no letters or digits a learner could type")
+            if key == "accepted":  # typed answers: the same when graded the same (case, spacing)
+                key_text = " ".join(text.split()) if data.get("usecase") else " ".join(text.split()).lower()
+            else:  # choices a learner picks: the same when a reader cannot tell them apart
+                key_text = folded or text
+            if key_text in seen:
+                add(f"{key}[{index}]", f"duplicate {noun} {text!r}")
+            seen.add(key_text)
+    items = data.get("items")
+    if qtype == "ordering" and isinstance(items, list) and all(_text(i) for i in items) and len(items) >= 2:
+        if len({canonical.normalize_answer(i) for i in items}) != len(items) and not any(
+                p.field == "items" for p in problems):
+            add("items", "items must all differ")
     for key in ("choices", "accepted", "numeric"):
         for index, row in enumerate(data.get(key) or []):
             for name, value in (row.items() if isinstance(row, dict) else ()):

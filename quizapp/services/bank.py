@@ -97,9 +97,19 @@ class ImportReport:
     changes: dict[str, list[FieldChange]] = field(default_factory=dict)
     #: things the teacher should know (articles not found, fields kept)
     notes: list[str] = field(default_factory=list)
+    #: questions of the file that cannot be imported: "file:line: reason", in file order
+    skipped: list[str] = field(default_factory=list)
+    #: located notes on questions that are imported (a duplicate answer, a Moodle setting not kept)
+    warnings: list[str] = field(default_factory=list)
+    #: new id -> why a question of a GIFT or Moodle XML file came in as new under that id
+    #: instead of replacing the bank's question with the id it had
+    renamed: dict[str, str] = field(default_factory=dict)
+    #: new question id -> the id of a question of the bank with the same type and text
+    duplicates: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        text = f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
 
 
 @dataclass
@@ -284,21 +294,35 @@ class _Step:
     article: Article | None
 
 
-def preview_import(questions: list[dict], fmt: str | None = None) -> ImportReport:
+def preview_import(questions: list[dict], fmt: str | None = None,
+                   parsed: formats.ParseReport | None = None, *, source: str | None = None,
+                   update: bool = False) -> ImportReport:
     """Tell what :func:`import_questions` would do, writing nothing.
 
     :param questions: canonical questions (as a format's ``parse`` returns).
     :param fmt: the format they were read from; fields it cannot carry
         (:data:`UNCARRIED_FIELDS`) are kept from the bank's questions.
+    :param parsed: the lenient parse's report: its skipped questions and
+        warnings are carried into the import report.
+    :param source: the file's name. A question of a GIFT or Moodle XML file
+        replaces the bank's question with its id only when it is that
+        question coming back: the id was written in the file (not made from
+        its text), the type is the same, and the bank's question was made
+        in quizapp or imported from a file of this name. Otherwise it comes
+        in as a new question under a free id (:attr:`ImportReport.renamed`),
+        as Moodle imports every question as new.
+    :param update: an explicit update: ids written in the file replace the
+        bank's questions with those ids whatever file they came from.
     :raises InvalidInput: a question that breaks the canonical rules, or
         an id used twice.
     """
-    report, _ = _plan(questions, fmt)
+    report, _ = _plan(questions, fmt, parsed, source, update)
     return report
 
 
 def import_questions(questions: list[dict], author_id: int | None = None, fmt: str | None = None,
-                     *, upload_id: int | None = None) -> ImportReport:
+                     *, upload_id: int | None = None, parsed: formats.ParseReport | None = None,
+                     source: str | None = None, update: bool = False) -> ImportReport:
     """Add new questions, make a new version of changed ones; all or nothing.
 
     A question is matched to the bank by its ``id``. A change of content
@@ -320,23 +344,27 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     :param fmt: the format they were read from (see :func:`preview_import`).
     :param upload_id: a staged upload (:func:`stage_upload`) to forget in
         the last transaction, so it is gone exactly when the import is done.
+    :param parsed: the lenient parse's report (see :func:`preview_import`);
+        the questions it skipped are not imported, and the report lists them.
+    :param source: the file's name; :param update: an explicit update (see :func:`preview_import`).
     :raises InvalidInput: a question that breaks the canonical rules; nothing is written.
     :raises Conflict: someone changed (or is importing) the same questions
         at the same moment; nothing is written.
     """
     _sweep_stale_imports()
-    report, steps = _plan(questions, fmt)
+    report, steps = _plan(questions, fmt, parsed, source, update)
     if any(step.question is not None and _is_pending(step.question.status) for step in steps):
         db.session.rollback()
         raise Conflict("Another import of these questions is under way; import the file again in a few minutes.")
     pending = PENDING_PREFIX + secrets.token_hex(4)
     new = [(step.data, step.article.id if step.article is not None else None)
            for step in steps if step.kind == "new"]
+    origin = _import_source(fmt, source)
     db.session.commit()  # end the planning reads; each chunk below is its own transaction
     staged: list[int] = []
     try:
         for start in range(0, len(new), IMPORT_CHUNK):
-            staged.extend(_stage_new(new[start:start + IMPORT_CHUNK], pending, author_id, fmt))
+            staged.extend(_stage_new(new[start:start + IMPORT_CHUNK], pending, author_id, fmt, origin))
             db.session.commit()
         _go_live(steps, staged, pending, author_id, fmt, upload_id)
         db.session.commit()
@@ -351,11 +379,11 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
 
 
 def _stage_new(chunk: list[tuple[dict, int | None]], pending: str, author_id: int | None,
-               fmt: str | None) -> list[int]:
+               fmt: str | None, origin: str | None = None) -> list[int]:
     """Insert one chunk of new questions, their first versions and audit events, all pending."""
     now = utcnow()
     db.session.execute(sa.insert(Question.__table__), [
-        {**_columns(data), "status": pending, "uid": data["id"], "article_id": article_id,
+        {**_columns(data), "status": pending, "uid": data["id"], "article_id": article_id, "import_source": origin,
          "created_by_id": author_id, "created_at": now, "updated_at": now} for data, article_id in chunk
     ])
     # one SELECT, not INSERT … RETURNING: SQLite then takes the rows one by one, several times slower
@@ -437,7 +465,41 @@ def _sweep_stale_imports() -> None:
         _delete_pending(pending)
 
 
-def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_Step]]:
+def _import_source(fmt: str | None, source: str | None) -> str | None:
+    """The file name recorded on questions new to the bank: GIFT and Moodle XML files only."""
+    if fmt is None or source is None or formats.get_format(fmt).NAME not in UNCARRIED_FIELDS:
+        return None
+    return PurePath(source).name[:255] or None
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    """``base-2``, ``base-3``... : the first id neither the file nor the bank uses."""
+    stem = base[:110].rstrip("-")
+    number = 2
+    while True:
+        candidates = [f"{stem}-{n}" for n in range(number, number + 20)]
+        used = taken | set(db.session.scalars(sa.select(Question.uid).where(Question.uid.in_(candidates))))
+        for candidate in candidates:
+            if candidate not in used:
+                return candidate
+        number += 20
+
+
+def _same_text(questions: list[dict]) -> dict[tuple[str, str], str]:
+    """(type, stem) -> the id of a question of the bank with that type and stem."""
+    stems = sorted({q.get("stem") or "" for q in questions} - {""})
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(stems), 500):
+        rows = db.session.execute(sa.select(Question.type, Question.stem, Question.uid)
+                                  .where(Question.stem.in_(stems[start:start + 500])).order_by(Question.id))
+        for qtype, stem, uid in rows:
+            found.setdefault((qtype, stem), uid)
+    return found
+
+
+def _plan(questions: list[dict], fmt: str | None,
+          parsed: formats.ParseReport | None = None, source: str | None = None,
+          update: bool = False) -> tuple[ImportReport, list[_Step]]:
     """Compare each question with the bank: the report and the steps, nothing written."""
     uncarried = UNCARRIED_FIELDS.get(formats.get_format(fmt).NAME, ()) if fmt else ()
     seen: set[str] = set()
@@ -450,13 +512,40 @@ def _plan(questions: list[dict], fmt: str | None) -> tuple[ImportReport, list[_S
             raise InvalidInput(f"question id {incoming['id']!r} is used twice")
         seen.add(incoming["id"])
     report, steps = ImportReport(), []
+    if parsed is not None:
+        report.skipped = [str(error) for error in parsed.skipped]
+        report.warnings = [str(warning) for warning in parsed.warnings]
     existing = _existing([q["id"] for q in questions])
     articles = _articles({(q.get("source") or {}).get("article") for q in questions})
     missing_articles: dict[str, int] = {}
     kept = 0
+    foreign = fmt is not None and formats.get_format(fmt).NAME in UNCARRIED_FIELDS
+    derived = parsed.derived_ids if parsed is not None else set()
+    file_name = _import_source(fmt, source)
+    taken = {q["id"] for q in questions}
+    same_text = _same_text(questions) if foreign else {}
     for incoming in questions:
         qid = incoming["id"]
         question = existing.get(qid)
+        if question is not None and foreign:
+            reason = None
+            if question.type != incoming["type"]:
+                reason = f"the id {qid!r} belongs to a {question.type.replace('_', ' ')} question of the bank"
+            elif update:
+                pass
+            elif qid in derived:
+                reason = f"the id {qid!r}, made from its text (the file gives none), is taken in the bank"
+            elif question.import_source is not None and question.import_source != file_name:
+                reason = f"the id {qid!r} belongs to a question imported from {question.import_source}"
+            if reason is not None:
+                new_id = _free_id(qid, taken)
+                taken.add(new_id)
+                report.renamed[new_id] = f"{reason}: imported as a new question, {new_id!r}"
+                incoming, qid, question = {**incoming, "id": new_id}, new_id, None
+        if question is None and foreign:
+            twin = same_text.get((incoming["type"], incoming.get("stem") or ""))
+            if twin is not None:
+                report.duplicates[qid] = twin
         data = ordered(incoming)
         current = ordered(question.current.data) if question is not None and question.current else None
         if current is not None:
@@ -646,8 +735,11 @@ def stage_upload(teacher_id: int, filename: str, data: bytes) -> BankUpload:
     try:
         fmt = formats.format_for(name)
         text = formats.decode(data, name)
-        questions = formats.parse(text, fmt, name)
-        _plan(questions, fmt)
+        parsed = formats.ParseReport()
+        questions = formats.parse(text, fmt, name, report=parsed)
+        if not questions:
+            raise InvalidInput(nothing_importable(parsed))
+        _plan(questions, fmt, parsed, name)
     except FormatError as exc:
         raise InvalidInput(str(exc)) from None
     except InvalidInput as exc:
@@ -658,6 +750,13 @@ def stage_upload(teacher_id: int, filename: str, data: bytes) -> BankUpload:
     db.session.add(upload)
     db.session.commit()
     return upload
+
+
+def nothing_importable(parsed: formats.ParseReport, shown: int = 5) -> str:
+    """The message for a file none of whose questions can be imported, naming the first few."""
+    reasons = "; ".join(str(error) for error in parsed.skipped[:shown])
+    more = f" (and {len(parsed.skipped) - shown} more)" if len(parsed.skipped) > shown else ""
+    return f"none of the {len(parsed.skipped)} question(s) can be imported: {reasons}{more}"
 
 
 def _size(nbytes: int) -> str:
@@ -671,7 +770,8 @@ def upload_preview(upload_id: int, teacher_id: int) -> UploadPreview:
     :raises InvalidInput: the file no longer fits the bank (a type changed meanwhile).
     """
     upload = _own_upload(upload_id, teacher_id)
-    return UploadPreview(upload, preview_import(_parse_upload(upload), upload.fmt))
+    questions, parsed = _parse_upload(upload)
+    return UploadPreview(upload, preview_import(questions, upload.fmt, parsed, source=upload.filename))
 
 
 def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
@@ -681,9 +781,10 @@ def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
     :raises InvalidInput: the file no longer fits the bank; nothing is written.
     """
     upload = _own_upload(upload_id, teacher_id)
-    questions = _parse_upload(upload)
+    questions, parsed = _parse_upload(upload)
     # deleted in the import's last transaction: gone only if the import is done
-    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt, upload_id=upload.id)
+    return import_questions(questions, author_id=teacher_id, fmt=upload.fmt, upload_id=upload.id, parsed=parsed,
+                            source=upload.filename)
 
 
 def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:
@@ -693,13 +794,17 @@ def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:
     return upload
 
 
-def _parse_upload(upload: BankUpload) -> list[dict]:
+def _parse_upload(upload: BankUpload) -> tuple[list[dict], formats.ParseReport]:
     if content_hash({"text": upload.content}) != upload.content_hash:
         raise InvalidInput("the stored file does not match what was uploaded; upload it again", where=upload.filename)
+    parsed = formats.ParseReport()
     try:
-        return formats.parse(upload.content, upload.fmt, upload.filename)
+        questions = formats.parse(upload.content, upload.fmt, upload.filename, report=parsed)
     except FormatError as exc:
         raise InvalidInput(str(exc)) from None
+    if not questions:
+        raise InvalidInput(nothing_importable(parsed))
+    return questions, parsed
 
 
 # --- files to download or write -------------------------------------------
@@ -771,7 +876,7 @@ def export_as(fmt: str, status: str | None = None, quiz: str | None = None,
     else:
         text, warnings = formats.serialize_with_warnings(questions, name)
         data = text.encode("utf-8")
-    return BankExport(name, data, len(questions), warnings, quiz or "question-bank")
+    return BankExport(name, data, formats.written_count(questions, name), warnings, quiz or "question-bank")
 
 
 def export_format(name: str | None, path: str | None = None) -> str:

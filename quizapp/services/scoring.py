@@ -21,11 +21,11 @@ means the answer waits for a teacher (essays).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from quizapp.canonical import normalize_answer
 
 _EPSILON = 1e-6
 
@@ -125,15 +125,55 @@ def _grade_true_false(question: dict, response: bool) -> Grade:
     return Grade(1.0 if right else 0.0, right, feedback)
 
 
-def _wildcard_match(accepted: str, typed: str) -> bool:
-    """Moodle's short answers allow ``*`` to stand for any text.
+def moodle_text(text: str, usecase: bool = False) -> str:
+    """A short answer as Moodle compares it: NFC, trimmed, blank runs as one space, case folded
+    unless ``usecase``.
 
-    Linear time, no backtracking (issue 14): the first piece must start the
-    answer and the last end it; each piece between is found leftmost after
-    the one before, which is the match whenever there is one, since ``*``
-    takes any text. A regex ``a.*b.*c`` costs minutes on a long reply.
+    Nothing else is folded: "-5" stays apart from "5", "C++" from "C",
+    "forty-two" from "forty two" and "comunicación" from "comunicacion".
     """
-    first, *middle, last = [normalize_answer(part) for part in accepted.split("*")]
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text if usecase else text.lower()
+
+
+def _pattern_pieces(accepted: str) -> list[str]:
+    """Split an accepted answer on runs of unescaped ``*``; ``\\*`` is a literal star.
+
+    One pass over the text, as Moodle splits its pattern before matching.
+    """
+    pieces, current, index = [], [], 0
+    while index < len(accepted):
+        char = accepted[index]
+        if char == "\\" and index + 1 < len(accepted) and accepted[index + 1] == "*":
+            current.append("*")
+            index += 2
+            continue
+        if char == "*":
+            pieces.append("".join(current))
+            current = []
+            while index < len(accepted) and accepted[index] == "*":
+                index += 1
+            continue
+        current.append(char)
+        index += 1
+    pieces.append("".join(current))
+    return pieces
+
+
+def has_wildcard(accepted: str) -> bool:
+    """Whether an accepted answer holds an unescaped ``*``."""
+    return len(_pattern_pieces(accepted)) > 1
+
+
+def _wildcard_match(pieces: list[str], typed: str) -> bool:
+    """Whether ``typed`` matches ``pieces`` joined by "any text", in linear time.
+
+    No backtracking (issue 14): the first piece must start the answer and
+    the last end it; each piece between is found leftmost after the one
+    before, which is the match whenever there is one, since ``*`` takes any
+    text. A regex ``a.*b.*c`` costs minutes on a long reply.
+    """
+    first, *middle, last = pieces
     if len(first) + len(last) > len(typed) or not typed.startswith(first) or not typed.endswith(last):
         return False
     position, end = len(first), len(typed) - len(last)
@@ -145,18 +185,26 @@ def _wildcard_match(accepted: str, typed: str) -> bool:
     return True
 
 
+def matches_accepted(question: dict, accepted_text: str, response: str) -> bool:
+    """Whether a typed response matches one accepted answer, as Moodle's short answer does.
+
+    Case-insensitive unless the question sets ``usecase``; blank space
+    trimmed and runs of it read as one space; ``*`` stands for any text
+    (``\\*`` for a star).
+    """
+    usecase = bool(question.get("usecase"))
+    pieces = _pattern_pieces(moodle_text(accepted_text, usecase))
+    typed = moodle_text(response, usecase)
+    return pieces[0] == typed if len(pieces) == 1 else _wildcard_match(pieces, typed)
+
+
 def _grade_short_answer(question: dict, response: str) -> Grade:
-    typed = normalize_answer(response)
-    best: dict | None = None
+    # As Moodle: the first accepted answer (in the question's order) that matches decides.
     for accepted in question["accepted"]:
-        text = accepted["text"]
-        hit = _wildcard_match(text, typed) if "*" in text else normalize_answer(text) == typed
-        if hit and (best is None or accepted.get("weight", 1) > best.get("weight", 1)):
-            best = accepted
-    if best is None:
-        return Grade(0.0, False)
-    weight = float(best.get("weight", 1))
-    return Grade(weight, weight >= 1 - _EPSILON, best.get("feedback"))
+        if matches_accepted(question, accepted["text"], response):
+            weight = float(accepted.get("weight", 1))
+            return Grade(weight, weight >= 1 - _EPSILON, accepted.get("feedback"))
+    return Grade(0.0, False)
 
 
 def _grade_numerical(question: dict, response: float) -> Grade:

@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from quizapp.canonical import normalize_answer
 from quizapp.extensions import db
 from quizapp.models import (
     Answer, Attempt, Classroom, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User,
@@ -510,8 +509,8 @@ def _response_key(data: dict, response) -> tuple[str, str]:
     """(grouping key, display text) for a response without choices."""
     lines = _describe(data, response)
     text = "; ".join(lines)
-    if data["type"] == "short_answer":
-        return normalize_answer(str(response)), text
+    if data["type"] == "short_answer":  # grouped as the grader compares them (case and spacing, as Moodle)
+        return scoring.moodle_text(str(response), bool(data.get("usecase"))), text
     return text, text
 
 

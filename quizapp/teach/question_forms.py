@@ -112,8 +112,9 @@ ROW_KINDS = {
     ),
     "accepted": RowKind(
         "accepted", "accepted answer", "Add an accepted answer", 2, "text",
-        "Each accepted form is matched ignoring case, accents, punctuation and spacing; "
-        "* stands for any text. Weight 1 (the default) is full marks.",
+        "Each accepted form is matched as Moodle matches it: ignoring case and extra spaces, "
+        "nothing else (add \"U.K.\" and \"UK\" as two forms); * stands for any text. "
+        "Weight 1 (the default) is full marks.",
     ),
     "numeric": RowKind(
         "numeric", "numeric answer", "Add a numeric answer", 2, "value",

@@ -87,7 +87,7 @@ def test_docs_round_trip(docs):
 
 
 def test_text_without_format_attribute_is_html():
-    text = """<quiz><question type="essay"><questiontext><text>Why?</text></questiontext></question></quiz>"""
+    text = """<quiz><question type="essay"><name><text/></name><questiontext><text>Why?</text></questiontext></question></quiz>"""
     assert moodle_xml.parse(text)[0]["stem_format"] == "html"
 
 
@@ -195,7 +195,7 @@ def test_bad_input_is_located(text, line, message):
 
 def test_bad_weight_and_duplicate_id_are_located():
     bad_weight = (
-        "<quiz>\n  <question type='multichoice'>\n    <questiontext><text>Q</text></questiontext>\n"
+        "<quiz>\n  <question type='multichoice'><name><text>N</text></name>\n    <questiontext><text>Q</text></questiontext>\n"
         "    <answer fraction='150'><text>a</text></answer><answer fraction='0'><text>b</text></answer>\n"
         "  </question>\n</quiz>"
     )
@@ -203,8 +203,8 @@ def test_bad_weight_and_duplicate_id_are_located():
     assert (err.line, err.column) == (2, 3)
     assert "choices[0].weight: must be a number between -1 and 1" in err.message
     duplicate = (
-        "<quiz>\n<question type='essay'><idnumber>e</idnumber><questiontext><text>A</text></questiontext></question>\n"
-        "<question type='essay'><idnumber>e</idnumber><questiontext><text>B</text></questiontext></question>\n</quiz>"
+        "<quiz>\n<question type='essay'><name/><idnumber>e</idnumber><questiontext><text>A</text></questiontext></question>\n"
+        "<question type='essay'><name/><idnumber>e</idnumber><questiontext><text>B</text></questiontext></question>\n</quiz>"
     )
     err = xml_error(duplicate)
     assert err.line == 3 and err.message == "question 'e': id: used twice (first at line 2)"

@@ -104,15 +104,26 @@ def test_a_downloaded_bank_uploads_back_unchanged(app, client, teacher, fmt):
     assert "there is nothing to import" in preview.text
 
 
-def test_a_bad_file_shows_its_line_and_imports_nothing(app, client, teacher, scalar):
+def test_a_bad_question_is_listed_with_its_line_and_nothing_is_imported_before_confirming(app, client, teacher, scalar):
+    # issue 15: the preview lists the question that cannot be imported; the teacher decides
     before = snapshot(app)
     questions = [{"id": f"q{n}", "type": "true_false", "stem": f"Question {n}?", "answer": True} for n in range(1, 10)]
     questions.append({"id": "q10", "type": "true_false", "stem": "Question 10?", "answer": "maybe"})
     text = yaml.safe_dump({"questions": questions}, sort_keys=False)
     line = text.splitlines().index("- id: q10") + 1
     response = upload(client, "ten.yaml", text.encode())
+    preview = client.get(response.headers["Location"])
+    assert "9 new, 0 changed, 0 unchanged, 1 skipped (cannot be imported)." in preview.text
+    assert f"ten.yaml:{line}:" in preview.text and "q10" in preview.text
+    assert snapshot(app) == before
+
+
+def test_a_file_with_no_importable_question_shows_its_line_and_keeps_nothing(app, client, teacher, scalar):
+    before = snapshot(app)
+    text = yaml.safe_dump({"questions": [{"id": "q10", "type": "true_false", "stem": "Q?", "answer": "maybe"}]})
+    response = upload(client, "one.yaml", text.encode())
     assert response.status_code == 422
-    assert f"ten.yaml:{line}:" in response.text and "q10" in response.text
+    assert "one.yaml:2:" in response.text and "q10" in response.text
     assert snapshot(app) == before and scalar(count(BankUpload)) == 0
 
 

@@ -682,3 +682,13 @@ def test_user_text_is_escaped_everywhere(app, client, teacher):
                 "/teach/questions"):
         html = client.get(url).text
         assert "<script>" not in html and "&lt;script&gt;" in html, url
+
+
+def test_the_editor_accepts_forms_that_grading_tells_apart(client, teacher, totals):
+    # issue 15: answers match as in Moodle (case and spacing aside), so "U.K." and "UK" are two forms
+    before = totals()
+    response = submit(client, "/teach/questions/new?type=short_answer",
+                      {**CREATE["short_answer"], "accepted-0-text": "U.K.", "accepted-1-text": "UK",
+                       "accepted-1-weight": "1"})
+    assert response.status_code == 302, response.text
+    assert totals()[0] == before[0] + 1

@@ -48,6 +48,7 @@ import bisect
 import re
 
 from ..canonical import normalize_answer, slugify
+from ..services.scoring import moodle_text
 from .dates import DateMention
 from .distractors import Candidate, date_choices, format_date, is_proper_name, plausible, same_referent, surname
 from .entities import Entity
@@ -202,6 +203,8 @@ class _Builder:
             self._surnames[key] = self._surnames.get(key, 0) + 1
         # names written for exactly one entity: safe to accept as an answer for it
         self._written_names: dict[int, list[str]] = {}
+        self._lower_body = " ".join(self.body.split()).casefold()
+        self._with_the: dict[str, bool] = {}
         owners: dict[str, set[int]] = {}
         for entity in facts.entities.entities:
             for text in self._written(entity):
@@ -277,6 +280,12 @@ class _Builder:
             score += 0.05
         return score
 
+    def _written_with_the(self, name: str) -> bool:
+        """Whether the article writes "the <name>" (searched once per name)."""
+        if name not in self._with_the:
+            self._with_the[name] = f"the {name}".casefold() in self._lower_body
+        return self._with_the[name]
+
     def _written(self, entity: Entity) -> list[str]:
         """The distinct ways the article writes an entity's name, in reading order (computed once)."""
         key = id(entity)
@@ -292,8 +301,9 @@ class _Builder:
     def _accepted(self, entity: Entity, answer: str | None = None) -> list[dict]:
         """Forms a person would type: full name, surname, no title, acronym and full name.
 
-        Scoring folds case, punctuation and a leading "the", so "the Kremlin"
-        and "Kremlin" are one form.
+        Short answers are graded as Moodle grades them (case and spacing
+        only), so the forms a person types differently are each written:
+        "the Kremlin" and "Kremlin", "U.K." and "UK".
         """
         forms = [answer or entity.name, entity.name, *entity.aliases]
         if entity.kind == "person":
@@ -310,10 +320,19 @@ class _Builder:
                     forms.append(last.split("-", 1)[1])  # "el-Enany" is typed "Enany" too
             # the names the article itself uses for them: "Mr Gan" for Gan Kim Yong
             forms += [w for w in written if w[0].isupper() and normalize_answer(w) in self._unique_names]
-        out, seen = [], set()
+        variants = []
         for form in forms:
-            text = form.strip()
-            key = normalize_answer(text)  # scoring folds case, punctuation and a leading "the"
+            text = " ".join(form.split())
+            variants.append(text)
+            if text[:4].casefold() == "the ":
+                variants.append(text[4:])
+            elif entity.kind != "person" and self._written_with_the(text):
+                variants.append(f"the {text}")  # the article writes "the Harbor Trust"
+            if "." in text and text.replace(".", "").replace(" ", "").isupper():
+                variants.append(text.replace(".", ""))  # "U.K." is typed "UK"
+        out, seen = [], set()
+        for text in variants:
+            key = moodle_text(text)  # what grading tells apart: case and spacing only
             if key and key not in seen:
                 seen.add(key)
                 out.append({"text": text, "weight": 1.0, "feedback": None})

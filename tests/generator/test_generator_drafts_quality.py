@@ -221,3 +221,19 @@ def test_a_name_after_a_place_noun_is_a_place_not_a_person_distractor():
     facts = extract(plain_article(text, slug="floods", published="2025-03-12"))
     assert "Valmora Baixa" in {e.name for e in facts.places()}
     assert "Valmora Baixa" not in {e.name for e in facts.people()}
+
+
+def test_generated_short_answers_score_the_forms_a_learner_types_under_moodle_grading():
+    from quizapp.services.scoring import matches_accepted
+
+    text = ("Prices rose on Monday.\n\n"
+            '"We will not wait," the Harbor Trust said in a statement on Monday.\n\n'
+            '"Rates stay high for now," said Ana Lucia da Costa, the central bank chief.')
+    drafts = generate_questions(plain_article(text, slug="rates", published="2025-03-12"), all_forms=True)
+    short = {q["fact"]["speaker"]: q for q in drafts if q["type"] == "short_answer" and "who-said" in q["tags"]}
+    trust, costa = short["Harbor Trust"], short["Ana Lucia da Costa"]
+    for typed in ("Harbor Trust", "the Harbor Trust", "harbor  trust"):
+        assert any(matches_accepted(trust, a["text"], typed) for a in trust["accepted"]), typed
+    for typed in ("Ana Lucia da Costa", "da Costa"):
+        assert any(matches_accepted(costa, a["text"], typed) for a in costa["accepted"]), typed
+    assert not any(matches_accepted(costa, a["text"], "Costa Rica") for a in costa["accepted"])

@@ -198,7 +198,7 @@ def _norm(text: str) -> str:
 # --- sentences ----------------------------------------------------------
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sen rep gov gen lt col sgt capt cmdr adm st jr sr inc ltd co corp"
+    "mr mrs ms dr prof sen rep gov gen lt col maj sgt capt cmdr adm rev hon fr st jr sr inc ltd co corp"
     " jan feb mar apr aug sept sep oct nov dec no vs etc approx dept est fig al"
     " pres sec atty supt ave blvd mt ft".split()
 )

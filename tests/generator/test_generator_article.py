@@ -77,3 +77,11 @@ def test_bad_files_raise_article_error(tmp_path, data, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ArticleError, match="cannot read file"):
         read_article(tmp_path / "nope.txt")
+
+
+def test_a_clergy_or_rank_title_does_not_end_the_sentence():
+    from quizapp.generator.article import sentence_spans
+
+    text = "The family, with Rev. Ann Bell and Maj. Tom Ruiz, spoke at noon. Nobody else did."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "The family, with Rev. Ann Bell and Maj. Tom Ruiz, spoke at noon.", "Nobody else did."]

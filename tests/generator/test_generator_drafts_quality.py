@@ -237,3 +237,4 @@ def test_generated_short_answers_score_the_forms_a_learner_types_under_moodle_gr
     for typed in ("Ana Lucia da Costa", "da Costa"):
         assert any(matches_accepted(costa, a["text"], typed) for a in costa["accepted"]), typed
     assert not any(matches_accepted(costa, a["text"], "Costa Rica") for a in costa["accepted"])
+

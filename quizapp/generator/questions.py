@@ -45,12 +45,15 @@ longer than 250 characters: quotations are trimmed at word boundaries first.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 
 from ..canonical import normalize_answer, slugify
 from ..services.scoring import moodle_text
 from .dates import DateMention
-from .distractors import Candidate, date_choices, format_date, is_proper_name, plausible, same_referent, surname
+from .distractors import (
+    Candidate, date_choices, format_date, is_proper_name, plausible, same_referent, shifted, surname,
+)
 from .entities import Entity
 from .facts import Facts
 from .lexicon import CONNECTORS, HONORIFICS, MONTHS, WEEKDAYS
@@ -81,6 +84,8 @@ _FINITE = frozenset("is are was were has have had will would could should can ma
                     " isn't aren't wasn't weren't hasn't haven't won't wouldn't can't couldn't didn't doesn't"
                     " don't".split())
 _DANGLING = frozenset("it they them this these those that there".split())
+#: Lowercase words inside names of places and people ("Rio Grande do Sul", "Vincent van Gogh").
+_LOWER_NAME_PARTS = frozenset("da de del della di do dos das du van von der den la le".split())
 
 
 def trim_words(text: str, max_words: int = _MAX_QUOTE_WORDS) -> str:
@@ -158,7 +163,13 @@ def specific_role(role: str | None) -> bool:
     "Prime Minister" and "Vice President" are not.
     """
     words = [w.strip(".,").casefold() for w in (role or "").split()]
-    return len(words) >= 2 and len(role) <= 60 and any(w not in _GENERIC_ROLE for w in words)
+    if not (len(words) >= 2 and len(role) <= 60 and any(w not in _GENERIC_ROLE for w in words)):
+        return False
+    if _HEADS_OF_STATE.intersection(words):
+        # "Argentine President", "former French president": a country's leader is world knowledge
+        rest = [w for w, raw in zip(words, role.split()) if w not in _GENERIC_ROLE and w not in ("of", "the")]
+        return not all(raw[:1].isupper() for w, raw in zip(words, role.split()) if w in rest)
+    return True
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^()]{0,40}\))?\s*(?:--|[-–—])")
@@ -167,6 +178,9 @@ _GENERIC_ROLE = frozenset(
     " executive officer chairman chairwoman chair leader head director governor mayor senator lady premier"
     " chancellor king queen spokesman spokeswoman spokesperson attorney judge coach captain".split()
 )
+
+
+_HEADS_OF_STATE = frozenset("president premier chancellor king queen pope emperor monarch".split()) | {"prime"}
 
 
 class _Builder:
@@ -547,6 +561,10 @@ class _Builder:
             return False
         if re.match(r"['’]s [A-Z]", after):
             return False  # "_____'s Hospital"
+        if re.match(r"['’](?![a-z])", after):
+            return False  # "_____' coach": the plural possessive reads as a stray mark
+        if len(nxt) > 1 and after[:1] == " " and nxt[0] in _LOWER_NAME_PARTS and capital(nxt[1]):
+            return False  # "_____ do Sul", "_____ de Janeiro": half a name
         if nxt and after[:1] == " " and nxt[0].casefold() in CONNECTORS - {"and", "the"} and len(nxt) > 1 \
                 and capital(nxt[1]):
             return False
@@ -574,22 +592,35 @@ class _Builder:
         in_sentence = {id(m.entity): m.entity for m in self.facts.entities.mentions_in(s, e)
                        if m.entity is not entity and m.entity.kind == entity.kind}
         distractors, from_article = self._distractors(entity, list(in_sentence.values()))
-        if len(distractors) < 3:
-            return
         answer = self.body[start:end]
         answer_text = answer if normalize_answer(answer) != normalize_answer(entity.name) else entity.name
         if entity.kind == "person":
             answer_text = entity.name  # "Federer" among full names would stand out
-        self._add(f"{entity.kind}:{slugify(entity.name, 50)}",
-                  self._score("multiple_choice", entity, from_article) - 0.10, {
-            "id": self._id(f"{entity.kind[:3]}-cloze", entity.name),
-            "type": "multiple_choice",
-            "stem": prefix + blanked,
-            "choices": self._choices(answer_text, distractors),
+        key = f"{entity.kind}:{slugify(entity.name, 50)}"
+        common = {
             "general_feedback": f"The article says: {sentence}",
             "tags": ["generated", entity.kind, "fill-in"],
             "fact": entity.to_fact(),
             "source": {"article": self.source_path, "sentence": sentence, "start": s, "end": e},
+        }
+        if len(distractors) == 3:
+            self._add(key, self._score("multiple_choice", entity, from_article) - 0.10, {
+                "id": self._id(f"{entity.kind[:3]}-cloze", entity.name),
+                "type": "multiple_choice",
+                "stem": prefix + blanked,
+                "choices": self._choices(answer_text, distractors),
+                **common,
+            })
+        # typed from memory: the fact is asked even where the article names too few of its kind;
+        # "which name", since no choices show the kind and a kind read wrong would mislead
+        self._add(key, self._score("short_answer", entity) - 0.10, {
+            "id": self._id(f"{entity.kind[:3]}-cloze-sa", entity.name),
+            "type": "short_answer",
+            "stem": "Which name completes this sentence from the article? " + blanked,
+            "accepted": self._accepted(entity, answer_text),
+            **common,
+            "tags": list(common["tags"]),
+            "fact": dict(common["fact"]),
         })
 
     def organizations(self) -> None:
@@ -735,6 +766,47 @@ class _Builder:
                 "source": {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e},
             })
         self._ordering(resolved)
+        self._date_fill_ins(resolved)
+
+    def _date_fill_ins(self, resolved: list[DateMention]) -> None:
+        """When something happened: a date the article writes out, blanked from its sentence.
+
+        Only a date whose own words state it ("9 January 2007", "in June",
+        "since 2013"); its distractors are the article's other dates of the
+        same precision, then the nearest ones ("8 January 2007").
+        """
+        prefix = "Which date completes this sentence from the article? "
+        for date in resolved:
+            words = _folded_words(date.text)
+            stated = any(w in MONTHS for w in words) or any(w.isdigit() and len(w) == 4 for w in words)
+            if not stated or date.granularity not in ("day", "month", "year") or self._in_quote(date.start):
+                continue
+            s, e = self.facts.sentence_of(date.start, date.end)
+            sentence = self.body[s:e]
+            if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(date.start, date.end, s, e):
+                continue
+            blanked = sentence[: date.start - s] + "_____" + sentence[date.end - s:]
+            answer = format_date(date.value, date.granularity, weekday=False)
+            if date.text in blanked or any(w in _folded_words(blanked) for w in words if w.isdigit()):
+                continue  # the sentence states it twice
+            article = [format_date(d.value, d.granularity, weekday=False) for d in resolved
+                       if d.granularity == date.granularity]
+            if re.search(r"\b(?:last|next|this|that)\s+$", self.body[s:date.start], re.IGNORECASE):
+                continue  # "last _____": the blank would not read as a date
+            near = [format_date(v, date.granularity, weekday=False) for v in _near_dates(date)]
+            distractors = list(dict.fromkeys(x for x in [*article, *near] if x != answer))[:3]
+            if len(distractors) < 3:
+                continue
+            self._add(f"date:{date.value}:{slugify(date.text, 30)}", self._score("multiple_choice", None) - 0.10, {
+                "id": self._id("date-cloze", date.text),
+                "type": "multiple_choice",
+                "stem": prefix + blanked,
+                "choices": self._choices(answer, distractors),
+                "general_feedback": f"The article says: {sentence}",
+                "tags": ["generated", "date", "fill-in"],
+                "fact": date.to_fact(),
+                "source": {"article": self.source_path, "sentence": sentence, "start": s, "end": e},
+            })
 
     @staticmethod
     def _date_worth_asking(date: DateMention, published) -> bool:
@@ -815,13 +887,14 @@ class _Builder:
                       key=lambda sk: -sk[0])
         chosen: list[tuple[float, str]] = []
         later: list[str] = []
-        answers: set[str] = set()
+        asked: dict[str, int] = {}
         for score, key in best:
-            answer = _answer_key(forms[key][0][1])
-            if answer in answers:
+            slots = answer_slots(forms[key][0][1])
+            if any(asked.get(slot, 0) >= limit for slot, limit in slots):
                 later.append(key)
                 continue
-            answers.add(answer)
+            for slot, _ in slots:
+                asked[slot] = asked.get(slot, 0) + 1
             chosen.append((score, key))
         out: list[tuple[float, dict]] = []
         for score, key in chosen:
@@ -845,9 +918,32 @@ def _as_alternatives(items: list[tuple[float, dict]], *extra: str) -> list[tuple
     return items
 
 
-def _answer_key(question: dict) -> str:
+def answer_slots(question: dict) -> list[tuple[str, int]]:
+    """What a draft asks, each with how many drafts of a default list may ask it.
+
+    A speaker is asked twice at most, and a second time only as multiple
+    choice: among three other people of the article the second quotation is
+    not a giveaway, while a second short answer "Who said …?" in an article
+    quoting one person is. Who someone is (a role) and which name fills a
+    sentence are other facts about the same person, asked once each. One
+    sentence gives one fill-in: a second blank in it would print the first
+    one's answer. Dates and sets of quotations or events have no single
+    answer.
+    """
     fact = question.get("fact") or {}
-    return normalize_answer(str(fact.get("speaker") or fact.get("name") or fact.get("key") or ""))
+    tags = question.get("tags") or []
+    slots = []
+    if "fill-in" in tags:
+        slots.append((f"sentence:{(question.get('source') or {}).get('start')}", 1))
+    if fact.get("kind") == "date" and "events" not in fact:
+        return [*slots, (f"date:{fact.get('value')}", 1)]
+    if "quotes" in fact or "events" in fact:
+        return slots
+    if fact.get("kind") == "quote":
+        limit = 2 if question.get("type") == "multiple_choice" else 1
+        return [*slots, ("said:" + normalize_answer(str(fact.get("speaker") or "")), limit)]
+    family = "role" if "role" in tags else "name"
+    return [*slots, (f"{family}:" + normalize_answer(str(fact.get("name") or fact.get("key") or "")), 1)]
 
 
 def _folded_words(text: str) -> list[str]:
@@ -867,6 +963,23 @@ def _snippet(window: str, start: int, end: int, words: int = 14) -> str:
     if hi < len(window):
         text = text.rstrip(",;:") + "…"
     return text
+
+
+def _near_dates(date: DateMention) -> list[str]:
+    """Values a learner could confuse with a date: a day a month or a year off, a neighbouring month or year."""
+    if date.granularity == "day":
+        day = date.value
+        out = [shifted(day[:7], "month", step) for step in (1, -1)]
+        out = [f"{m}-{day[8:]}" for m in out if m] + [f"{int(day[:4]) + step:04d}{day[4:]}" for step in (-1, 1)]
+        valid = []
+        for value in out:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # "31 February"
+            valid.append(value)
+        return valid
+    return date_choices(date.value, date.granularity, 6)
 
 
 def _interval(date: DateMention) -> tuple[str, str]:

@@ -36,6 +36,7 @@ from quizapp.canonical import normalize_answer, slugify
 from quizapp.extensions import db
 from quizapp.generator import generate_questions, parse_article, plain_article
 from quizapp.generator.article import ArticleError
+from quizapp.generator.questions import answer_slots
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion, QuizQuestion
 from quizapp.models._common import utcnow
 from quizapp.services.bank import content_hash, sync_columns
@@ -574,14 +575,16 @@ def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) 
 
 
 def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
-    """One draft per fact and per answer, in the given order; returns the drafts and the "more" list.
+    """One draft per fact, each answer as often as the generator allows; returns the drafts and the "more" list.
 
     A fact's other forms (tagged ``alternative``) hang under its best form.
-    A second fact with an answer already asked (the same speaker quoted
-    again, asked in another chunk of a long article) hangs under the first,
-    as do the facts the generator tags ``more``; a "more" fact whose answer
-    no listed draft asks, such as a relative date, goes to the second list,
-    shown folded at the end of the page.
+    A fact whose answer is asked as often as
+    :func:`~quizapp.generator.questions.answer_slots` allows already (a
+    speaker quoted a third time, asked in another chunk of a long article)
+    hangs under the first draft asking it, as do the facts the generator
+    tags ``more``; a "more" fact whose answer no listed draft asks, such as
+    a relative date, goes to the second list, shown folded at the end of
+    the page.
     """
     main: dict[str, Draft] = {}
     out: list[Draft] = []
@@ -610,34 +613,28 @@ def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
             out.append(draft)
     position = {id(d): n for n, d in enumerate(drafts)}
     out.sort(key=lambda d: position[id(d)])
-    by_answer: dict[str, Draft] = {}
+    holders: dict[str, Draft] = {}
+    asked: dict[str, int] = {}
     listed: list[Draft] = []
     for draft in out:
-        answer = _answer_of(draft.data)
-        first = by_answer.get(answer) if answer else None
-        if first is None:
-            if answer:
-                by_answer[answer] = draft
+        slots = answer_slots(draft.data)
+        full = next((slot for slot, limit in slots if asked.get(slot, 0) >= limit), None)
+        if full is None:
+            for slot, _ in slots:
+                asked[slot] = asked.get(slot, 0) + 1
+                holders.setdefault(slot, draft)
             listed.append(draft)
         else:
-            first.alternatives += [draft, *draft.alternatives]
+            holders[full].alternatives += [draft, *draft.alternatives]
             draft.alternatives = []
     more: list[Draft] = []
     for draft in further:
-        first = by_answer.get(_answer_of(draft.data) or "")
+        first = next((holders[slot] for slot, _ in answer_slots(draft.data) if slot in holders), None)
         if first is not None:
             first.alternatives.append(draft)
         else:
             more.append(draft)
     return listed, more
-
-
-def _answer_of(data: dict) -> str:
-    """The person, organization or place a draft's answer names ("" for dates and sets)."""
-    fact = data.get("fact") or {}
-    if "quotes" in fact or "events" in fact or fact.get("kind") == "date":
-        return ""
-    return normalize_answer(str(fact.get("speaker") or fact.get("name") or ""))
 
 
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:

@@ -63,18 +63,66 @@ def test_each_fact_once_by_default_other_forms_tagged_alternative():
     assert extra and every[-len(extra):] == extra
 
 
-def test_each_answer_once_by_default_and_calendar_sums_acronyms_matching_only_on_request():
-    text = ARTICLE + '\n\n"Every owner will get a letter this week," Quenby said.'
+def test_a_speaker_asked_twice_at_most_and_calendar_sums_acronyms_matching_only_on_request():
+    text = (ARTICLE + '\n\n"Every owner will get a letter this week," Quenby said.'
+            + '\n\n"Dealers will stay open late on Saturdays until the work is done," Quenby added.')
     article = plain_article(text, slug="vans", published="2025-03-12")
     default = generate_questions(article)
-    answers = [q["fact"].get("speaker") or q["fact"].get("name") for q in default]
-    assert answers.count("Marta Quenby") == 1  # quoted twice, asked once
-    assert len(answers) == len(set(answers))
+    quenby = [q for q in default if q["fact"].get("speaker") == "Marta Quenby"]
+    # quoted three times: asked twice, the second time among three other speakers of the article
+    assert len(quenby) == 2 and quenby[1]["type"] == "multiple_choice"
     assert not {"relative-date", "acronym", "matching"} & {t for q in default for t in q["tags"]}
     every = generate_questions(article, all_forms=True)
     assert {"relative-date", "acronym", "matching"} <= {t for q in every for t in q["tags"]}
     quoted = [q for q in every if "who-said" in q["tags"] and q["fact"]["speaker"] == "Marta Quenby"]
-    assert len({q["fact"]["key"] for q in quoted}) == 2
+    assert len({q["fact"]["key"] for q in quoted}) == 3
+    assert all("more" in q["tags"] for q in quoted if q["fact"]["key"] not in {d["fact"]["key"] for d in quenby})
+
+
+def test_one_speaker_articles_ask_each_speaker_once():
+    text = ('"The river rose faster than any model predicted," hydrologist Wenna Probyn said on Tuesday.\n\n'
+            '"We moved the pumps twice in one night and still lost the lower field," Probyn said.\n\n'
+            '"Next spring we will plant on the higher terraces instead," Probyn added.')
+    default = generate_questions(plain_article(text, slug="river", published="2025-04-02"))
+    said = [q for q in default if "who-said" in q["tags"]]
+    # with nobody else to choose from, a second "Who said …?" answered "Probyn" would be a giveaway
+    assert len(said) == 1 and said[0]["type"] == "short_answer"
+
+
+def test_a_fill_in_asks_for_a_name_typed_when_the_article_names_too_few_of_its_kind():
+    text = ("Rescue teams reached the village of Orlenby after the storm cut its only road on Friday. "
+            "The Coastal Relief Agency flew in water and generators for three hundred families.\n\n"
+            '"We will not leave until the road is open again," agency director Halvard Brisk said.')
+    default = generate_questions(plain_article(text, slug="storm", published="2025-05-10"))
+    fills = [q for q in default if "fill-in" in q["tags"] and q["type"] == "short_answer"]
+    assert fills, [q["stem"] for q in default]
+    for q in fills:
+        # no choices show the kind, so the stem names none: a kind read wrong would mislead
+        assert q["stem"].startswith("Which name completes this sentence from the article? ")
+        blank = q["stem"].split("? ", 1)[1]
+        accepted = [a["text"] for a in q["accepted"]]
+        filled = blank.replace("_____", accepted[0])
+        assert filled == q["source"]["sentence"].strip() or filled in text
+    # one blank per sentence: a second blank in the same sentence would print the first one's answer
+    sentences = [q["source"]["start"] for q in default if "fill-in" in q["tags"]]
+    assert len(sentences) == len(set(sentences))
+
+
+def test_a_date_the_article_writes_out_is_asked_as_a_fill_in():
+    text = ("The harbour bridge opened to traffic on 14 March 2019 after six years of work. "
+            "Engineers closed it again in June for repairs to its cables.\n\n"
+            '"The cables are sound now," city engineer Ottilie Varga said.')
+    default = generate_questions(plain_article(text, slug="bridge", published="2025-08-20"))
+    dates = [q for q in default if q["fact"]["kind"] == "date"]
+    opened = next(q for q in dates if "opened to traffic on _____ after" in q["stem"])
+    right = next(c["text"] for c in opened["choices"] if c["weight"] == 1.0)
+    wrong = [c["text"] for c in opened["choices"] if c["weight"] == 0.0]
+    assert right == "14 March 2019" and "14 March 2019" not in opened["stem"]
+    # the other dates of the article first, then a month or a year off: the learner must know when
+    assert "June 2025" not in wrong and len(set(wrong)) == 3
+    assert set(wrong) <= {"14 April 2019", "14 February 2019", "14 March 2018", "14 March 2020"}
+    lasting = plain_article("Prices rose again last October, the bureau said.", slug="p", published="2025-08-20")
+    assert not [q for q in generate_questions(lasting) if q["fact"]["kind"] == "date"]  # "last _____"
 
 
 def test_no_stem_over_250_characters_and_exact_provenance():
@@ -107,7 +155,9 @@ def test_dates_asked_only_when_the_words_do_not_give_the_answer():
     assert all(c["text"].startswith("Monday,") for c in monday["choices"])  # the weekday tells nothing
     written = plain_article("The plant reopened on March 3, 2025, the company said in a statement.",
                             slug="plant", published="2025-03-12")
-    assert not [q for q in generate_questions(written, all_forms=True) if q["fact"]["kind"] == "date"]
+    # "which date does 'March 3, 2025' mean" is never asked; the date is asked blanked out of its sentence
+    asked = [q for q in generate_questions(written, all_forms=True) if q["fact"]["kind"] == "date"]
+    assert asked and all("fill-in" in q["tags"] and "March 3, 2025" not in q["stem"] for q in asked)
 
 
 def test_not_names_are_never_offered():
@@ -155,6 +205,12 @@ def test_blanks_are_not_cut_from_lists_or_names():
             stem = q["stem"]
             assert ", _____ and" not in stem and "_____, " not in stem and "and _____ met" not in stem
             assert "Nordic _____" not in stem and "_____ Fisheries" not in stem
+    halves = ("Floods cut every road into Porto Verde do Norte on Sunday.\n\n"
+              "Volunteers from the Harbor Pilots' union rebuilt the school.")
+    for q in generate_questions(plain_article(halves, slug="halves"), all_forms=True):
+        if "fill-in" in q["tags"]:
+            assert "_____ de Lima" not in q["stem"] and "_____ do Norte" not in q["stem"]
+            assert "_____'" not in q["stem"].replace("_____'s", "")  # not a stray mark of "Pilots'"
 
 
 def test_claim_stems_need_a_clause_and_roles_must_be_specific():
@@ -163,6 +219,10 @@ def test_claim_stems_need_a_clause_and_roles_must_be_specific():
     assert not is_clause('for "rapid" progress on the new rules')
     assert specific_role("chief technology officer") and specific_role("Harbor City mayor")
     assert not specific_role("President") and not specific_role("Prime Minister")
+    # a country's leader is world knowledge, not a fact of the article
+    assert not specific_role("Argentine President") and not specific_role("former Danish prime minister")
+    assert not specific_role("President of Chile")
+    assert specific_role("president of the student union") and specific_role("Minister for Health")
 
 
 def test_generate_all_forms_option(tmp_path):

@@ -69,6 +69,10 @@ _ROLE_ABBREVIATIONS = {
     "sec.": "Secretary", "pres.": "President", "prof.": "Professor", **NAME_TITLES,
 }
 _TITLES = TITLES | frozenset(NAME_TITLES)
+#: Lower-case nouns that, right after a name, make it the name of an institution ("Mae Sai school").
+_INSTITUTIONS_AFTER = frozenset(
+    "school schools university college academy hospital clinic church mosque temple synagogue monastery".split()
+)
 _DASHES = frozenset("-–—")
 
 
@@ -390,6 +394,8 @@ class _Extractor:
         self.named = named
         self.pending: list[tuple[int, int, str, bool, bool]] = []
         self.skip: set[int] = set()  # token starts that are not names (tickers)
+        #: words the article writes in lower case somewhere ("the first patient"), found once
+        self.lower_words = frozenset(re.findall(r"\b[a-z]+\b", body))
 
     def run(self, paragraphs) -> None:
         headlines = []
@@ -468,6 +474,16 @@ class _Extractor:
             j -= 1
         if i >= j:
             return
+        opened_by = None
+        if sentence_start and j - i == 1 and self.index.find(tokens[i].text) is None and (
+                self._common_opening(tokens[i].text) or tokens[i].text.endswith("s")
+                and self._common_opening(tokens[i].text[:-1])):
+            return  # "Jabs will be given …" in an article about "the jab": a noun opening the sentence
+        if sentence_start and j - i >= 3 and self._common_opening(tokens[i].text):
+            # "Patient Lyn Wheeler, 81, … was the first patient": a noun opens the sentence
+            opened_by = self._kind_of(tokens[i].start, tokens[j - 1].end)
+            i += 1
+            sentence_start = False
         if sentence_start and j - i > 2:
             # "Shares of Ford Motor Company": a capitalised opening word joined to a name by "of"
             for k in range(i + 2, j):
@@ -494,7 +510,7 @@ class _Extractor:
         if end < len(self.body) and self.body[end:end + 1] == "-" and len(run) == 1:
             return  # "U.S.-based": an adjective, not a mention
         folded = [w.casefold() for w in words]
-        model = self._kind_of(start, end)
+        model = self._kind_of(start, end) or opened_by
         gaz = gazetteer_index().get(fold(text))
         # a title before a name: "Russian President Vladimir Putin" (not "General Motors")
         title_at = -1
@@ -563,6 +579,10 @@ class _Extractor:
             return
         if all(w in demonyms() or w[:-1] in demonyms() and w.endswith("s") or w.casefold() in DATE_WORDS for w in words):
             return
+        if not possessive and j < len(tokens) and tokens[j].text in _INSTITUTIONS_AFTER:
+            if fold(text) not in self.exclude:
+                self._typed("organization", text, start, end, possessive)  # "of Lakeview Heights school"
+            return
         if any(w[:1].isdigit() for w in words):
             return
         if model == "NORP":
@@ -593,6 +613,9 @@ class _Extractor:
         if model in ("organization", "place") and not described and any(
                 t.text.casefold() in PRONOUNS_PERSON for t in tokens[j:j + 3]):
             model = None  # "Lynch said she": a person, whatever the model says
+        if model in ("organization", "place") and len(words) >= 2 and words[0] in first_names() \
+                and self.named.votes.get(fold(text), {}).get("PERSON"):
+            model = "person"  # "Oscar Pistorius": a first name, and the model says a person elsewhere
         if model in ("organization", "place") and not role:
             # "Al Jazeera said", "Juan Fernandez Islands": the model knows better than a cue or a first name
             if fold(text) not in self.exclude:
@@ -613,6 +636,12 @@ class _Extractor:
                 self._person(words[0], start, end, possessive, role)
                 return
         self.pending.append((start, end, text, possessive, followed_by_cue or bool(role)))
+
+    def _common_opening(self, word: str) -> bool:
+        """A capitalised first word the article also writes in lower case, and no first name."""
+        folded = word.casefold()
+        return (word[:1].isupper() and word[1:].islower() and folded in self.lower_words
+                and word not in first_names() and folded not in _TITLES and folded not in HONORIFICS)
 
     def _described(self, tokens: list[Token], i: int) -> str | None:
         """The kind a lowercase noun before a name gives it ("carrier Qantas", "the city of Concepcion")."""

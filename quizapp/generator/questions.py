@@ -180,6 +180,8 @@ _GENERIC_ROLE = frozenset(
 )
 
 
+#: Places every reader knows without the article: blanking them asks nothing.
+_EVERYWHERE = frozenset({"earth", "the earth", "moon", "the moon", "sun", "the sun", "world", "the world"})
 _HEADS_OF_STATE = frozenset("president premier chancellor king queen pope emperor monarch".split()) | {"prime"}
 
 
@@ -539,6 +541,13 @@ class _Builder:
         if not before.strip() and re.match(r"\s*(?:\([^)]{0,40}\))?\s*[-–—]", after):
             return False  # a dateline: "LONDON (Agency) —"
         prev = before.split()[-2:] if before.split() else []
+        words_before = before.split()
+        while words_before and words_before[-1].casefold().rstrip(".") in HONORIFICS:
+            words_before.pop()  # "Crump and Rev. _____": the list goes on behind a title
+        if len(words_before) < len(before.split()):
+            prev = words_before[-2:]
+            if prev and (prev[-1].casefold() in ("and", "or") or prev[-1].endswith(",")):
+                return False
         nxt = after.split()[:2]
         def capital(word: str) -> bool:
             return word[:1].isupper() and word.casefold().strip(",.") not in ("i",)
@@ -573,6 +582,8 @@ class _Builder:
     def _cloze(self, entity: Entity, label: str) -> None:
         if entity.kind == "person" and len(entity.name.split()) == 1 and not entity.speaker:
             return
+        if entity.name.casefold() in _EVERYWHERE:
+            return  # "the long trip back to _____": Earth is known without the article
         prefix = f"Which {label} completes this sentence from the article? "
         for start, end in sorted(entity.mentions):
             if self._in_quote(start):
@@ -591,6 +602,11 @@ class _Builder:
         # nobody the sentence itself names can fill its blank ("India's coach … shutting out _____")
         in_sentence = {id(m.entity): m.entity for m in self.facts.entities.mentions_in(s, e)
                        if m.entity is not entity and m.entity.kind == entity.kind}
+        # nor anyone it names by role ("India's Dutch coach … shutting out _____" never offers that coach)
+        said = set(_folded_words(sentence))
+        for other in self.people if entity.kind == "person" else ():
+            if other is not entity and other.role and other.role.split()[-1].casefold().strip(".,") in said:
+                in_sentence[id(other)] = other
         distractors, from_article = self._distractors(entity, list(in_sentence.values()))
         answer = self.body[start:end]
         answer_text = answer if normalize_answer(answer) != normalize_answer(entity.name) else entity.name
@@ -921,14 +937,14 @@ def _as_alternatives(items: list[tuple[float, dict]], *extra: str) -> list[tuple
 def answer_slots(question: dict) -> list[tuple[str, int]]:
     """What a draft asks, each with how many drafts of a default list may ask it.
 
-    A speaker is asked twice at most, and a second time only as multiple
-    choice: among three other people of the article the second quotation is
-    not a giveaway, while a second short answer "Who said …?" in an article
-    quoting one person is. Who someone is (a role) and which name fills a
-    sentence are other facts about the same person, asked once each. One
-    sentence gives one fill-in: a second blank in it would print the first
-    one's answer. Dates and sets of quotations or events have no single
-    answer.
+    An answer asked a second time must be one among choices: in an article
+    quoting one person, a second short answer "Who said …?" or "Which name
+    completes …?" answered by that person is a giveaway, while among three
+    other people of the article it is not. So a person or organization is
+    the answer of one short answer and up to three multiple-choice drafts;
+    a speaker is asked "who said" twice at most. One sentence gives one
+    fill-in: a second blank in it would print the first one's answer. A date
+    is asked once; sets of quotations or events have no single answer.
     """
     fact = question.get("fact") or {}
     tags = question.get("tags") or []
@@ -939,11 +955,14 @@ def answer_slots(question: dict) -> list[tuple[str, int]]:
         return [*slots, (f"date:{fact.get('value')}", 1)]
     if "quotes" in fact or "events" in fact:
         return slots
+    choice = question.get("type") == "multiple_choice"
     if fact.get("kind") == "quote":
-        limit = 2 if question.get("type") == "multiple_choice" else 1
-        return [*slots, ("said:" + normalize_answer(str(fact.get("speaker") or "")), limit)]
-    family = "role" if "role" in tags else "name"
-    return [*slots, (f"{family}:" + normalize_answer(str(fact.get("name") or fact.get("key") or "")), 1)]
+        answer = normalize_answer(str(fact.get("speaker") or ""))
+        slots.append((f"said:{answer}", 2 if choice else 1))
+    else:
+        answer = normalize_answer(str(fact.get("name") or fact.get("key") or ""))
+    return [*slots, (f"{'chosen' if choice else 'typed'}:{answer}", 3 if choice else 1),
+            (f"answer:{answer}", 3)]
 
 
 def _folded_words(text: str) -> list[str]:

@@ -657,7 +657,8 @@ class Attributor:
             break
         if i < lo:
             return None
-        if tokens[i].kind == "p" and tokens[i].text == ",":
+        in_apposition = tokens[i].kind == "p" and tokens[i].text == ","
+        if in_apposition:
             # an appositive: "Flynn, a top Trump surrogate, said"
             c = i - 1
             while c >= lo and not (tokens[c].kind == "p" and tokens[c].text == ",") and tokens[c].kind != "q" and i - c < 30:
@@ -726,6 +727,13 @@ class Attributor:
             outer = self._subject_before(tokens, start - 1, lo)
             if outer is not None:
                 return outer
+        if start - 1 >= lo and tokens[start - 1].text.casefold() in ("of", "from", "at") and in_apposition:
+            # "Ann Bell, 15, of Lakeview school, where …, told": the object of "of" is not the subject
+            comma = next((c for c in range(start - 2, max(lo, start - 12) - 1, -1) if tokens[c].text == ","), None)
+            if comma is not None:
+                outer = self._subject_before(tokens, comma + 1, lo)
+                if outer is not None:
+                    return outer
         return (start, end)
 
     def _clause_subject(self, tokens: list[Token], lo: int, k: int) -> tuple[int, int] | None:

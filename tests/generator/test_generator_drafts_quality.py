@@ -298,3 +298,20 @@ def test_generated_short_answers_score_the_forms_a_learner_types_under_moodle_gr
         assert any(matches_accepted(costa, a["text"], typed) for a in costa["accepted"]), typed
     assert not any(matches_accepted(costa, a["text"], "Costa Rica") for a in costa["accepted"])
 
+
+
+def test_fill_ins_skip_lists_behind_titles_places_everyone_knows_and_people_named_by_role():
+    text = ("Harbor United coach Petra Lind praised her defence on Sunday. Visiting coach Marco Bellini left "
+            "before the end. Sami Rautio, the goalkeeper, saved a penalty, and captain Jonas Berg scored twice.\n\n"
+            "While the visiting coach fumed, striker Nico Abara added a third goal.\n\n"
+            "Relatives of the players, along with club president Ines Calloway and Rev. Joel Marten, "
+            "met the team on Monday.\n\n"
+            "The probe sent its last images on the long trip back to Earth.")
+    drafts = generate_questions(plain_article(text, slug="mix", published="2025-02-01"), all_forms=True)
+    fills = [q for q in drafts if "fill-in" in q["tags"]]
+    assert not any("Rev. _____" in q["stem"] for q in fills)  # a list goes on behind a title
+    assert not any("back to _____" in q["stem"] for q in fills)  # Earth is known without the article
+    fumed = next(q for q in fills if "coach fumed" in q["stem"] and q["type"] == "multiple_choice")
+    # "the visiting coach" is named in the sentence by role: no coach can also fill its blank
+    choices = {c["text"] for c in fumed["choices"]}
+    assert "Nico Abara" in choices and not {"Marco Bellini", "Petra Lind"} & choices

@@ -243,3 +243,27 @@ def test_an_unnamed_role_is_no_speaker_rather_than_the_nearest_person():
     text = ('Ruth Marsh spoke outside the court on Monday.\n\n'
             'The family lawyer said: "The court has done its work."')
     assert speakers(text) == [None]
+
+
+def test_the_object_of_of_in_an_appositive_is_not_the_speaker():
+    text = ('Tomas Ilves, 16, of Brightwater Valley school, where four of the injured pupils study, '
+            'told reporters he was "still shaking" after the crash.')
+    assert speakers(text) == ["Tomas Ilves"]
+
+
+def test_a_noun_opening_a_sentence_is_not_part_of_the_name_after_it():
+    from quizapp.generator import extract, plain_article
+
+    text = ("Patient Dora Fenwick, 77, from Kelby, was the first patient to leave the new ward. "
+            "Scans will follow for everyone treated this winter. Scans of the ward were published.")
+    people = {e.name for e in extract(plain_article(text)).people()}
+    assert "Dora Fenwick" in people and "Patient Dora Fenwick" not in people
+    assert "Scans" not in {e.name for e in extract(plain_article(text + " Each scan took an hour.")).entities.entities}
+
+
+def test_a_name_before_school_or_hospital_is_an_institution():
+    from quizapp.generator import extract, plain_article
+
+    facts = extract(plain_article("On Monday, pupils of Green Hollow school and staff of Saint Bride hospital marched."))
+    kinds = {e.name: e.kind for e in facts.entities.entities}
+    assert kinds.get("Green Hollow") == "organization" and kinds.get("Saint Bride") == "organization"

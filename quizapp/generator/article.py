@@ -124,6 +124,9 @@ _CREDIT = re.compile(
     r"|\bshutterstock\b|\bimage source:)",
     re.I,
 )
+#: A wire service's dateline opening the first paragraph: "(Gray News/AP) - ", "PARIS (AP) — ".
+#: Bounded repeats, anchored at the start: linear.
+WIRE_DATELINE = re.compile(r"(?:[A-Z][A-Za-z.,' ]{0,40})?\([^()\n]{1,40}\)\s{0,3}[-–—]{1,2}\s")
 _AUTHOR_BLOCK = re.compile(r"^(?:about the (?:writer|author|reporter)s?|about the authors?)\s*:?$", re.I)
 # "… read more" at the end: the optional ellipsis and spaces before it never change
 # whether it matches, and starting the search at "read" keeps it linear
@@ -168,8 +171,10 @@ def clean_body(raw: str, title: str | None = None) -> tuple[str, tuple[tuple[int
             continue
         if _READ_MORE.search(block):
             continue
-        if _CREDIT.search(block) and (
-            len(block) < 400 or _CREDIT.search(block[-120:])
+        wire = WIRE_DATELINE.match(block)
+        text = block[wire.end():] if wire else block  # "(Gray News/AP) - …" opens a story, it credits no photo
+        if _CREDIT.search(text) and (
+            len(text) < 400 or _CREDIT.search(text[-120:])
         ):
             if kept and _is_alt_text(kept[-1]):
                 kept.pop()  # the alt text that labels the same photo

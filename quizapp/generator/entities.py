@@ -626,6 +626,7 @@ class _Extractor:
             or role
             or followed_by_cue
             or model == "person"
+            or self._role_after(tokens, j)
             or any(len(w.rstrip(".")) == 1 for w in words[1:-1])
         ):
             self._person(text, start, end, possessive, role)
@@ -653,6 +654,20 @@ class _Extractor:
                 and tokens[i - 1].text not in ("state", "republic", "kingdom"):
             return "place"  # "the state capital Porto Alegre", "the port town Dover"
         return None
+
+    @staticmethod
+    def _role_after(tokens: list[Token], j: int) -> bool:
+        """An appositive that says who someone is: "…, 45, …" or "…, the French secretary to …"."""
+        if j + 1 >= len(tokens) or tokens[j].text != ",":
+            return False
+        if tokens[j + 1].text.isdigit() and j + 2 < len(tokens) and tokens[j + 2].text == ",":
+            return True  # an age
+        for token in tokens[j + 1:j + 7]:
+            if token.text in ",.;:":
+                return False
+            if token.text.casefold() in ROLE_NOUNS:
+                return True
+        return False
 
     def _followed_by_cue(self, tokens: list[Token], j: int) -> bool:
         return j < len(tokens) and tokens[j].text.casefold() in CUE_VERBS

@@ -50,6 +50,7 @@ import re
 
 from ..canonical import normalize_answer, slugify
 from ..services.scoring import moodle_text
+from .article import WIRE_DATELINE
 from .dates import DateMention
 from .distractors import (
     Candidate, date_choices, format_date, is_proper_name, plausible, same_referent, shifted, surname,
@@ -77,6 +78,8 @@ _PAST = {"says": "said", "say": "said", "writes": "wrote", "adds": "added", "rea
          "tells": "told", "notes": "noted", "reports": "reported", "report": "reported"}
 _CUES = frozenset("said wrote added reported told noted stated warned argued claimed explained insisted recalled"
                   " tweeted asked continued".split())
+#: Cues whose reported clause follows their object: "told reporters that …".
+_CUES_WITH_OBJECT = frozenset("told warned assured informed reminded promised urged".split())
 #: Words a quotation does not end on when it is a whole thought.
 _FUNCTION_WORDS = frozenset("a an the of in on at to for with from by and or but as than that which who".split())
 _PREPOSITIONS = frozenset("for of to in on at with from by about as than into over under after before".split())
@@ -253,6 +256,12 @@ class _Builder:
         self.ids.add(qid)
         return qid
 
+    def _sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around ``start:end``, without a wire service's dateline ("(Gray News/AP) - ")."""
+        s, e = self.facts.sentence_of(start, end)
+        wire = WIRE_DATELINE.match(self.body, s, e)
+        return (wire.end(), e) if wire and wire.end() <= start else (s, e)
+
     def _source(self, start: int, end: int) -> dict:
         s, e = self.facts.sentence_of(start, end)
         return {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e}
@@ -407,7 +416,9 @@ class _Builder:
             claim = trim_words(quote.claim, 40).rstrip(".")
             claim = re.sub(r"[.!?]([\"”])", r"\1", claim)
             if is_clause(claim) and not claim.endswith("…"):
-                that = "" if claim.startswith(('"', "“")) else "that "
+                told = re.match(r"(?:[\w’'-]+,?\s+){1,6}that\s", claim) and cue in _CUES_WITH_OBJECT
+                # "told reporters near the scene that …": the object comes before "that"
+                that = "" if claim.startswith(('"', "“")) or told else "that "
                 stem = f"{who} {cue} {that}{claim}?"
                 if len(stem) > MAX_STEM:
                     stem = None
@@ -588,7 +599,7 @@ class _Builder:
         for start, end in sorted(entity.mentions):
             if self._in_quote(start):
                 continue
-            s, e = self.facts.sentence_of(start, end)
+            s, e = self._sentence(start, end)
             sentence = self.body[s:e]
             if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(start, end, s, e):
                 continue
@@ -797,7 +808,7 @@ class _Builder:
             stated = any(w in MONTHS for w in words) or any(w.isdigit() and len(w) == 4 for w in words)
             if not stated or date.granularity not in ("day", "month", "year") or self._in_quote(date.start):
                 continue
-            s, e = self.facts.sentence_of(date.start, date.end)
+            s, e = self._sentence(date.start, date.end)
             sentence = self.body[s:e]
             if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(date.start, date.end, s, e):
                 continue

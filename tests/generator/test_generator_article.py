@@ -85,3 +85,19 @@ def test_a_clergy_or_rank_title_does_not_end_the_sentence():
     text = "The family, with Rev. Ann Bell and Maj. Tom Ruiz, spoke at noon. Nobody else did."
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "The family, with Rev. Ann Bell and Maj. Tom Ruiz, spoke at noon.", "Nobody else did."]
+
+
+def test_a_wire_dateline_opens_the_story_and_is_no_photo_credit():
+    text = ("---\ntitle: Bridge reopens\n---\n"
+            "(Coast News/AP) - Mayor Hilde Varga reopened the Tollgate Bridge on Saturday after two years of repairs.\n\n"
+            "Traffic was light in the first hour.\n\n"
+            "A crane lifts the last beam. (Photo: Jan Meyer/AP)")
+    article = parse_article(text)
+    assert "Mayor Hilde Varga reopened the Tollgate Bridge" in article.body
+    assert "Photo: Jan Meyer" not in article.body  # a real credit still goes
+    from quizapp.generator import generate_questions
+
+    for q in generate_questions(article, all_forms=True):
+        if "fill-in" in q["tags"]:
+            # the blank's sentence starts after the dateline, at its exact offsets
+            assert "AP)" not in q["stem"] and article.body[q["source"]["start"]:q["source"]["end"]] == q["source"]["sentence"]

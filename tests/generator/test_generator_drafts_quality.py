@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from quizapp.canonical import normalize_answer, validate
 from quizapp.cli.generator import generate
-from quizapp.generator import generate_questions, plain_article
+from quizapp.generator import generate_questions, plain_article, quotes_from_text
 from quizapp.generator.distractors import Candidate, is_proper_name, plausible, same_referent
 from quizapp.generator.questions import is_clause, specific_role
 
@@ -315,3 +315,24 @@ def test_fill_ins_skip_lists_behind_titles_places_everyone_knows_and_people_name
     # "the visiting coach" is named in the sentence by role: no coach can also fill its blank
     choices = {c["text"] for c in fumed["choices"]}
     assert "Nico Abara" in choices and not {"Marco Bellini", "Petra Lind"} & choices
+
+
+def test_a_told_claim_keeps_its_object_before_that():
+    text = ('Harbor City mayor Ines Calloway told reporters outside the council chamber that the ferry would run '
+            'again by "the end of the month", despite the strike.\n\n'
+            '"We will not wait for the summer," deputy mayor Aldo Ferri said.')
+    drafts = generate_questions(plain_article(text, slug="ferry"), all_forms=True)
+    stems = [q["stem"] for q in drafts if "who-said" in q["tags"]]
+    assert "Who told reporters outside the council chamber that the ferry would run again" in " ".join(stems)
+    assert not any("told that reporters" in s for s in stems)
+
+
+def test_a_name_followed_by_its_role_is_a_person_the_model_did_not_know(monkeypatch):
+    from quizapp.generator.nlp import ENV
+
+    monkeypatch.setenv(ENV, "none")  # the rules alone, as when the model misses a name
+    text = ("A full evacuation was avoided, with Orrin Vasquez, the deputy fire commissioner, saying the east wing "
+            "was safe.\n\n"
+            '"We are still working to save the archive," Vasquez said.')
+    facts = quotes_from_text(text)
+    assert [q["speaker"] for q in facts] == ["Orrin Vasquez"] and facts[0]["speaker_kind"] == "person"

@@ -123,6 +123,8 @@ class EntityIndex:
         self._keys: dict[str, Entity] = {}
         self._surnames: dict[str, Entity] = {}
         self._firsts: dict[str, Entity | None] = {}  # first word of a full name; None when two people share it
+        #: a capitalised middle word of a long name ("Lula" in "Luiz Inacio Lula da Silva"); None when shared
+        self._inner: dict[str, Entity | None] = {}
         self._mentions: list[Mention] = []
         self._starts: list[int] = []
         self._sorted = True
@@ -141,6 +143,12 @@ class EntityIndex:
             short = self._surnames.get(fold(name.split()[-1]))
             if short is not None and short.kind == "person" and " " not in short.name:
                 found = short
+            for word in _inner_words(name) if found is None else ():
+                # "Luiz Inacio Lula da Silva" after a bare "Lula"
+                short = self._surnames.get(fold(word))
+                if short is not None and short.kind == "person" and " " not in short.name:
+                    found = short
+                    break
         if found is None:
             found = Entity(kind, name, subtype=subtype)
             self.entities.append(found)
@@ -178,6 +186,9 @@ class EntityIndex:
                 self._surnames[fold(name.split()[-1])] = entity
                 first = fold(name.split()[0])
                 self._firsts[first] = entity if self._firsts.get(first, entity) is entity else None
+                for word in _inner_words(name):
+                    inner = fold(word)
+                    self._inner[inner] = entity if self._inner.get(inner, entity) is entity else None
             else:
                 self._surnames.setdefault(fold(name), entity)
 
@@ -227,8 +238,8 @@ class EntityIndex:
         found = self._keys.get(key)
         if found is None and (kind in (None, "person")):
             words = key.split()
-            if words:
-                found = self._surnames.get(words[-1]) if len(words) == 1 else None
+            if len(words) == 1:
+                found = self._surnames.get(words[0]) or self._inner.get(words[0])
         if found is not None and kind is not None and found.kind != kind:
             return None
         return found
@@ -272,6 +283,21 @@ class EntityIndex:
         kept = [e for e in self.entities if e.mentions]
         kept.sort(key=lambda e: (order[e.kind], min(e.mentions)))
         return [e.to_fact() for e in kept]
+
+
+_COMPOUND_PARTICLES = frozenset("da de do dos das del della di du".split())
+
+
+def _inner_words(name: str) -> list[str]:
+    """The capitalised middle words of a compound name with a particle ("Lula" in "Luiz Inacio Lula da Silva").
+
+    Only such names: elsewhere a middle word is a middle name or part of a
+    longer title ("Rachel Maddow Show"), not what the article calls the person.
+    """
+    words = name.split()
+    if len(words) < 3 or not _COMPOUND_PARTICLES.intersection(words):
+        return []
+    return [w for w in words[1:-1] if w[:1].isupper() and len(w) > 2]
 
 
 def _particle_before_name(words: list[str], k: int) -> bool:

@@ -187,7 +187,7 @@ COMMON_CAPS = _forms(
     " without within across through about above below new first second third finally"
     " mr mrs ms dr"
 )
-CONNECTORS = _forms("of for the and de del della da du van von der den bin al la le y")
+CONNECTORS = _forms("of for the and de del della da das di do dos du van von der den bin al la le y")
 MONTHS = {
     m: i + 1
     for i, names in enumerate(

@@ -336,3 +336,12 @@ def test_a_name_followed_by_its_role_is_a_person_the_model_did_not_know(monkeypa
             '"We are still working to save the archive," Vasquez said.')
     facts = quotes_from_text(text)
     assert [q["speaker"] for q in facts] == ["Orrin Vasquez"] and facts[0]["speaker_kind"] == "person"
+
+
+def test_the_name_a_compound_name_is_known_by_is_the_same_person():
+    text = ("President Jorge Amaral Tavo dos Reis arrived in the flooded valley on Sunday.\n\n"
+            '"No paperwork will slow the rebuilding," Tavo said.')
+    said = quotes_from_text(text)
+    assert [q["speaker"] for q in said] == ["Jorge Amaral Tavo dos Reis"]
+    who = next(q for q in generate_questions(plain_article(text, slug="flood")) if "who-said" in q["tags"])
+    assert {"Jorge Amaral Tavo dos Reis", "Tavo"} <= {a["text"] for a in who["accepted"]}

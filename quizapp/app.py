@@ -163,7 +163,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from quizapp import presentation
+    from quizapp import cloze, presentation
     from quizapp.services import scoring
 
     app.jinja_env.filters["highlight"] = presentation.highlight
@@ -171,6 +171,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         fact_kind_label=presentation.fact_kind_label,
         describe_response=presentation.describe_response,
+        stem_text=presentation.stem_text,
+        cloze_pieces=cloze.split_stem,
         match_options=scoring.match_options,
     )
 

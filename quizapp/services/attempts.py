@@ -424,9 +424,5 @@ def feedback(slot_: Slot) -> dict:
     }
     if data["type"] == "cloze" and answer is not None:  # right or wrong, and the right answer, gap by gap
         result["chosen_feedback"] = None  # shown per gap instead
-        result["gaps"] = [
-            {"number": g.number, "correct": g.correct, "score": g.score, "answered": g.answered,
-             "feedback": g.feedback, "right_answer": scoring.correct_answer(gap)}
-            for g, gap in zip(scoring.grade_gaps(data, scoring.check_response(data, answer.response)), data["gaps"])
-        ]
+        result["gaps"] = scoring.gap_feedback(data, answer.response)
     return result

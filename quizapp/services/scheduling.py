@@ -505,7 +505,7 @@ def review_feedback(log: ReviewLog) -> dict:
     data = log.version.data if log.version is not None else log.question.data
     grade = scoring.grade(data, log.response)
     score = log.score
-    return {
+    feedback = {
         "correct": grade.correct,
         "score": score,
         "correct_answer": scoring.correct_answer(data),
@@ -515,3 +515,7 @@ def review_feedback(log: ReviewLog) -> dict:
         "rating": Rating(log.rating).name,
         "due_after": log.due_after,
     }
+    if data["type"] == "cloze":  # gap by gap, as after a quiz answer
+        feedback["chosen_feedback"] = None
+        feedback["gaps"] = scoring.gap_feedback(data, log.response)
+    return feedback

@@ -287,6 +287,19 @@ def grade_gaps(question: dict, response: list) -> list[GapGrade]:
     return grades
 
 
+def gap_feedback(question: dict, response: Any) -> list[dict]:
+    """What a learner sees of each gap once a cloze question is answered: right or not, the
+    score, the feedback of what was given, and the right answer.
+
+    :raises InvalidResponse: when the response does not fit the question.
+    """
+    return [
+        {"number": g.number, "correct": g.correct, "score": g.score, "answered": g.answered,
+         "feedback": g.feedback, "right_answer": correct_answer(gap)}
+        for g, gap in zip(grade_gaps(question, check_response(question, response)), question["gaps"])
+    ]
+
+
 def _grade_cloze(question: dict, response: list) -> Grade:
     # As Moodle's multianswer: each gap's score weighted by its mark.
     gaps = grade_gaps(question, response)

@@ -232,7 +232,7 @@ def learner_attempts(classroom_id: int, user_id: int, quiz_id: int) -> LearnerAt
             rows.append(
                 AnswerRow(
                     position=position,
-                    stem=data.get("stem") or "",
+                    stem=stem_text(data),
                     type=data["type"],
                     given=_describe(data, answer.response) if answer else [],
                     correct_answer=scoring.correct_answer(data),

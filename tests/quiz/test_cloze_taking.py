@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from quizapp.cloze import parse_embedded
 from quizapp.extensions import db
-from quizapp.models import Answer, Quiz, QuizQuestion
+from quizapp.models import Answer, Quiz, QuizQuestion, User
 from quizapp.services import accounts, authoring
 from tests.conftest import csrf_token
 from tests.quiz.test_taking import attempt_id_of, layout, post_answer, start
@@ -122,3 +122,36 @@ def test_the_review_after_finishing_shows_the_text_with_numbered_blanks(app, cli
     rows = re.findall(r"<tr class=\"(\w+)\">(.*?)</tr>", review.text, re.S)
     assert [cls for cls, _ in rows] == ["wrong", "right", "wrong", "wrong", "wrong"]
     assert "Named after a tree" in rows[1][1] and "1932 ± 1" in rows[0][1]
+
+
+def test_a_missed_cloze_question_comes_back_on_the_review_page_with_its_gaps(app, client, auth):
+    import datetime as dt
+
+    import time_machine
+
+    from quizapp.services import scheduling
+    from tests.quiz.test_review import shown_question
+
+    start_time = dt.datetime(2030, 1, 7, 9, 0, tzinfo=dt.UTC)
+    cloze_quiz(app)
+    with time_machine.travel(start_time, tick=False) as clock:
+        auth.register()
+        with app.app_context():
+            learner = db.session.scalar(sa.select(User.id).filter_by(username="ann"))
+        url = start(client, "/quizzes/cloze-quiz")
+        post_answer(client, url, {"gap-2": "Elm"})
+        clock.move_to(start_time + dt.timedelta(days=1))
+        page = client.get("/review")
+        assert page.status_code == 200 and 'class="stem cloze"' in page.text and 'name="gap-1"' in page.text
+        question_id, reps = shown_question(page.text)
+        with app.app_context():
+            order = scheduling.shown_order(layout(app, attempt_id_of(url))[0][0], learner, question_id, reps)
+        response = client.post("/review", data={
+            "gap-1": "1932", "gap-2": "Alder", "gap-3": str(order[2].index(0)), "gap-4": str(order[3].index(0)),
+            "gap-5": [str(order[4].index(0)), str(order[4].index(1))],
+            "question": question_id, "reps": reps, "csrf_token": csrf_token(page.text)})
+        assert response.status_code == 302
+        feedback = client.get(response.location)
+        assert "Right!" in feedback.text
+        rows = re.findall(r"<tr class=\"(\w+)\">", feedback.text)
+        assert rows == ["right"] * 5

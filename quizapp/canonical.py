@@ -45,6 +45,8 @@ ANSWER_KEY = {
 }
 ANSWER_KEYS = ("choices", "accepted", "answer", "numeric", "pairs", "items", "gaps")
 
+#: The largest mark of a cloze gap (Moodle's default mark holds at most 99999.9999999).
+MAX_GAP_MARK = 99999
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _EPSILON = 1e-6
 
@@ -285,8 +287,8 @@ def _check_gaps(question: dict, add) -> None:
             continue
         gtype = gap["type"]
         mark = gap.get("mark", 1)
-        if not isinstance(mark, int) or isinstance(mark, bool) or mark < 0:
-            add(f"{where}.mark", "must be a whole number of 0 or more")
+        if not isinstance(mark, int) or isinstance(mark, bool) or not 0 <= mark <= MAX_GAP_MARK:
+            add(f"{where}.mark", f"must be a whole number from 0 to {MAX_GAP_MARK}")
         key = ANSWER_KEY[gtype]
         for other in ("choices", "accepted", "numeric"):
             if other in gap and other != key:

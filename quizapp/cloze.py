@@ -34,8 +34,9 @@ Pure: no Flask, no database.
 from __future__ import annotations
 
 import html
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 GAP_TYPES = ("short_answer", "numerical", "multiple_choice", "multiple_response")
@@ -256,19 +257,18 @@ def _numeric_entry(raw: str, label: str, where: int) -> dict:
                          "or * for any other answer)", where)
     entry: dict[str, Any] = {"value": _to_number(value)}
     entry["tolerance"] = _to_number(tolerance) if sep else 0
+    if not all(math.isfinite(n) for n in (entry["value"], entry["tolerance"])):
+        raise ClozeError(f"{label}: {text!r} is too large a number", where)
     return entry
 
 
 def _to_number(text: str) -> float | int:
+    """A number as written (``,`` may be the decimal mark): an int when it is one."""
     text = text.replace(",", ".")
     try:
         return int(text)
     except ValueError:
-        pass
-    try:
-        return float(Decimal(text))
-    except InvalidOperation:  # pragma: no cover - the pattern above lets only numbers through
-        raise ValueError(text) from None
+        return float(text)
 
 
 def _rescale(entries: list[dict], specific: bool) -> None:
@@ -286,9 +286,8 @@ def _rescale(entries: list[dict], specific: bool) -> None:
 
 # -- writing -------------------------------------------------------------
 
-_TYPE_NAMES = {
-    ("short_answer", None, False): "SHORTANSWER",
-    ("numerical", None, False): "NUMERICAL",
+#: (choice gap type, layout, shuffled) -> Moodle's name for it
+_CHOICE_TYPE_NAMES = {
     ("multiple_choice", "dropdown", False): "MULTICHOICE",
     ("multiple_choice", "dropdown", True): "MULTICHOICE_S",
     ("multiple_choice", "vertical", False): "MULTICHOICE_V",
@@ -304,12 +303,13 @@ _TYPE_NAMES = {
 
 def gap_type_name(gap: dict) -> str:
     """Moodle's name for a gap's type (SHORTANSWER_C for a case-sensitive short answer)."""
-    if gap["type"] == "short_answer":
+    gtype = gap["type"]
+    if gtype == "short_answer":
         return "SHORTANSWER_C" if gap.get("usecase") else "SHORTANSWER"
-    layout = gap.get("layout") or ("dropdown" if gap["type"] == "multiple_choice" else None)
-    if gap["type"] == "multiple_response":
-        layout = gap.get("layout") or "vertical"
-    return _TYPE_NAMES[(gap["type"], layout, bool(gap.get("shuffle")) and layout is not None)]
+    if gtype == "numerical":
+        return "NUMERICAL"
+    layout = gap.get("layout") or ("dropdown" if gtype == "multiple_choice" else "vertical")
+    return _CHOICE_TYPE_NAMES[(gtype, layout, bool(gap.get("shuffle")))]
 
 
 def _escape(text: str) -> str:

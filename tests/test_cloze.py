@@ -92,6 +92,7 @@ def test_text_that_only_looks_like_a_gap_stays_text():
     ("no gaps at all", "no gaps", 1),
     ("{1:REGEXP:=a.*}", "REGEXP (regular expression) gaps come from a Moodle plugin", 1),
     ("{#1} {1:SA:=a}", "the text holds {#1}", 1),
+    ("{1:NM:=1e999}", "gap 1, answer 1: '1e999' is too large a number", 1),
 ])
 def test_bad_syntax_says_what_and_on_which_line(text, message, line):
     with pytest.raises(ClozeError) as err:
@@ -109,6 +110,12 @@ def test_rules_of_meaning_are_the_canonical_validation():
     ]
     problems = [str(p) for p in validate({"id": "c", "type": "cloze", "stem": "no marker", "gaps": gaps_of("{1:SA:=a}")})]
     assert problems == ["stem: must mark each gap once, as {#1} to {#1} (found none)"]
+    stem, gaps = parse_embedded("{100000:SA:=a} {0:SA:=b}")
+    problems = [str(p) for p in validate({"id": "c", "type": "cloze", "stem": stem, "gaps": gaps})]
+    assert problems == ["gaps[0].mark: must be a whole number from 0 to 99999"]
+    stem, gaps = parse_embedded("{0:SA:=a}")
+    problems = [str(p) for p in validate({"id": "c", "type": "cloze", "stem": stem, "gaps": gaps})]
+    assert problems == ["gaps: at least one gap needs a mark above 0"]
 
 
 def test_writing_gives_back_the_same_question():

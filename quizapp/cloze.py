@@ -347,6 +347,8 @@ def gap_text(gap: dict) -> str:
         else:
             body = _escape(entry["text"])
         feedback = f"#{_escape(entry['feedback'])}" if entry.get("feedback") else ""
+        if feedback and body.endswith("&amp;"):  # "&amp;#" would read as an entity, as in Moodle
+            body = body[: -len("&amp;")] + "&#38;"
         parts.append(prefix + body + feedback)
     mark = gap.get("mark", 1)
     return f"{{{mark}:{gap_type_name(gap)}:{'~'.join(parts)}}}"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizapp.canonical import validate
 from quizapp.cloze import ClozeError, blanked, embedded_text, parse_embedded, split_stem
+from tests.test_fuzz_parsers import mutated
 
 
 def gaps_of(text: str) -> list[dict]:
@@ -143,3 +146,27 @@ def _error(text: str) -> str:
     with pytest.raises(ClozeError) as err:
         parse_embedded(text)
     return err.value.message
+
+
+SAMPLE = (
+    "<p>A {2:NUMERICAL:=1932:1#Year~%50%1930:5~*#No}, {1:SHORTANSWER_C:=NaCl~%50%nacl#Case}, "
+    r"{1:MULTICHOICE_VS:=a\}b#x \# y~c}, {:MULTIRESPONSE_H:=p~=q~r} & {1:SA:=AT&amp;T#fb~R&amp;\#x}</p>"
+)
+
+
+def test_an_answer_ending_in_an_ampersand_keeps_its_feedback():
+    stem, gaps = parse_embedded("{1:SA:=R&amp;\\#x~=AT&#38;#Right}")
+    assert [(a["text"], a.get("feedback")) for a in gaps[0]["accepted"]] == [("R&#x", None), ("AT&", "Right")]
+    assert parse_embedded(embedded_text(stem, gaps)) == (stem, gaps)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=st.one_of(st.text(max_size=300), mutated(SAMPLE)))
+def test_any_text_is_read_and_written_back_or_refused_with_a_reason(text):
+    try:
+        stem, gaps = parse_embedded(text)
+    except ClozeError as err:
+        assert err.message and 1 <= err.line_in(text) <= text.count("\n") + 1
+        return
+    assert parse_embedded(embedded_text(stem, gaps)) == (stem, gaps)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from quizapp.formats import FormatError, ParseReport, parse, read_bank, serialize_with_warnings
 from quizapp.formats.anki import back, front
+from tests.test_fuzz_parsers import mutated
 
 CLOZE_XML = Path(__file__).resolve().parents[1] / "data" / "banks" / "cloze.xml"
 
@@ -97,3 +99,19 @@ def test_an_anki_card_shows_blanks_on_the_front_and_the_answers_on_the_back():
     assert "[1: ____]" in card_front and "1932" not in card_front and "Alder" not in card_front
     assert "red / blue / green" in card_front
     assert "1932" in card_back and "Alder" in card_back and "red" in card_back
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=mutated(CLOZE_XML.read_text(encoding="utf-8")))
+def test_a_damaged_cloze_file_is_read_or_refused_with_a_located_error(text):
+    report = ParseReport()
+    try:
+        questions = parse(text, "xml", "cloze.xml", report=report)
+    except FormatError as err:
+        assert err.message
+        return
+    assert all(e.line for e in report.skipped)
+    if questions:  # what was read writes back to the same questions
+        back_again, _ = serialize_with_warnings(questions, "xml")
+        assert parse(back_again, "xml") == questions

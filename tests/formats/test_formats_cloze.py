@@ -115,3 +115,24 @@ def test_a_damaged_cloze_file_is_read_or_refused_with_a_located_error(text):
     if questions:  # what was read writes back to the same questions
         back_again, _ = serialize_with_warnings(questions, "xml")
         assert parse(back_again, "xml") == questions
+
+
+def test_yaml_reads_gap_texts_as_written_and_defaults_as_the_other_types():
+    text = """questions:
+- id: c
+  type: cloze
+  stem: 'Pick {#1} or type {#2}'
+  gaps:
+  - type: multiple_choice
+    layout: vertical
+    shuffle: yes
+    choices: [{text: yes, weight: 1}, {text: no}]
+  - type: short_answer
+    accepted: [{text: 1990}]
+"""
+    (question,) = parse(text, "yaml")
+    choice, typed = question["gaps"]
+    assert choice["shuffle"] is True and [c["text"] for c in choice["choices"]] == ["yes", "no"]
+    assert typed["accepted"] == [{"text": "1990"}]
+    written, _ = serialize_with_warnings([question], "xml")
+    assert "{1:MULTICHOICE_VS:=yes~no}" in written and "{1:SHORTANSWER:=1990}" in written

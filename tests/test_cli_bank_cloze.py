@@ -1,4 +1,4 @@
-"""Cloze questions into and out of the database with `quizapp bank`: partial import, round trip, GIFT warnings."""
+"""Cloze questions into and out of the database: `quizapp bank` and the upload page (partial import, round trip, GIFT warnings)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Question
+from tests.conftest import csrf_token
 
 CLOZE_XML = Path(__file__).resolve().parent / "data" / "banks" / "cloze.xml"
 
@@ -50,3 +51,20 @@ def test_a_moodle_file_with_cloze_imports_and_exports_back_unchanged(app, runner
     for qid in ("bridge-cloze", "case-cloze", "several-cloze"):
         assert f"warning: {qid}: GIFT has no cloze (embedded answers) questions; question left out" in to_gift.stderr
     assert "{#1}" not in gift.read_text(encoding="utf-8") and "NUMERICAL" not in gift.read_text(encoding="utf-8")
+
+
+def test_the_upload_preview_lists_a_broken_cloze_with_its_line_and_imports_the_rest(app, client, make_user, auth):
+    from tests.test_bank_real_world import PASSWORD, upload
+
+    make_user("tess", "teacher", PASSWORD)
+    auth.login("tess", PASSWORD)
+    response = upload(client, "cloze.xml", CLOZE_XML.read_bytes())
+    assert response.status_code == 302, response.text
+    preview = client.get(response.headers["Location"]).text
+    assert "5 new, 0 changed, 0 unchanged, 2 skipped (cannot be imported)." in preview
+    assert "cloze.xml:43: cloze question text: gap 2, answer 1: &#39;three&#39; is not a number" in preview
+    assert "cloze.xml:55: cloze question text: gap 1 is not closed" in preview
+    done = client.post(response.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(preview)})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Question).filter_by(type="cloze")) == 3

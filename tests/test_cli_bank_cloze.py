@@ -1,4 +1,4 @@
-"""Cloze questions into and out of the database: `quizapp bank` and the upload page (partial import, round trip, GIFT warnings)."""
+"""Cloze questions into and out of the database: `quizapp bank` and the upload page."""
 
 from __future__ import annotations
 

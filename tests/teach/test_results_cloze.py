@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -25,6 +26,7 @@ def cloze_stats(app):
         uid = authoring.create_question({"type": "cloze", "stem": stem, "gaps": gaps, "status": "published"},
                                         teacher).uid
     quiz_id = make_quiz(app, teacher, [uid], [class_id], slug="cloze-stats")
+    learners = []
     # four learners: gap 1 right 3 times, gap 2 (33 ± 1) once, gap 3 twice
     responses = [
         ["paris", 33.5, 0],
@@ -35,11 +37,12 @@ def cloze_stats(app):
     for n, response in enumerate(responses):
         learner = make_learner(app, f"learner{n}", code)
         take(app, learner, quiz_id, [response])
-    return teacher, quiz_id
+        learners.append(learner)
+    return teacher, quiz_id, class_id, learners
 
 
 def test_facility_per_gap_counts_blanks_and_unanswered_as_zero(app, cloze_stats):
-    teacher, quiz_id = cloze_stats
+    teacher, quiz_id, _, _ = cloze_stats
     with app.app_context():
         (item,) = statistics.item_statistics(quiz_id, teacher).items
     assert item.stem == "Capital [1: ____] of [2: ____], river [3: ____]."
@@ -53,7 +56,7 @@ def test_facility_per_gap_counts_blanks_and_unanswered_as_zero(app, cloze_stats)
 
 
 def test_the_statistics_page_shows_the_gaps(app, client, auth, cloze_stats):
-    _, quiz_id = cloze_stats
+    _, quiz_id, _, _ = cloze_stats
     login(client, auth, "tess")
     page = client.get(f"/teach/quizzes/{quiz_id}/statistics")
     assert page.status_code == 200
@@ -62,3 +65,14 @@ def test_the_statistics_page_shows_the_gaps(app, client, auth, cloze_stats):
             for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)][1:]
     assert rows == ["1 short answer 1 3 75.0% Paris", "2 numerical 2 2 25.0% 33 ± 1",
                     "3 multiple choice 1 3 50.0% Seine"]
+
+
+def test_a_learners_attempt_shows_each_gap_given_and_the_right_answers(client, auth, cloze_stats):
+    _, quiz_id, class_id, learners = cloze_stats
+    login(client, auth, "tess")
+    page = client.get(f"/teach/classes/{class_id}/learners/{learners[1]}/quizzes/{quiz_id}")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "Capital [1: ____] of [2: ____], river [3: ____]." in text
+    assert "(1) Paris" in text and "(2) 40" in text and "(3) Thames" in text  # what the learner gave
+    assert "(2) 33 ± 1" in text and "(3) Seine" in text  # the right answers

@@ -168,6 +168,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["highlight"] = presentation.highlight
     app.jinja_env.filters["percent"] = presentation.percent
+    app.jinja_env.filters["cloze_blanks"] = cloze.blanked
     app.jinja_env.globals.update(
         fact_kind_label=presentation.fact_kind_label,
         describe_response=presentation.describe_response,

@@ -55,3 +55,10 @@ def test_bad_syntax_is_shown_next_to_the_text_with_its_line_and_nothing_is_saved
     assert no_right.status_code == 422
     assert "Gap 1 (choices): mark at least one choice fully correct (weight 1)." in field_error(no_right.text, "stem")
     assert scalar(count(Question)) == before
+
+
+def test_the_bank_lists_a_cloze_question_with_numbered_blanks(client, teacher):
+    new_id(submit(client, NEW, {"stem": TEXT}))
+    page = client.get("/teach/questions?type=cloze")
+    assert page.status_code == 200
+    assert "Paris is the capital of [1: ____]." in page.text and "France" not in page.text

@@ -163,14 +163,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from quizapp import presentation
+    from quizapp import cloze, presentation
     from quizapp.services import scoring
 
     app.jinja_env.filters["highlight"] = presentation.highlight
     app.jinja_env.filters["percent"] = presentation.percent
+    app.jinja_env.filters["cloze_blanks"] = cloze.blanked
     app.jinja_env.globals.update(
         fact_kind_label=presentation.fact_kind_label,
         describe_response=presentation.describe_response,
+        stem_text=presentation.stem_text,
+        cloze_pieces=cloze.split_stem,
         match_options=scoring.match_options,
     )
 

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from quizapp import cloze
+
 QUESTION_TYPES = (
     "multiple_choice",
     "multiple_response",
@@ -22,6 +24,7 @@ QUESTION_TYPES = (
     "ordering",
     "essay",
     "description",
+    "cloze",
 )
 STATUSES = ("draft", "published", "retired")
 FACT_KINDS = ("quote", "organization", "person", "date", "place")
@@ -38,9 +41,12 @@ ANSWER_KEY = {
     "ordering": "items",
     "essay": None,
     "description": None,
+    "cloze": "gaps",
 }
-ANSWER_KEYS = ("choices", "accepted", "answer", "numeric", "pairs", "items")
+ANSWER_KEYS = ("choices", "accepted", "answer", "numeric", "pairs", "items", "gaps")
 
+#: The largest mark of a cloze gap (Moodle's default mark holds at most 99999.9999999).
+MAX_GAP_MARK = 99999
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _EPSILON = 1e-6
 
@@ -268,6 +274,50 @@ def _check_items(question: dict, add) -> None:
         add("items", "items must all differ")
 
 
+def _check_gaps(question: dict, add) -> None:
+    """A cloze question: gaps shaped like the question types they stand for, each marked once in the stem."""
+    gaps = question.get("gaps")
+    if not isinstance(gaps, list) or not gaps:
+        add("gaps", "give at least one gap")
+        return
+    for index, gap in enumerate(gaps):
+        where = f"gaps[{index}]"
+        if not isinstance(gap, dict) or gap.get("type") not in cloze.GAP_TYPES:
+            add(f"{where}.type", f"must be one of {', '.join(cloze.GAP_TYPES)}")
+            continue
+        gtype = gap["type"]
+        mark = gap.get("mark", 1)
+        if not isinstance(mark, int) or isinstance(mark, bool) or not 0 <= mark <= MAX_GAP_MARK:
+            add(f"{where}.mark", f"must be a whole number from 0 to {MAX_GAP_MARK}")
+        key = ANSWER_KEY[gtype]
+        for other in ("choices", "accepted", "numeric"):
+            if other in gap and other != key:
+                add(f"{where}.{other}", f"does not apply to a {gtype.replace('_', ' ')} gap")
+        if "usecase" in gap and gtype != "short_answer":
+            add(f"{where}.usecase", "applies to short answer gaps only")
+        if gtype in ("multiple_choice", "multiple_response"):
+            layouts = cloze.LAYOUTS if gtype == "multiple_choice" else cloze.LAYOUTS[1:]
+            if gap.get("layout", layouts[0]) not in layouts:
+                add(f"{where}.layout", f"must be one of {', '.join(layouts)}")
+            if not isinstance(gap.get("shuffle", False), bool):
+                add(f"{where}.shuffle", "must be true or false")
+        else:
+            for name in ("layout", "shuffle"):
+                if name in gap:
+                    add(f"{where}.{name}", "applies to multiple choice and multiple response gaps only")
+        _CHECKERS[gtype](gap, lambda field, message, where=where: add(f"{where}.{field}", message))
+    marks = [g.get("mark", 1) for g in gaps if isinstance(g, dict)]
+    if all(isinstance(m, int) for m in marks) and sum(marks) <= 0:
+        add("gaps", "at least one gap needs a mark above 0")
+    stem = question.get("stem")
+    if isinstance(stem, str):
+        found = [int(m.group(1)) for m in cloze.MARKER.finditer(stem)]
+        expected = list(range(1, len(gaps) + 1))
+        if sorted(found) != expected:
+            add("stem", f"must mark each gap once, as {{#1}} to {{#{len(gaps)}}} (found "
+                        f"{', '.join(f'{{#{n}}}' for n in found) or 'none'})")
+
+
 _CHECKERS = {
     "multiple_choice": _check_choices,
     "multiple_response": _check_choices,
@@ -276,6 +326,7 @@ _CHECKERS = {
     "numerical": _check_numeric,
     "matching": _check_pairs,
     "ordering": _check_items,
+    "cloze": _check_gaps,
 }
 
 

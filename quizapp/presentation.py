@@ -6,6 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from quizapp import cloze
 from quizapp.services.progress import FACT_KIND_LABELS
 
 
@@ -75,4 +76,13 @@ def describe_response(question: dict, response) -> list[str]:
         return [f"{p['prompt']} → {m}" for p, m in zip(prompted, response)]
     if qtype == "ordering":
         return [f"{n}. {item}" for n, item in enumerate(response, 1)]
+    if qtype == "cloze":
+        return [f"({n}) " + ("; ".join(describe_response(gap, item)) if item is not None else "(left blank)")
+                for n, (gap, item) in enumerate(zip(question["gaps"], response), start=1)]
     return [str(response)]
+
+
+def stem_text(question: dict) -> str:
+    """The question text to read: a cloze question's gaps as numbered blanks."""
+    stem = question.get("stem") or ""
+    return cloze.blanked(stem) if question.get("type") == "cloze" else stem

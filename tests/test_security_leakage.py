@@ -55,6 +55,11 @@ def secrets_of(data: dict) -> list[str]:
         found += [item.get("feedback") for item in data.get(key) or []]
     if data["type"] == "short_answer":
         found += [item["text"] for item in data["accepted"]]
+    for gap in data.get("gaps") or []:  # a cloze question: each gap's answers and feedback
+        for key in ("choices", "accepted", "numeric"):
+            found += [item.get("feedback") for item in gap.get(key) or []]
+        found += [item["text"] for item in gap.get("accepted") or []]
+        found += [f"{item['value']:g}" for item in gap.get("numeric") or [] if item.get("value") is not None]
     return [s.strip() for s in found if isinstance(s, str) and len(s.strip()) >= 4]
 
 
@@ -64,6 +69,7 @@ def shown_text(data: dict) -> str:
     parts += [c["text"] for c in data.get("choices") or []]
     parts += list(data.get("items") or [])
     parts += [p.get("prompt") or "" for p in data.get("pairs") or []] + [p["match"] for p in data.get("pairs") or []]
+    parts += [c["text"] for gap in data.get("gaps") or [] for c in gap.get("choices") or []]
     return " ".join(parts).casefold()
 
 
@@ -90,37 +96,41 @@ def test_question_pages_carry_no_correctness_before_the_answer(open_attempt):
     for position, (data, order) in enumerate(slots, 1):
         response = client.get(f"/attempts/{attempt_id}/q/{position}")
         assert response.status_code == 200
-        page = response.text
-        text = html.unescape(page)
-        where = f"question {position} ({data['type']})"
-        shown = shown_text(data)
-        for secret in secrets_of(data):
-            if secret.casefold() not in shown:
-                assert secret not in text, f"{where}: shows {secret!r} before the answer"
-        controls = Controls()
-        controls.feed(page)
-        for name, value in controls.data_attributes:
-            assert not TELLING.search(name) and not TELLING.search(value), f"{where}: {name}={value!r}"
-        for control in controls.inputs + controls.options:
-            for attribute, value in control.items():
-                assert not (attribute not in ("name", "type", "id", "class", "for", "aria-describedby")
-                            and TELLING.search(f"{attribute}={value}")), f"{where}: {control}"
-        assert not [c for c in controls.classes if TELLING.search(c) and c not in ("feedback",)], where
-        choice_values = [c["value"] for c in controls.inputs if c.get("name") == "choice"]
-        if data["type"] in ("multiple_choice", "multiple_response"):
-            # values are shown positions 0..n-1, never canonical indexes (which would reveal the order in the bank)
-            assert choice_values == [str(n) for n in range(len(data["choices"]))], f"{where}: {choice_values}"
-            shown_labels = [html.unescape(m) for m in re.findall(r'name="choice" value="\d+"[^>]*>\s*<span[^>]*>([^<]*)<', page)]
-            if shown_labels:
-                assert shown_labels == [data["choices"][i]["text"] for i in order], where
-        if data["type"] == "ordering":
-            assert order != sorted(order), f"{where}: items shown in the correct order"
-        for weight in {c.get("weight") for c in data.get("choices") or []} - {None, 0, 1, 0.0, 1.0}:
-            assert f"{weight}" not in re.sub(r"<[^>]+>", " ", page).split(), f"{where}: weight {weight} shown"
+        check_unanswered_page(response.text, data, order, f"question {position} ({data['type']})")
 
 
-def _learner_get_urls(app, attempt_id: int) -> list[str]:
-    values = {"attempt_id": attempt_id, "position": 1, "slug": WHOLE}
+def check_unanswered_page(page: str, data: dict, order: list, where: str) -> None:
+    """A question page before the answer: no secret, no telling attribute, values that are shown positions."""
+    text = html.unescape(page)
+    shown = shown_text(data)
+    for secret in secrets_of(data):
+        if secret.casefold() not in shown:
+            assert secret not in text, f"{where}: shows {secret!r} before the answer"
+    controls = Controls()
+    controls.feed(page)
+    for name, value in controls.data_attributes:
+        assert not TELLING.search(name) and not TELLING.search(value), f"{where}: {name}={value!r}"
+    for control in controls.inputs + controls.options:
+        for attribute, value in control.items():
+            assert not (attribute not in ("name", "type", "id", "class", "for", "aria-describedby")
+                        and TELLING.search(f"{attribute}={value}")), f"{where}: {control}"
+    assert not [c for c in controls.classes if TELLING.search(c) and c not in ("feedback",)], where
+    choice_values = [c["value"] for c in controls.inputs if c.get("name") == "choice"]
+    if data["type"] in ("multiple_choice", "multiple_response"):
+        # values are shown positions 0..n-1, never canonical indexes (which would reveal the order in the bank)
+        assert choice_values == [str(n) for n in range(len(data["choices"]))], f"{where}: {choice_values}"
+        shown_labels = [html.unescape(m) for m in re.findall(r'name="choice" value="\d+"[^>]*>\s*<span[^>]*>([^<]*)<', page)]
+        if shown_labels:
+            assert shown_labels == [data["choices"][i]["text"] for i in order], where
+    if data["type"] == "ordering":
+        assert order != sorted(order), f"{where}: items shown in the correct order"
+    choices = [*(data.get("choices") or []), *(c for gap in data.get("gaps") or [] for c in gap.get("choices") or [])]
+    for weight in {c.get("weight") for c in choices} - {None, 0, 1, 0.0, 1.0}:
+        assert f"{weight}" not in re.sub(r"<[^>]+>", " ", page).split(), f"{where}: weight {weight} shown"
+
+
+def _learner_get_urls(app, attempt_id: int, slug: str = WHOLE) -> list[str]:
+    values = {"attempt_id": attempt_id, "position": 1, "slug": slug}
     urls = []
     with app.test_request_context():
         from flask import url_for
@@ -171,3 +181,42 @@ def _check_json(value, url: str, path: str = "") -> None:
     elif isinstance(value, list):
         for n, item in enumerate(value):
             _check_json(item, url, f"{path}[{n}]")
+
+
+# --- cloze: the answers are in the gaps, never in the page ------------------------------
+
+CLOZE = ("The Harbour bridge opened in {2:NUMERICAL:=1932.5:0.5#The plaque says so~*#Look at the plaque again} "
+         "over the {1:SHORTANSWER:=Alderwater#Named after the alder trees~%50%Alder river#Almost there}, "
+         "painted {1:MULTICHOICE_S:=crimson red#Matches the flag~%-50%navy blue#That is the railing~forest green}, "
+         "{1:MULTICHOICE_H:=both banks~one bank} and {1:MULTIRESPONSE:=north pier~=south pier~east pier#No pier there}.")
+
+
+def test_a_cloze_question_page_gives_no_gap_away(app, make_user):
+    from tests.quiz.test_cloze_taking import cloze_quiz
+    from tests.quiz.test_taking import start
+
+    cloze_quiz(app, "leaky-cloze", CLOZE, shuffle=True)
+    client = app.test_client()
+    log_in(client, app, make_user("nosy"))
+    url = start(client, "/quizzes/leaky-cloze")
+    attempt_id = int(re.search(r"/attempts/(\d+)/", url).group(1))
+    ((data, order),) = layout(app, attempt_id)
+    assert {"Alderwater", "1932.5", "Matches the flag", "No pier there"} <= set(secrets_of(data))
+    page = client.get(url).text
+    check_unanswered_page(page, data, order, "cloze")
+    controls = Controls()
+    controls.feed(page)
+    for number, gap in enumerate(data["gaps"], start=1):
+        values = [c.get("value") for c in controls.inputs if c.get("name") == f"gap-{number}"]
+        select = re.search(rf'<select class="gap" name="gap-{number}".*?</select>', page, re.S)
+        if select:
+            values = re.findall(r'<option value="(\d+)">', select.group(0))
+        if "choices" in gap:  # shown positions 0..n-1, never canonical indexes
+            assert values == [str(n) for n in range(len(gap["choices"]))], (number, values)
+        else:
+            assert values == [None], (number, values)  # a typed gap starts empty
+    secrets = [s for s in secrets_of(data) if s.casefold() not in shown_text(data)]
+    for url in _learner_get_urls(app, attempt_id, "leaky-cloze"):
+        body = html.unescape(client.get(url, follow_redirects=True).get_data(as_text=True))
+        for secret in secrets:
+            assert secret not in body, f"{url} shows {secret!r} before the answer"

@@ -155,13 +155,13 @@ def serialize_bytes(questions: list[dict], fmt: str, title: str = "quizapp quest
 
 
 def written_count(questions: list[dict], fmt: str) -> int:
-    """How many of ``questions`` a file in ``fmt`` holds: GIFT leaves out ordering questions, an
+    """How many of ``questions`` a file in ``fmt`` holds: GIFT leaves out ordering and cloze questions, an
     Anki deck descriptions and essays without general feedback (each with a warning)."""
     if fmt == "apkg":
         return sum(1 for q in questions if q["type"] != "description"
                    and not (q["type"] == "essay" and not q.get("general_feedback")))
     if get_format(fmt).NAME == "gift":
-        return sum(1 for q in questions if q["type"] != "ordering")
+        return sum(1 for q in questions if q["type"] not in ("ordering", "cloze"))
     return len(questions)
 
 

@@ -30,6 +30,7 @@ QUESTION_KEYS = (
     "numeric",
     "pairs",
     "items",
+    "gaps",
     "general_feedback",
     "category",
     "tags",
@@ -43,6 +44,7 @@ SUBKEYS = {
     "accepted": ("text", "weight", "feedback"),
     "numeric": ("value", "tolerance", "weight", "feedback"),
     "pairs": ("prompt", "match"),
+    "gaps": ("type", "mark", "usecase", "layout", "shuffle", "choices", "accepted", "numeric"),
     "fact": ("kind",),
     "source": ("article", "sentence", "start", "end"),
 }
@@ -104,10 +106,22 @@ def ordered(question: dict) -> dict:
         value = question[key]
         if key in ("choices", "accepted", "numeric", "pairs") and isinstance(value, list):
             value = [_ordered_sub(item, SUBKEYS[key], keep_none=key == "numeric") for item in value]
+        elif key == "gaps" and isinstance(value, list):
+            value = [_ordered_gap(gap) for gap in value]
         elif key in ("fact", "source") and isinstance(value, dict):
             value = _ordered_sub(value, SUBKEYS[key])
         out[key] = value
     return out
+
+
+def _ordered_gap(gap: Any) -> Any:
+    """A cloze gap in canonical key order, its answers too."""
+    gap = _ordered_sub(gap, SUBKEYS["gaps"])
+    if isinstance(gap, dict):
+        for key in ("choices", "accepted", "numeric"):
+            if isinstance(gap.get(key), list):
+                gap[key] = [_ordered_sub(item, SUBKEYS[key], keep_none=key == "numeric") for item in gap[key]]
+    return gap
 
 
 def _ordered_sub(item: Any, keys: tuple[str, ...], keep_none: bool = False) -> Any:

@@ -43,6 +43,8 @@ from typing import IO
 
 import genanki
 
+from quizapp import cloze
+
 NAME = "apkg"
 EXTENSIONS = (".apkg",)
 MODEL_NAME = "quizapp question"
@@ -198,9 +200,17 @@ def front(question: dict) -> str:
     """The front of a question's card (escaped or sanitised HTML)."""
     fmt = question.get("stem_format", "plain")
     _text = functools.partial(_text_in, fmt=fmt)
-    parts = [f'<div class="stem">{_text(question.get("stem"))}</div>']
     qtype = question["type"]
-    if qtype in ("multiple_choice", "multiple_response"):
+    stem = cloze.blanked(question.get("stem") or "") if qtype == "cloze" else question.get("stem")
+    parts = [f'<div class="stem">{_text(stem)}</div>']
+    if qtype == "cloze":  # the choices of each choice gap, so the card can be answered
+        rows = "".join(
+            f"<li>[{n}]: {' / '.join(_text(c['text']) for c in gap['choices'])}</li>"
+            for n, gap in enumerate(question.get("gaps", []), start=1) if "choices" in gap
+        )
+        if rows:
+            parts.append(f'<ul class="choices">{rows}</ul>')
+    elif qtype in ("multiple_choice", "multiple_response"):
         items = "".join(f"<li>{_text(c['text'])}</li>" for c in question.get("choices", []))
         parts.append(f'<ol class="choices" type="A">{items}</ol>')
         if qtype == "multiple_response":
@@ -274,6 +284,11 @@ def _answer(question: dict) -> tuple[str, str | None]:
         return f"<ul>{rows}</ul>", None
     if qtype == "ordering":
         return "<ol>" + "".join(f"<li>{_text(item)}</li>" for item in question.get("items", [])) + "</ol>", None
+    if qtype == "cloze":
+        fmt = question.get("stem_format", "plain")
+        rows = "".join(f"<li>[{n}]: {_answer({**gap, 'stem_format': fmt})[0]}</li>"
+                       for n, gap in enumerate(question.get("gaps", []), start=1))
+        return f"<ul>{rows}</ul>", None
     return "", None  # essay: the general feedback is the back
 
 

@@ -25,6 +25,9 @@ absent values):
     question, with ``match_N`` (no prompt: an extra wrong match); the N-th
     item of an ordering question, in the correct order.
 
+A cloze question has no answer cells: its ``stem`` is the text with the
+gaps written in, in Moodle's embedded-answer syntax (:mod:`quizapp.cloze`).
+
 Default weights: 0 for choices, 1 for accepted and numeric answers, 0 for
 ``*``. The writer puts a byte order mark first so spreadsheets read UTF-8,
 and guards text cells that begin with ``= + - @`` (or a tab or carriage
@@ -40,6 +43,8 @@ import io
 import json
 import re
 from typing import Any
+
+from quizapp import cloze
 
 from ._base import FormatError, ParseReport, check_questions, emit_warnings, number_text, ordered, parse_number
 
@@ -236,6 +241,11 @@ def _row(cells: dict[str, str], source: str | None, line: int) -> dict:
         question[_ANSWER_KEY[qtype]] = [
             _group(qtype, n, groups[n], text, number, fail) for n in sorted(groups)
         ]
+    if qtype == "cloze":  # the gaps are written in the stem, in Moodle's embedded-answer syntax
+        try:
+            question["stem"], question["gaps"] = cloze.parse_embedded(question.get("stem") or "")
+        except cloze.ClozeError as exc:
+            raise fail("stem", f"cloze text, line {exc.line_in(question.get('stem') or '')}: {exc.message}") from None
     return ordered(question)
 
 
@@ -334,6 +344,8 @@ def _to_row(question: dict, warnings: list[str]) -> dict[str, str]:
     row: dict[str, str] = {}
     for key in ("id", "type", "title", "stem", "stem_format", "general_feedback", "category", "status"):
         row[key] = _cell_text(question.get(key))
+    if qtype == "cloze":
+        row["stem"] = _cell_text(cloze.embedded_text(question["stem"], question["gaps"]))
     if qtype == "true_false" and "answer" in question:
         row["correct"] = "true" if question["answer"] else "false"
     if "usecase" in question:

@@ -27,7 +27,7 @@ fractions); ``####`` starts the general feedback; text after the answer
 block makes a missing-word question, whose blank is ``_____`` in the stem.
 A question without ``[id:...]`` gets an id made from its title or stem.
 
-GIFT cannot carry ordering questions, ``fact``, ``source``, ``status`` or a
+GIFT cannot carry ordering or cloze questions, ``fact``, ``source``, ``status`` or a
 description's general feedback; :func:`serialize_with_warnings` lists what
 it leaves out.
 """
@@ -450,6 +450,10 @@ def _feedback(feedback: str | None, fmt: str) -> str:
     return f"#{_answer_text(feedback, fmt)}" if feedback else ""
 
 
+#: Question types GIFT cannot write, as people know them.
+_LEFT_OUT = {"ordering": "ordering", "cloze": "cloze (embedded answers)"}
+
+
 def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
     """Write canonical questions as GIFT; return the text and what was left out.
 
@@ -461,8 +465,8 @@ def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
     category = None
     for question in by_category(questions):
         qid = question.get("id", "?")
-        if question.get("type") == "ordering":
-            warnings.append(f"{qid}: GIFT has no ordering questions; question left out")
+        if question.get("type") in _LEFT_OUT:
+            warnings.append(f"{qid}: GIFT has no {_LEFT_OUT[question['type']]} questions; question left out")
             continue
         for key in ("fact", "source"):
             if question.get(key):

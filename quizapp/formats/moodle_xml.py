@@ -14,6 +14,8 @@ their canonical counterparts:
                                  wrong match)
 ``ordering``                     ordering (Moodle 4.4+; answers in order)
 ``essay``, ``description``       essay, description
+``cloze``                        cloze: the gaps are read from Moodle's
+                                 embedded-answer text (:mod:`quizapp.cloze`)
 ``category``                     sets ``category`` of the questions after it
 ===============================  ========================================
 
@@ -39,6 +41,7 @@ from typing import Any
 import defusedxml
 from defusedxml.ElementTree import DefusedXMLParser
 
+from quizapp import cloze
 from quizapp.canonical import slugify
 
 from ._base import (
@@ -155,7 +158,7 @@ def parse(text: str, source: str = "<xml>", report: ParseReport | None = None) -
     :param source: file name used in error messages.
     :returns: canonical questions in file order (no ``status``: drafts).
     :param report: lenient mode (:class:`~quizapp.formats.ParseReport`):
-        a question of an unsupported type (cloze, calculated, drag and
+        a question of an unsupported type (calculated, drag and
         drop...), with a bad number or breaking a rule is listed there with
         its line and left out; Moodle settings quizapp does not keep are
         listed as warnings. Malformed or unsafe XML still raises.
@@ -224,7 +227,7 @@ def _unkept(element: ET.Element, qtype: str | None) -> list[str]:
     elif any("@@PLUGINFILE@@" in (t.text or "") for t in element.iter("text")):
         notes.append("links to @@PLUGINFILE@@ files without the files: those images are missing")
     grade = (element.findtext("defaultgrade") or "").strip()
-    if grade and qtype != "description":
+    if grade and qtype not in ("description", "cloze"):  # a cloze's is the sum of its gaps' marks, kept
         try:
             if float(grade) != 1:
                 notes.append(f"defaultgrade {grade} not kept: every quizapp question is worth 1 mark")
@@ -255,8 +258,6 @@ def _unkept(element: ET.Element, qtype: str | None) -> list[str]:
 
 #: Moodle question types quizapp cannot import, as people know them.
 _TYPE_NAMES = {
-    "cloze": "cloze (embedded answers)",
-    "multianswer": "cloze (embedded answers)",
     "calculated": "calculated",
     "calculatedsimple": "simple calculated",
     "calculatedmulti": "calculated multichoice",
@@ -271,7 +272,7 @@ _TYPE_NAMES = {
 
 
 def _unsupported(qtype: str | None) -> str:
-    supported = ", ".join(sorted(t for t in _READERS if t != "match"))
+    supported = ", ".join(sorted(t for t in _READERS if t not in ("match", "multianswer")))
     name = _TYPE_NAMES.get(qtype or "")
     what = f" ({name})" if name else ""
     return f"unsupported question type {qtype!r}{what}: quizapp imports category, {supported}"
@@ -387,6 +388,25 @@ def _read_ordering(reader: _Reader, element: ET.Element, question: dict) -> None
     question["items"] = [_text_of(answers[i]) for i in order]
 
 
+def _read_cloze(reader: _Reader, element: ET.Element, question: dict) -> None:
+    question["type"] = "cloze"
+    text = question["stem"]
+    try:
+        question["stem"], question["gaps"] = cloze.parse_embedded(text)
+    except cloze.ClozeError as exc:
+        text_element = element.find("questiontext/text")
+        line, _ = reader.where(text_element if text_element is not None else element)
+        if line is not None and text_element is not None:
+            raw = _inner_raw(text_element)
+            line += raw[: len(raw) - len(raw.lstrip())].count("\n") + exc.line_in(text) - 1
+        raise FormatError(f"cloze question text: {exc.message}", reader.source, line) from None
+
+
+def _inner_raw(element: ET.Element) -> str:
+    """Like :func:`_inner`, without trimming (to count lines)."""
+    return "".join([element.text or "", *(ET.tostring(child, encoding="unicode") for child in element)])
+
+
 def _read_plain(qtype: str):
     def read(reader: _Reader, element: ET.Element, question: dict) -> None:
         question["type"] = qtype
@@ -404,6 +424,8 @@ _READERS = {
     "ordering": _read_ordering,
     "essay": _read_plain("essay"),
     "description": _read_plain("description"),
+    "cloze": _read_cloze,
+    "multianswer": _read_cloze,
 }
 
 
@@ -471,6 +493,7 @@ _XML_TYPES = {
     "ordering": "ordering",
     "essay": "essay",
     "description": "description",
+    "cloze": "cloze",
 }
 
 
@@ -518,13 +541,18 @@ def serialize(questions: list[dict]) -> str:
 def _write_question(w: _Writer, question: dict) -> None:
     qtype = question["type"]
     fmt = FORMAT_ATTRS[question.get("stem_format") or "plain"]
+    stem = question.get("stem") or ""
+    grade = 0 if qtype == "description" else 1
+    if qtype == "cloze":  # the gaps go back into the text, as Moodle writes them
+        stem = cloze.embedded_text(stem, question["gaps"])
+        grade = sum(gap.get("mark", 1) for gap in question["gaps"])
     w.add(1, f'<question type="{_XML_TYPES[qtype]}">')
     # Moodle refuses a question without a name; an untitled one gets the name Moodle's
     # GIFT importer would give it, which reads back as no title (see _common).
-    w.text_element(2, "name", question.get("title") or moodle_name(question.get("stem") or "") or qtype)
-    w.text_element(2, "questiontext", question.get("stem"), fmt)
+    w.text_element(2, "name", question.get("title") or moodle_name(stem) or qtype)
+    w.text_element(2, "questiontext", stem, fmt)
     w.text_element(2, "generalfeedback", question.get("general_feedback"), fmt)
-    w.add(2, "<defaultgrade>1</defaultgrade>" if qtype != "description" else "<defaultgrade>0</defaultgrade>")
+    w.add(2, f"<defaultgrade>{grade}</defaultgrade>")
     w.add(2, "<penalty>0.3333333</penalty>")
     w.add(2, "<hidden>0</hidden>")
     w.add(2, f"<idnumber>{_escape(w.clean(question['id']))}</idnumber>")

@@ -58,7 +58,7 @@ TEXT_FIELDS = frozenset({
 #: Canonical fields holding a list of texts.
 TEXT_LIST_FIELDS = frozenset({"items", "tags", "aliases"})
 #: Canonical fields holding a boolean: YAML 1.1's yes/no/on/off still mean one there.
-BOOL_FIELDS = frozenset({"answer", "usecase"})
+BOOL_FIELDS = frozenset({"answer", "usecase", "shuffle"})
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off"})
 
 

@@ -79,6 +79,8 @@ def response_from_form(question: dict, order: list[int], form: MultiDict) -> Any
             index = _index(form.get(f"match-{number}"))
             chosen.append(options[index] if 0 <= index < len(options) else None)
         return chosen
+    if qtype == "cloze":
+        return _cloze_response(question, order, form)
     if qtype == "ordering":
         items = question["items"]
         positions = {}
@@ -89,6 +91,38 @@ def response_from_form(question: dict, order: list[int], form: MultiDict) -> Any
             positions[items[index]] = position
         return [item for item, _ in sorted(positions.items(), key=lambda kv: kv[1])]
     return None
+
+
+def _cloze_response(question: dict, order: list, form: MultiDict) -> list:
+    """One entry per gap (fields ``gap-1``, ``gap-2``...); a gap left blank is None."""
+    response: list[Any] = []
+    for number, gap in enumerate(question["gaps"], start=1):
+        name = f"gap-{number}"
+        shown = order[number - 1] if number - 1 < len(order) and isinstance(order[number - 1], list) else []
+
+        def index(value: str, shown: list = shown) -> int:
+            position = _position(value)
+            return shown[position] if 0 <= position < len(shown) else -1
+
+        if gap["type"] == "multiple_response":
+            values = [v for v in form.getlist(name) if v]
+            response.append([index(v) for v in values] if values else None)
+            continue
+        value = (form.get(name) or "").strip()
+        if not value:
+            response.append(None)
+        elif gap["type"] == "multiple_choice":
+            response.append(index(value))
+        elif gap["type"] == "numerical":
+            try:
+                response.append(float(value.replace(",", ".")))
+            except ValueError:
+                raise MissingAnswer(f"Gap {number}: “{value}” is not a number.") from None
+        else:
+            response.append(value)
+    if all(item is None for item in response):
+        raise MissingAnswer("Fill in at least one gap.")
+    return response
 
 
 class JoinForm(FlaskForm):

@@ -26,7 +26,7 @@ class Slot:
     position: int  # 1-based
     question_id: int
     version: QuestionVersion
-    order: list[int]  # shown order of choices / match options / items (canonical indexes)
+    order: list  # shown order of choices / match options / items (canonical indexes); a cloze: one list per gap
     answer: Answer | None
 
     @property
@@ -113,6 +113,8 @@ def _open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
 
 def _shown_order(data: dict, shuffle: bool, rng: random.Random) -> list[int]:
     qtype = data["type"]
+    if qtype == "cloze":
+        return scoring.cloze_order(data, shuffle, rng)
     if qtype in ("multiple_choice", "multiple_response"):
         count = len(data["choices"])
     elif qtype == "matching":
@@ -412,7 +414,7 @@ def feedback(slot_: Slot) -> dict:
     data = slot_.data
     answer = slot_.answer
     grade = scoring.grade(data, answer.response) if answer is not None else None
-    return {
+    result = {
         "correct": answer.correct if answer else False,
         "score": answer.score if answer else None,
         "correct_answer": scoring.correct_answer(data),
@@ -420,3 +422,7 @@ def feedback(slot_: Slot) -> dict:
         "explanation": data.get("general_feedback"),
         "source": data.get("source"),
     }
+    if data["type"] == "cloze" and answer is not None:  # right or wrong, and the right answer, gap by gap
+        result["chosen_feedback"] = None  # shown per gap instead
+        result["gaps"] = scoring.gap_feedback(data, answer.response)
+    return result

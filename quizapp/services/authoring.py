@@ -28,7 +28,7 @@ from quizapp.models import Article, Question, QuestionVersion, QuizQuestion, Use
 from quizapp.services.bank import content_hash, sync_columns
 from quizapp.services import audit, ownership
 from quizapp.services.errors import Conflict, Forbidden, InvalidQuestion, NotFound
-from quizapp.services.scoring import match_options
+from quizapp.services.scoring import cloze_order, match_options
 
 PER_PAGE = 25
 _TAGS_LIMIT = 500  # the length of Question.tags
@@ -109,13 +109,15 @@ def search_questions(
     return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)
 
 
-def learner_order(data: dict, seed: int) -> list[int]:
+def learner_order(data: dict, seed: int) -> list:
     """A shown order of choices, match options or items, as an attempt would shuffle them.
 
     Ordering items never come in their correct order, so that a preview
     gives nothing away.
     """
     qtype = data["type"]
+    if qtype == "cloze":
+        return cloze_order(data, True, random.Random(seed))
     if qtype in ("multiple_choice", "multiple_response"):
         count = len(data.get("choices", []))
     elif qtype == "matching":

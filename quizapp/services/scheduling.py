@@ -40,6 +40,7 @@ FAST_ANSWER_SECONDS = {
     "numerical": 20,
     "matching": 40,
     "ordering": 40,
+    "cloze": 40,
 }
 DEFAULT_FAST_ANSWER_SECONDS = 20
 
@@ -403,7 +404,7 @@ def review_session(user_id: int, now: dt.datetime, size: int = 20) -> ReviewSess
     )
 
 
-def shown_order(data: dict, user_id: int, question_id: int, reps: int) -> list[int]:
+def shown_order(data: dict, user_id: int, question_id: int, reps: int) -> list:
     """The order choices are shown in on the Review page.
 
     Shuffled with a seed of (user, question, review count) keyed by the
@@ -412,6 +413,8 @@ def shown_order(data: dict, user_id: int, question_id: int, reps: int) -> list[i
     """
     rng = timing.keyed_random("review", user_id, question_id, reps)
     qtype = data["type"]
+    if qtype == "cloze":
+        return scoring.cloze_order(data, True, rng)
     if qtype in ("multiple_choice", "multiple_response"):
         count = len(data["choices"])
     elif qtype == "matching":
@@ -502,7 +505,7 @@ def review_feedback(log: ReviewLog) -> dict:
     data = log.version.data if log.version is not None else log.question.data
     grade = scoring.grade(data, log.response)
     score = log.score
-    return {
+    feedback = {
         "correct": grade.correct,
         "score": score,
         "correct_answer": scoring.correct_answer(data),
@@ -512,3 +515,7 @@ def review_feedback(log: ReviewLog) -> dict:
         "rating": Rating(log.rating).name,
         "due_after": log.due_after,
     }
+    if data["type"] == "cloze":  # gap by gap, as after a quiz answer
+        feedback["chosen_feedback"] = None
+        feedback["gaps"] = scoring.gap_feedback(data, log.response)
+    return feedback

@@ -12,7 +12,14 @@ matching           the match chosen for each prompted pair, in pair order
 ordering           the items in the order the learner put them
 essay              the text written (str)
 description        None
+cloze              one entry per gap, each of its gap type's shape
+                   above (str, float, int, list of int), or None for
+                   a gap left blank
 =================  =============================================
+
+A cloze question scores as Moodle's embedded answers: each gap is graded
+as the question type it stands for, and the question's score is
+Σ mark × gap score / Σ mark (a gap left blank scores 0), kept within [0, 1].
 
 A grade's ``score`` is the fraction of the question's mark earned; ``None``
 means the answer waits for a teacher (essays).
@@ -101,6 +108,19 @@ def check_response(question: dict, response: Any) -> Any:
         return response
     if qtype == "description":
         return None
+    if qtype == "cloze":
+        gaps = question["gaps"]
+        if not isinstance(response, list) or len(response) != len(gaps):
+            raise InvalidResponse("answer the gaps of this question")
+        if all(item is None for item in response):
+            raise InvalidResponse("fill in at least one gap")
+        checked = []
+        for number, (gap, item) in enumerate(zip(gaps, response), start=1):
+            try:
+                checked.append(None if item is None else check_response(gap, item))
+            except InvalidResponse as exc:
+                raise InvalidResponse(f"gap {number}: {exc}") from None
+        return checked
     raise InvalidResponse(f"unknown question type {qtype!r}")
 
 
@@ -241,6 +261,69 @@ def _grade_essay(question: dict, response: str) -> Grade:
     return Grade(None, False)
 
 
+@dataclass(frozen=True)
+class GapGrade:
+    """One gap of a cloze answer, graded."""
+
+    number: int  # 1-based
+    type: str
+    mark: int
+    score: float  # fraction of the gap's mark, 0 when left blank
+    correct: bool
+    feedback: str | None
+    answered: bool
+
+
+def grade_gaps(question: dict, response: list) -> list[GapGrade]:
+    """Grade each gap of a cloze response (already checked) as the question type it stands for."""
+    grades = []
+    for number, (gap, item) in enumerate(zip(question["gaps"], response), start=1):
+        if item is None:
+            grades.append(GapGrade(number, gap["type"], gap.get("mark", 1), 0.0, False, None, False))
+            continue
+        grade_ = GRADERS[gap["type"]](gap, item)
+        grades.append(GapGrade(number, gap["type"], gap.get("mark", 1), float(grade_.score), grade_.correct,
+                               grade_.feedback, True))
+    return grades
+
+
+def gap_feedback(question: dict, response: Any) -> list[dict]:
+    """What a learner sees of each gap once a cloze question is answered: right or not, the
+    score, the feedback of what was given, and the right answer.
+
+    :raises InvalidResponse: when the response does not fit the question.
+    """
+    return [
+        {"number": g.number, "correct": g.correct, "score": g.score, "answered": g.answered,
+         "feedback": g.feedback, "right_answer": correct_answer(gap)}
+        for g, gap in zip(grade_gaps(question, check_response(question, response)), question["gaps"])
+    ]
+
+
+def _grade_cloze(question: dict, response: list) -> Grade:
+    # As Moodle's multianswer: each gap's score weighted by its mark.
+    gaps = grade_gaps(question, response)
+    total = sum(g.mark for g in gaps)
+    score = min(1.0, max(0.0, sum(g.mark * g.score for g in gaps) / total)) if total else 0.0
+    feedback = " ".join(f"({g.number}) {g.feedback}" for g in gaps if g.feedback) or None
+    return Grade(score, all(g.correct or g.mark == 0 for g in gaps), feedback)
+
+
+def cloze_order(question: dict, shuffle: bool, rng) -> list[list[int]]:
+    """The shown order of each gap's choices (empty for typed gaps).
+
+    A choice gap is shuffled when it asks for it (Moodle's ``_S`` types) and
+    ``shuffle`` allows it (the quiz's own setting).
+    """
+    orders = []
+    for gap in question["gaps"]:
+        order = list(range(len(gap.get("choices") or [])))
+        if shuffle and gap.get("shuffle"):
+            rng.shuffle(order)
+        orders.append(order)
+    return orders
+
+
 GRADERS: dict[str, Callable[[dict, Any], Grade]] = {
     "multiple_choice": _grade_multiple_choice,
     "multiple_response": _grade_multiple_response,
@@ -250,6 +333,7 @@ GRADERS: dict[str, Callable[[dict, Any], Grade]] = {
     "matching": _grade_matching,
     "ordering": _grade_ordering,
     "essay": _grade_essay,
+    "cloze": _grade_cloze,
 }
 
 
@@ -290,4 +374,6 @@ def correct_answer(question: dict) -> list[str]:
         return [f"{p['prompt']} → {p['match']}" for p in _prompted(question)]
     if qtype == "ordering":
         return [f"{n}. {item}" for n, item in enumerate(question["items"], 1)]
+    if qtype == "cloze":
+        return [f"({n}) {'; '.join(correct_answer(gap))}" for n, gap in enumerate(question["gaps"], 1)]
     return []

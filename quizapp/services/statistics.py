@@ -43,7 +43,7 @@ from quizapp.models import (
     Answer, Attempt, Classroom, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User,
     quiz_classroom,
 )
-from quizapp.presentation import describe_response
+from quizapp.presentation import describe_response, stem_text
 from quizapp.models._common import utcnow
 from quizapp.services import ownership, scoring, timing
 from quizapp.services.errors import NotFound
@@ -232,7 +232,7 @@ def learner_attempts(classroom_id: int, user_id: int, quiz_id: int) -> LearnerAt
             rows.append(
                 AnswerRow(
                     position=position,
-                    stem=data.get("stem") or "",
+                    stem=stem_text(data),
                     type=data["type"],
                     given=_describe(data, answer.response) if answer else [],
                     correct_answer=scoring.correct_answer(data),
@@ -290,6 +290,18 @@ class ResponseStat:
     correct: bool
 
 
+@dataclass(frozen=True)
+class GapStat:
+    """One gap of a cloze question: its facility over the attempts that showed the question."""
+
+    number: int  # 1-based
+    type: str
+    mark: int
+    responses: int  # answers that filled this gap
+    facility: float | None  # 100 · mean gap score (a gap left blank, or the question unanswered, scores 0)
+    right_answer: str
+
+
 @dataclass
 class ItemStats:
     question_id: int
@@ -304,6 +316,7 @@ class ItemStats:
     choices: list[ChoiceStat] = field(default_factory=list)
     top_responses: list[ResponseStat] = field(default_factory=list)
     other_responses: int = 0  # responses beyond the listed top ones
+    gaps: list[GapStat] = field(default_factory=list)  # a cloze question's gaps
 
     @property
     def too_hard(self) -> bool:
@@ -413,6 +426,7 @@ def item_statistics(quiz_id: int, teacher_id: int) -> QuizStatistics:
 
     marks: dict[int, list[tuple[int, float]]] = defaultdict(list)  # question -> [(attempt id, mark)]
     given: dict[int, list[tuple[Answer, dict]]] = defaultdict(list)  # question -> [(answer, version data)]
+    gap_scores: dict[int, list[list[scoring.GapGrade] | None]] = defaultdict(list)  # cloze: per attempt
     totals: dict[int, float] = {}
     for attempt in attempts:
         got = answers.get(attempt.id, {})
@@ -423,6 +437,8 @@ def item_statistics(quiz_id: int, teacher_id: int) -> QuizStatistics:
             data = versions[answer.version_id if answer else entry["version"]].data
             if not scoring.is_graded(data):
                 continue
+            if data["type"] == "cloze":
+                gap_scores[qid].append(_graded_gaps(data, answer))
             if answer is None:
                 marks[qid].append((attempt.id, 0.0))
                 continue
@@ -437,18 +453,47 @@ def item_statistics(quiz_id: int, teacher_id: int) -> QuizStatistics:
         data = versions[reference[qid]].data
         if not scoring.is_graded(data):
             continue  # descriptions and essays carry no automatic mark
-        item = ItemStats(qid, len(items) + 1, data.get("stem") or "", data["type"])
+        item = ItemStats(qid, len(items) + 1, stem_text(data), data["type"])
         x = [m for _, m in marks.get(qid, [])]
         y = [totals[aid] - m for aid, m in marks.get(qid, [])]
         item.attempts = len(x)
         item.responses = len(given.get(qid, []))
         item.facility, item.sd, item.discrimination = _facility_sd_discrimination(x, y)
+        if data["type"] == "cloze":
+            item.gaps = _gap_stats(data, gap_scores.get(qid, []))
         if data["type"] in CHOICE_TYPES:
             item.choices = _choice_stats(data, given.get(qid, []))
         else:
             item.top_responses, item.other_responses = _top_responses(given.get(qid, []))
         items.append(item)
     return QuizStatistics(quiz, len(attempts), len({a.user_id for a in attempts}), items)
+
+
+def _graded_gaps(data: dict, answer: Answer | None) -> list[scoring.GapGrade] | None:
+    """Each gap of a cloze answer graded (None: not answered, or not gradable any more)."""
+    if answer is None:
+        return None
+    try:
+        return scoring.grade_gaps(data, scoring.check_response(data, answer.response))
+    except scoring.InvalidResponse:
+        return None
+
+
+def _gap_stats(reference: dict, rows: list[list[scoring.GapGrade] | None]) -> list[GapStat]:
+    """Facility per gap, over the attempts that showed the question (answers to a version with
+    other gaps are left out)."""
+    gaps = reference["gaps"]
+    rows = [row for row in rows if row is None or len(row) == len(gaps)]
+    stats = []
+    for index, gap in enumerate(gaps):
+        scores = [row[index].score if row else 0.0 for row in rows]
+        stats.append(GapStat(
+            number=index + 1, type=gap["type"], mark=gap.get("mark", 1),
+            responses=sum(1 for row in rows if row and row[index].answered),
+            facility=100.0 * sum(scores) / len(scores) if scores else None,
+            right_answer="; ".join(scoring.correct_answer(gap)),
+        ))
+    return stats
 
 
 def _facility_sd_discrimination(x: list[float], y: list[float]) -> tuple[float | None, float | None, float | None]:

@@ -34,7 +34,9 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
+from quizapp import cloze
 from quizapp.canonical import ANSWER_KEY, FACT_KINDS, QUESTION_TYPES, STATUSES, Problem
+from quizapp.services.errors import InvalidQuestion
 from quizapp.teach.forms import options
 
 MAX_ROWS = 60
@@ -49,6 +51,7 @@ TYPE_LABELS = {
     "ordering": "Ordering",
     "essay": "Essay (marked by a teacher)",
     "description": "Description (text only, not marked)",
+    "cloze": "Cloze (gaps in a text, Moodle's embedded answers)",
 }
 assert set(TYPE_LABELS) == set(QUESTION_TYPES)
 
@@ -239,12 +242,18 @@ class QuestionForm(FlaskForm):
         sentence in the chosen article.
         """
         data = {k: v for k, v in (base or {}).items()
-                if k not in ("choices", "accepted", "answer", "numeric", "pairs", "items",
+                if k not in ("choices", "accepted", "answer", "numeric", "pairs", "items", "gaps",
                              "feedback_true", "feedback_false", "source")}
         data["type"] = self.qtype
         _set_optional(data, "title", _clean(self.title.data))
         data["stem"] = _clean(self.stem.data)
         data.setdefault("stem_format", "plain")
+        if self.qtype == "cloze":  # the gaps are written in the text, as in Moodle's editor
+            text = data["stem"]
+            try:
+                data["stem"], data["gaps"] = cloze.parse_embedded(text)
+            except cloze.ClozeError as exc:
+                raise InvalidQuestion([Problem("stem", f"line {exc.line_in(text)}: {exc.message}")]) from None
         _set_optional(data, "general_feedback", _clean(self.general_feedback.data))
         data["tags"] = [re.sub(r"\s+", "-", t.strip()) for t in (self.tags.data or "").split(",") if t.strip()]
         kind = self.fact_kind.data
@@ -271,6 +280,11 @@ class QuestionForm(FlaskForm):
         """Put each problem next to the field it belongs to (the rest above the form)."""
         self.problems.extend(problems)
         for problem in problems:
+            gap = re.match(r"gaps\[(\d+)\]\.?(.*)", problem.field)
+            if gap:  # a cloze gap is written in the question text: say which one there
+                where = f" ({gap.group(2)})" if gap.group(2) else ""
+                self.stem.errors = [*self.stem.errors, f"Gap {int(gap.group(1)) + 1}{where}: {problem.message}."]
+                continue
             match = _PATH.match(problem.field)
             name, index, sub = match.groups() if match else ("", None, None)
             if self.row_kind is not None and name == self.row_kind.key and index is None:
@@ -384,9 +398,12 @@ def initial_values(qtype: str, data: dict | None, article_id: int | None = None)
             values[key] = rows
         return values
     source = data.get("source") or {}
+    stem = data.get("stem") or ""
+    if qtype == "cloze" and isinstance(data.get("gaps"), list):
+        stem = cloze.embedded_text(stem, data["gaps"])
     values = {
         "title": data.get("title") or "",
-        "stem": data.get("stem") or "",
+        "stem": stem,
         "general_feedback": data.get("general_feedback") or "",
         "tags": ", ".join(data.get("tags") or []),
         "fact_kind": (data.get("fact") or {}).get("kind") or "",

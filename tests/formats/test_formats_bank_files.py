@@ -202,7 +202,7 @@ def test_yaml_schema_problem_names_file_line_and_field(tmp_path):
 
 
 def test_yaml_unknown_question_type(tmp_path):
-    err = error_of(tmp_path, "bank.yaml", MINIMAL_YAML.replace("type: true_false", "type: cloze"))
+    err = error_of(tmp_path, "bank.yaml", MINIMAL_YAML.replace("type: true_false", "type: calculated"))
     assert err.line == 8
     assert "question 'q2': type: must be one of multiple_choice" in err.message
 

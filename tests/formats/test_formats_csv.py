@@ -119,7 +119,7 @@ def csv_error(text: str) -> FormatError:
         ("id,type,stem,answer_1,match_1\nq,multiple_choice,Q?,a,b\n", 2, "match_1: a multiple choice question has no match cells"),
         ("id,type,stem,answer_1\nq,numerical,N?,ten\n", 2, "answer_1: 'ten' is not a number"),
         ("id,type,stem,fact\nq,essay,Why?,{kind: quote}\n", 2, "fact: not a JSON object"),
-        ("id,type,stem\nq,cloze,Why?\n", 2, "type: must be one of"),
+        ("id,type,stem\nq,calculated,Why?\n", 2, "type: must be one of"),
         ("id,type,stem,answer_1,weight_1,answer_2,weight_2\nq,multiple_choice,\"Q\nmultiline\",a,2,b,0\n", 2, "choices[0].weight"),
         ("id,type,stem\nq,essay,\"Why\n\nq,essay,How?\n", 2, "invalid CSV: unexpected end of data"),
         ("id,type,stem\nq1,essay,Why?\n\"q1\",essay,\"How\nnow?\"\nq1,essay,Again\n", 3, "id: used twice (first at line 2)"),

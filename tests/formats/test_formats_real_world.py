@@ -19,10 +19,9 @@ def lenient(path: Path) -> tuple[list[dict], ParseReport]:
 
 def test_moodle_export_imports_the_supported_questions_and_lists_the_others_with_lines():
     questions, report = lenient(REAL_WORLD / "course-export.xml")
-    assert [q["title"] for q in questions] == ["River", "Language", "Span", "Ferry"]
+    assert [q["title"] for q in questions] == ["River", "Gaps", "Language", "Span", "Ferry"]
     skipped = [(e.line, e.message.split(":")[0]) for e in report.skipped]
     assert skipped == [
-        (19, "unsupported question type 'cloze' (cloze (embedded answers))"),
         (30, "unsupported question type 'calculated' (calculated)"),
         (34, "the question has no <name> element, which Moodle refuses (an empty <name><text></text></name> is fine)"),
         (38, "unsupported question type 'ddwtos' (drag and drop into text)"),
@@ -32,7 +31,7 @@ def test_moodle_export_imports_the_supported_questions_and_lists_the_others_with
 def test_the_strict_parse_still_refuses_the_file_at_the_first_bad_question():
     with pytest.raises(FormatError) as err:
         read_bank(REAL_WORLD / "course-export.xml")
-    assert err.value.line == 19 and "cloze" in err.value.message
+    assert err.value.line == 30 and "calculated" in err.value.message
 
 
 def test_moodle_settings_quizapp_does_not_keep_are_named_per_question():
@@ -63,7 +62,7 @@ def test_distinct_answers_are_not_duplicates_but_identical_ones_are_a_warning():
     (warning,) = report.warnings
     assert warning.line == 19 and "choices[2]: duplicate choice 'green'" in warning.message
     xml_questions, _ = lenient(REAL_WORLD / "course-export.xml")
-    language = xml_questions[1]
+    language = xml_questions[2]
     assert [(a["text"], a["weight"]) for a in language["accepted"]] == [("comunicación", 1.0), ("comunicacion", 0.6)]
 
 
@@ -77,12 +76,12 @@ def test_an_answer_identical_after_moodle_trimming_is_a_duplicate():
 
 
 def test_a_file_where_nothing_can_be_imported_returns_nothing_and_lists_everything():
-    text = ("<quiz>\n<question type='cloze'><name><text>a</text></name></question>\n"
+    text = ("<quiz>\n<question type='gapselect'><name><text>a</text></name></question>\n"
             "<question type='calculated'><name><text>b</text></name></question>\n</quiz>")
     report = ParseReport()
     assert parse(text, "xml", "two.xml", report=report) == []
     assert [str(e).split(" (")[0] for e in report.skipped] == [
-        "two.xml:2:1: unsupported question type 'cloze'", "two.xml:3:1: unsupported question type 'calculated'"]
+        "two.xml:2:1: unsupported question type 'gapselect'", "two.xml:3:1: unsupported question type 'calculated'"]
 
 
 def test_gift_trims_blank_space_at_line_ends_as_moodle_does():

@@ -43,6 +43,8 @@ from typing import IO
 
 import genanki
 
+from . import media
+
 NAME = "apkg"
 EXTENSIONS = (".apkg",)
 MODEL_NAME = "quizapp question"
@@ -307,6 +309,7 @@ def _build_deck(questions: list[dict], deck_name: str) -> tuple[genanki.Deck, li
             warnings.append(f"{qid}: an essay without general feedback has nothing for the back; left out")
             continue
         tags = [re.sub(r"\s+", "_", t.strip()) for t in question.get("tags", []) if t.strip()]
+        question = media.inline_files(question)  # its images become files of the deck, like data: images
         deck.add_note(genanki.Note(
             model=note_model,
             fields=[front(question), back(question), html.escape(qid)],

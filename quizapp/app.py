@@ -171,6 +171,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         fact_kind_label=presentation.fact_kind_label,
         describe_response=presentation.describe_response,
+        question_html=presentation.question_html,
         match_options=scoring.match_options,
     )
 

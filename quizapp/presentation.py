@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from flask import url_for
 from markupsafe import Markup, escape
 
+from quizapp.formats import media
+from quizapp.formats.safe_html import sanitize
 from quizapp.services.progress import FACT_KIND_LABELS
 
 
@@ -24,6 +27,28 @@ def highlight(sentence: str, fact: dict | None) -> Markup:
                 + escape(sentence[match.end():])
             )
     return escape(sentence)
+
+
+def question_html(question: dict, text: str | None, attempt_id: int | None = None,
+                  position: int | None = None) -> Markup:
+    """A text of a question as a learner's page shows it.
+
+    An ``html`` question's text is sanitised (an allow-list of tags, no
+    attributes, no script or event handlers); its images (``@@PLUGINFILE@@``
+    links to the question's files) point at the attempt's image route, and
+    any other image shows its alt text. Other formats are escaped.
+    """
+    if question.get("stem_format") != "html":
+        return escape(text or "")
+    names = {file.get("name") for file in question.get("files") or []}
+
+    def image_url(src: str) -> str | None:
+        linked = media.linked_names(src) if src.startswith(media.PLUGINFILE) else []
+        if attempt_id is None or not linked or linked[0] not in names:
+            return None
+        return url_for("quiz.question_file", attempt_id=attempt_id, position=position, name=linked[0])
+
+    return Markup(sanitize(text or "", image_url))
 
 
 def percent(value: float | None) -> str:

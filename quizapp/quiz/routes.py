@@ -3,7 +3,7 @@
 import itertools
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from quizapp.extensions import db
@@ -91,6 +91,19 @@ def question(attempt_id: int, position: int):
         error=error,
         seconds_left=attempts.seconds_left(attempt),
     ), (422 if error else 200)
+
+
+@bp.get("/attempts/<int:attempt_id>/q/<int:position>/files/<path:name>")
+@login_required
+def question_file(attempt_id: int, position: int, name: str):
+    """An image of a question of the learner's own attempt (feedback images once feedback is due)."""
+    image = attempts.question_image(attempts.get_attempt(attempt_id, current_user.id), position, name)
+    response = Response(image.data, mimetype=image.mime_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.set_etag(image.sha256)
+    return response.make_conditional(request)
 
 
 @bp.post("/attempts/<int:attempt_id>/finish")

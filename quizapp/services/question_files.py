@@ -78,7 +78,7 @@ def with_bytes(questions: list[dict]) -> list[dict]:
     found: dict[str, bytes] = {}
     for start in range(0, len(shas), 200):
         found.update(db.session.execute(sa.select(QuestionFile.sha256, QuestionFile.data).where(
-            QuestionFile.sha256.in_(shas[start:start + 200]))).tuples())
+            QuestionFile.sha256.in_(shas[start:start + 200]))).all())
     out = []
     for question in questions:
         if not question.get("files"):

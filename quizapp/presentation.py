@@ -29,14 +29,14 @@ def highlight(sentence: str, fact: dict | None) -> Markup:
     return escape(sentence)
 
 
-def question_html(question: dict, text: str | None, attempt_id: int | None = None,
-                  position: int | None = None) -> Markup:
-    """A text of a question as a learner's page shows it.
+def question_html(question: dict, text: str | None, endpoint: str | None = None, **values) -> Markup:
+    """A text of a question as a page shows it.
 
     An ``html`` question's text is sanitised (an allow-list of tags, no
     attributes, no script or event handlers); its images (``@@PLUGINFILE@@``
-    links to the question's files) point at the attempt's image route, and
-    any other image shows its alt text. Other formats are escaped.
+    links to the question's files) point at ``endpoint`` (an image route
+    taking ``name`` and ``values``), and any other image shows its alt text.
+    Other formats are escaped.
     """
     if question.get("stem_format") != "html":
         return escape(text or "")
@@ -44,9 +44,9 @@ def question_html(question: dict, text: str | None, attempt_id: int | None = Non
 
     def image_url(src: str) -> str | None:
         linked = media.linked_names(src) if src.startswith(media.PLUGINFILE) else []
-        if attempt_id is None or not linked or linked[0] not in names:
+        if endpoint is None or not linked or linked[0] not in names:
             return None
-        return url_for("quiz.question_file", attempt_id=attempt_id, position=position, name=linked[0])
+        return url_for(endpoint, name=linked[0], **values)
 
     return Markup(sanitize(text or "", image_url))
 

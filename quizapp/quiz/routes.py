@@ -3,9 +3,10 @@
 import itertools
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from quizapp.downloads import send_image
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.models._common import utcnow
@@ -97,13 +98,7 @@ def question(attempt_id: int, position: int):
 @login_required
 def question_file(attempt_id: int, position: int, name: str):
     """An image of a question of the learner's own attempt (feedback images once feedback is due)."""
-    image = attempts.question_image(attempts.get_attempt(attempt_id, current_user.id), position, name)
-    response = Response(image.data, mimetype=image.mime_type)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.set_etag(image.sha256)
-    return response.make_conditional(request)
+    return send_image(attempts.question_image(attempts.get_attempt(attempt_id, current_user.id), position, name))
 
 
 @bp.post("/attempts/<int:attempt_id>/finish")

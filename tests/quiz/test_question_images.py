@@ -110,3 +110,22 @@ def test_an_image_is_stored_once_however_many_questions_show_it(app, make_user):
         bank.import_questions(formats.parse(text, "xml", source="same.xml", report=report), None, "xml",
                               parsed=report, source="same.xml")
         assert db.session.scalar(count(QuestionFile)) == before + 1
+
+
+def test_the_teacher_preview_shows_the_images_and_another_teacher_gets_no_draft_image(app, client, auth, make_user):
+    teacher = make_user("tess", "teacher", "teacher password")
+    make_user("otto", "teacher", "teacher password")
+    text = quiz(multichoice("draft-flag", STEM, file_element("red flag.png", RED)))
+    with app.app_context():
+        report = ParseReport()
+        bank.import_questions(formats.parse(text, "xml", source="d.xml", report=report), teacher, "xml",
+                              parsed=report, source="d.xml")
+        question_id = db.session.scalar(sa.select(Question.id).filter_by(uid="draft-flag"))
+    auth.login("tess", "teacher password")
+    page = client.get(f"/teach/questions/{question_id}/preview")
+    url = f"/teach/questions/{question_id}/files/red%20flag.png"
+    assert _image_urls(page.text) == [url] and "steal()" not in page.text
+    assert client.get(url).data == RED
+    auth.logout()
+    auth.login("otto", "teacher password")
+    assert client.get(url).status_code == 404  # another teacher's draft

@@ -129,3 +129,21 @@ def test_the_teacher_preview_shows_the_images_and_another_teacher_gets_no_draft_
     auth.logout()
     auth.login("otto", "teacher password")
     assert client.get(url).status_code == 404  # another teacher's draft
+
+
+def test_review_page_images_follow_the_learners_cards(app, client, auth, make_user, image_quiz):
+    make_user("ann")
+    make_user("bob")
+    with app.app_context():
+        question_id = db.session.scalar(sa.select(Question.id).filter_by(uid="flag"))
+    url = f"/review/questions/{question_id}/files/red%20flag.png"
+    auth.login("ann")
+    assert client.get(url).status_code == 404  # nothing to review yet
+    location = start(client, image_quiz)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(location).text).group(1)
+    client.post(location, data={"choice": "0", "csrf_token": token})  # a quiz answer makes a review card
+    assert client.get(url).data == RED
+    assert client.get(f"/review/questions/{question_id}/files/why.png").status_code == 404  # feedback only
+    auth.logout()
+    auth.login("bob")
+    assert client.get(url).status_code == 404

@@ -13,7 +13,8 @@ there is no ``parse`` and the format is not in :data:`quizapp.formats.FORMATS`
   comes from.
 
 Every text of an ``html`` question is sanitised HTML (an allow-list of tags
-without attributes; embedded ``data:`` images become files of the deck);
+without attributes; the question's images and embedded ``data:`` images
+become files of the deck);
 every other text is HTML-escaped, so nothing from a bank runs as script in Anki. Deck and note type ids are
 derived from their names and each note's GUID from the question id, so
 importing a newer export of the same deck updates its cards instead of

@@ -23,7 +23,10 @@ the title or stem), ``<tags>`` the tags. Text is HTML, in CDATA when it
 holds markup; a ``format`` attribute gives the text format (``html`` when
 absent, ``moodle_auto_format`` is ``moodle``, ``plain_text`` is ``plain``);
 formats of answers and feedback are not kept. Leading and trailing blank
-space in text is dropped, as Moodle does.
+space in text is dropped, as Moodle does. ``<file name=... encoding="base64">``
+elements beside a text are the question's images (``files``, checked by
+:mod:`~quizapp.formats.media`), linked from the texts as
+``@@PLUGINFILE@@/name``; the writer puts each beside every text that links it.
 
 Reading uses defusedxml with DTDs forbidden: no entity expansion (billion
 laughs) and no external entities. Moodle XML cannot carry ``fact``,

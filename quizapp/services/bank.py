@@ -57,6 +57,9 @@ UNCARRIED_FIELDS = {
     "gift": ("fact", "source", "status"),
     "xml": ("fact", "source", "status"),
 }
+#: Formats that cannot carry a question's images: a question of the bank keeps
+#: its images when such a file (an export, edited) comes back.
+IMAGELESS_FORMATS = ("gift", "csv")
 
 #: Largest bank file the upload page takes, and how long an upload waits
 #: for its confirmation before the next upload clears it away.
@@ -522,7 +525,8 @@ def _plan(questions: list[dict], fmt: str | None,
           parsed: formats.ParseReport | None = None, source: str | None = None,
           update: bool = False) -> tuple[ImportReport, list[_Step]]:
     """Compare each question with the bank: the report and the steps, nothing written."""
-    uncarried = UNCARRIED_FIELDS.get(formats.get_format(fmt).NAME, ()) if fmt else ()
+    fmt_name = formats.get_format(fmt).NAME if fmt else None
+    uncarried = UNCARRIED_FIELDS.get(fmt_name, ()) + (("files",) if fmt_name in IMAGELESS_FORMATS else ())
     seen: set[str] = set()
     for position, incoming in enumerate(questions, start=1):
         problems = canonical.validate(incoming)
@@ -605,8 +609,8 @@ def _plan(questions: list[dict], fmt: str | None,
         )
     if kept:
         report.notes.append(
-            f"{formats.get_format(fmt).NAME.upper()} cannot carry {', '.join(uncarried)}: {kept} question(s) "
-            "already in the bank keep theirs; new questions come in as drafts."
+            f"{fmt_name.upper()} cannot carry {', '.join(uncarried)}: {kept} question(s) already in the bank "
+            "keep theirs" + ("; new questions come in as drafts." if "status" in uncarried else ".")
         )
     return report, steps
 

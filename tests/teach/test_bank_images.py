@@ -140,3 +140,17 @@ def test_the_upload_page_lists_image_problems_per_question_and_imports_the_rest(
     assert "1 new, 0 changed, 0 unchanged, 1 skipped" in preview.text
     assert re.search(r"images\.xml:\d+:\d+: question &#39;fake&#39;: file &#39;f\.png&#39; is not a PNG", preview.text)
     assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("fmt", ["gift", "csv"])
+def test_a_gift_or_csv_export_coming_back_keeps_the_banks_images(app, fmt):
+    _import(app, FLAGS)
+    with app.app_context():
+        exported = bank.export_as(fmt, status="draft")
+        text = exported.data.decode("utf-8-sig").replace("Which flag?", "Which flag is it?")
+        report = ParseReport()
+        questions = formats.parse(text, fmt, source=f"flags.{fmt}", report=report)
+        result = bank.import_questions(questions, None, fmt, parsed=report, source=f"flags.{fmt}", update=True)
+    assert "flag" in result.changed and [c.field for c in result.changes["flag"]] == ["stem"]
+    assert any(f"{fmt.upper()} cannot carry" in note and "files" in note for note in result.notes)
+    assert _images(app, "flag") == {"red flag.png": RED, "why.png": BLUE}

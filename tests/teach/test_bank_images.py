@@ -20,6 +20,7 @@ from quizapp.services.errors import InvalidInput
 from tests.conftest import count
 from tests.media_helpers import b64, file_element, multichoice, png, quiz
 from tests.teach.test_bank_io import PASSWORD, snapshot, upload, upload_id_of
+from tests.teach.test_questions import submit
 
 RED, BLUE, GREEN = png(rgb=(200, 0, 0)), png(3, 1, (0, 0, 200)), png(1, 4, (0, 150, 0))
 FLAGS = quiz(
@@ -153,4 +154,17 @@ def test_a_gift_or_csv_export_coming_back_keeps_the_banks_images(app, fmt):
         result = bank.import_questions(questions, None, fmt, parsed=report, source=f"flags.{fmt}", update=True)
     assert "flag" in result.changed and [c.field for c in result.changes["flag"]] == ["stem"]
     assert any(f"{fmt.upper()} cannot carry" in note and "files" in note for note in result.notes)
+    assert _images(app, "flag") == {"red flag.png": RED, "why.png": BLUE}
+
+
+def test_editing_a_question_in_the_editor_keeps_its_images(app, client, make_user, auth):
+    make_user("tess", "teacher", PASSWORD)
+    _import(app, FLAGS)
+    auth.login("tess", PASSWORD)
+    with app.app_context():
+        question_id = db.session.scalar(sa.select(Question.id).filter_by(uid="flag"))
+    response = submit(client, f"/teach/questions/{question_id}/edit", {"title": "Flags of the world"})
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        assert db.session.get(Question, question_id).current.number == 2
     assert _images(app, "flag") == {"red flag.png": RED, "why.png": BLUE}

@@ -14,6 +14,8 @@ from typing import Any, Iterable
 
 from quizapp.canonical import duplicate_answers, slugify, validate
 
+from . import media
+
 #: Canonical key order of a question, as YAML and JSON write it.
 QUESTION_KEYS = (
     "id",
@@ -171,8 +173,6 @@ def check_questions(
         :func:`quizapp.canonical.validate` or carries a file that is no
         image (or too large), or an id used twice (without ``report``).
     """
-    from . import media
-
     if not located and not (report and report.skipped):
         raise FormatError("no questions", source)
     seen: dict[str, int | None] = {}

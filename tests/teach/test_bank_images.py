@@ -168,3 +168,16 @@ def test_editing_a_question_in_the_editor_keeps_its_images(app, client, make_use
     with app.app_context():
         assert db.session.get(Question, question_id).current.number == 2
     assert _images(app, "flag") == {"red flag.png": RED, "why.png": BLUE}
+
+
+def test_init_db_loads_bank_files_with_images_once(app, tmp_path):
+    question = {"id": "curated-image", "type": "true_false", "stem_format": "html", "answer": True,
+                "stem": '<p>Is the sky blue? <img src="@@PLUGINFILE@@/sky.png" alt="sky"></p>', "status": "published",
+                "files": [{"name": "sky.png", "mime": "image/png", "data": b64(BLUE)}]}
+    bank_dir = tmp_path / "question_bank"
+    bank_dir.mkdir()
+    (bank_dir / "images.yaml").write_text(formats.serialize([question], "yaml"))
+    with app.app_context():
+        assert bank.load_bank_dir(bank_dir, tmp_path).new == ["curated-image"]
+        assert bank.load_bank_dir(bank_dir, tmp_path).unchanged == ["curated-image"]  # safe to run twice
+    assert _images(app, "curated-image") == {"sky.png": BLUE}

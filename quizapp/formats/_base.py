@@ -158,17 +158,17 @@ def check_questions(
 ) -> list[dict]:
     """Validate parsed questions; raise the first problem with its place.
 
+    Images (``files``) must be PNG, JPEG, GIF or WebP images within
+    :data:`~quizapp.formats.media.MAX_FILE_BYTES` each and
+    :data:`~quizapp.formats.media.MAX_IMPORT_BYTES` for the whole file; a
+    link to a file the question does not carry is a warning.
+
     :param located: ``(question, line, column)`` for every question, in
         file order.
     :param source: file name for messages.
     :param report: lenient mode: an invalid question (or a second use of an
         id) is added to ``report.skipped`` and left out instead of raising;
         duplicate answers become ``report.warnings``.
-    Images (``files``) must be PNG, JPEG, GIF or WebP images within
-    :data:`~quizapp.formats.media.MAX_FILE_BYTES` each and
-    :data:`~quizapp.formats.media.MAX_IMPORT_BYTES` for the whole file; a
-    link to a file the question does not carry is a warning.
-
     :raises FormatError: no questions, a question that fails
         :func:`quizapp.canonical.validate` or carries a file that is no
         image (or too large), or an id used twice (without ``report``).

@@ -135,14 +135,7 @@ def rewrite_links(text: str, url: Callable[[str], str | None]) -> str:
     return _LINK.sub(swap, text)
 
 
-def link_for(name: str) -> str:
-    """How a text links the file ``name``."""
-    return PLUGINFILE + urllib.parse.quote(name)
-
-
-#: The texts of a question a learner sees before the answer is given, and those that
-#: tell the answer (feedback), by canonical key.
-_SHOWN_KEYS = ("stem",)
+#: Texts that tell the answer: a learner sees them (and their images) with the feedback only.
 _FEEDBACK_KEYS = ("general_feedback", "feedback_true", "feedback_false")
 
 
@@ -154,12 +147,10 @@ def texts(question: dict, feedback: bool | None = None) -> Iterator[str]:
         only, which tell the answer.
     """
     if feedback is not True:
-        for key in _SHOWN_KEYS:
-            if isinstance(question.get(key), str):
-                yield question[key]
-        for key in ("choices",):
-            for item in question.get(key) or []:
-                yield item.get("text") or ""
+        if isinstance(question.get("stem"), str):
+            yield question["stem"]
+        for item in question.get("choices") or []:
+            yield item.get("text") or ""
         for pair in question.get("pairs") or []:
             yield pair.get("prompt") or ""
             yield pair.get("match") or ""

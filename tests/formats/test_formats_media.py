@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 import zipfile
 
 import pytest
 
-from quizapp.formats import DataLossWarning, FormatError, ParseReport, anki, media, moodle_xml, parse, serialize_with_warnings
+from quizapp.formats import FormatError, ParseReport, anki, media, moodle_xml, parse, safe_html, serialize_with_warnings
 from tests.media_helpers import b64, file_element, multichoice, png, quiz
 
 RED, BLUE = png(rgb=(200, 0, 0)), png(3, 1, (0, 0, 200))
@@ -125,3 +124,20 @@ def test_anki_deck_packs_the_images_as_media():
     front, back, _ = deck.notes[0].fields
     assert "@@PLUGINFILE@@" not in front + back
     assert f'<img src="{next(n for n, data in packed.items() if data == RED)}" alt="flag">' in front
+
+
+@pytest.mark.parametrize("text, shown", [
+    ('<p onclick="x()">Hi <b>you</b></p>', "<p>Hi <b>you</b></p>"),
+    ('<a href="javascript:alert(1)">link</a><script>alert(1)</script><style>p{}</style>', "link"),
+    ('<img src="@@PLUGINFILE@@/a%20b.png" alt="A &quot;quoted&quot; alt" onerror="x()">',
+     '<img src="/files/a b.png" alt="A &quot;quoted&quot; alt">'),
+    ('<img src="https://elsewhere.example/t.png" alt="elsewhere">', "[elsewhere]"),
+    ('<img src="@@PLUGINFILE@@/a.png&quot; onerror=&quot;x()">', '<img src="/files/a.png" alt="">'),
+    ('<iframe src="https://evil.example"></iframe><svg onload="x()"><circle/></svg>ok', "ok"),
+])
+def test_shown_html_keeps_only_allowed_tags_and_images_the_caller_maps(text, shown):
+    def url(src: str) -> str | None:
+        names = media.linked_names(src) if src.startswith(media.PLUGINFILE) else []
+        return f"/files/{names[0]}" if names else None
+
+    assert safe_html.sanitize(text, url) == shown

@@ -174,6 +174,7 @@ def register_template_helpers(app: Flask) -> None:
         describe_response=presentation.describe_response,
         stem_text=presentation.stem_text,
         cloze_pieces=cloze.split_stem,
+        question_html=presentation.question_html,
         match_options=scoring.match_options,
     )
 

@@ -29,6 +29,8 @@ QUESTION_TYPES = (
 STATUSES = ("draft", "published", "retired")
 FACT_KINDS = ("quote", "organization", "person", "date", "place")
 TEXT_FORMATS = ("plain", "markdown", "html", "moodle")
+#: The image types a question's ``files`` may hold (formats/media.py checks the bytes).
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 #: The answer key each type carries; the other answer keys are omitted.
 ANSWER_KEY = {
@@ -48,6 +50,8 @@ ANSWER_KEYS = ("choices", "accepted", "answer", "numeric", "pairs", "items", "ga
 #: The largest mark of a cloze gap (Moodle's default mark holds at most 99999.9999999).
 MAX_GAP_MARK = 99999
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
+_FILE_NAME = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _EPSILON = 1e-6
 
 
@@ -160,6 +164,7 @@ def validate(question: Any) -> list[Problem]:
     if checker:
         checker(question, add)
     _check_fact_and_source(question, add)
+    _check_files(question, add)
     return problems
 
 
@@ -344,3 +349,32 @@ def _check_fact_and_source(question: dict, add) -> None:
         if start is not None or end is not None:
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
                 add("source", "start and end must be offsets with 0 <= start <= end")
+
+
+def _check_files(question: dict, add) -> None:
+    """``files``: the question's images, each with a plain name, an image type and either its
+    bytes in base64 (``data``, as bank files carry them) or the ``sha256`` they are kept under."""
+    files = question.get("files")
+    if files is None:
+        return
+    if not isinstance(files, list):
+        add("files", "must be a list of files (name, mime, data)")
+        return
+    seen: set[str] = set()
+    for index, file in enumerate(files):
+        where = f"files[{index}]"
+        if not isinstance(file, dict):
+            add(where, "must be a mapping with name, mime and data")
+            continue
+        name = file.get("name")
+        if not isinstance(name, str) or not _FILE_NAME.match(name):
+            add(f"{where}.name", "must be a file name without a path")
+        elif name in seen:
+            add(f"{where}.name", f"{name!r} is used twice")
+        else:
+            seen.add(name)
+        if file.get("mime") not in IMAGE_TYPES:
+            add(f"{where}.mime", f"must be one of {', '.join(IMAGE_TYPES)}")
+        data, digest = file.get("data"), file.get("sha256")
+        if not (isinstance(data, str) and data) and not (isinstance(digest, str) and _SHA256.match(digest)):
+            add(f"{where}.data", "is required (the image in base64)")

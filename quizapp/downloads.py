@@ -1,4 +1,4 @@
-"""Score tables as downloads: the one Flask wrapper the teach and quiz exports share.
+"""Score tables (and question images) as downloads: the Flask wrappers the teach and quiz pages share.
 
 CSV and JSON lines stream while the database is read (``stream_with_context``
 keeps the app context open until the last row); XLSX is a zip file that
@@ -17,6 +17,17 @@ from werkzeug.utils import secure_filename
 from quizapp.formats import tables
 from quizapp.services import exports
 from quizapp.services.errors import InvalidInput
+
+
+def send_image(image) -> Response:
+    """A question's image (:class:`quizapp.services.question_files.Image`): its own type, never
+    sniffed, cached by the browser only (it is served to who may see its question)."""
+    response = Response(image.data, mimetype=image.mime_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.set_etag(image.sha256)
+    return response.make_conditional(request)
 
 
 def filters_from_args(**scope) -> exports.ExportFilters:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from flask import url_for
 from markupsafe import Markup, escape
 
 from quizapp import cloze
+from quizapp.formats import media
+from quizapp.formats.safe_html import sanitize
 from quizapp.services.progress import FACT_KIND_LABELS
 
 
@@ -25,6 +28,28 @@ def highlight(sentence: str, fact: dict | None) -> Markup:
                 + escape(sentence[match.end():])
             )
     return escape(sentence)
+
+
+def question_html(question: dict, text: str | None, endpoint: str | None = None, **values) -> Markup:
+    """A text of a question as a page shows it.
+
+    An ``html`` question's text is sanitised (an allow-list of tags, no
+    attributes, no script or event handlers); its images (``@@PLUGINFILE@@``
+    links to the question's files) point at ``endpoint`` (an image route
+    taking ``name`` and ``values``), and any other image shows its alt text.
+    Other formats are escaped.
+    """
+    if question.get("stem_format") != "html":
+        return escape(text or "")
+    names = {file.get("name") for file in question.get("files") or []}
+
+    def image_url(src: str) -> str | None:
+        linked = media.linked_names(src) if src.startswith(media.PLUGINFILE) else []
+        if endpoint is None or not linked or linked[0] not in names:
+            return None
+        return url_for(endpoint, name=linked[0], **values)
+
+    return Markup(sanitize(text or "", image_url))
 
 
 def percent(value: float | None) -> str:

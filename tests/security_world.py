@@ -61,6 +61,7 @@ def build_world() -> dict:
     classes.join_class(users["learner"], class_a.code)
     classes.join_class(users["other_learner"], class_b.code)
     questions = published_ids("multiple_choice", 3)
+    _give_an_image(questions[0])
     quiz_a = quizzes.save_quiz(users["teacher"], quizzes.QuizSettings(title="Quiz A for class A"), questions,
                                [class_a.id])
     quiz_b = quizzes.save_quiz(users["other_teacher"], quizzes.QuizSettings(title="Quiz B for class B"), questions,
@@ -87,6 +88,21 @@ def build_world() -> dict:
     }
 
 
+#: The image the world's first question shows (its URL variable ``name``).
+IMAGE_NAME = "world.png"
+
+
+def _give_an_image(question_id: int) -> None:
+    """A new version of the question whose stem shows an image (routes that serve images need one)."""
+    from quizapp.services import bank
+    from tests.media_helpers import b64, png
+
+    data = db.session.get(Question, question_id).data
+    stem = f'<p>{data["stem"]}</p><p><img src="@@PLUGINFILE@@/{IMAGE_NAME}" alt="a picture"></p>'
+    bank.import_questions([{**data, "stem": stem, "stem_format": "html",
+                            "files": [{"name": IMAGE_NAME, "mime": "image/png", "data": b64(png())}]}])
+
+
 def _bank_upload(teacher_id: int, data: dict) -> int | None:
     """Teacher A's uploaded bank file, waiting for confirmation (when bank uploads exist)."""
     from quizapp.formats import get_format
@@ -94,7 +110,7 @@ def _bank_upload(teacher_id: int, data: dict) -> int | None:
 
     if not hasattr(bank, "stage_upload"):
         return None
-    question = {**data, "id": "security-upload-question", "status": "draft"}
+    question = {**{k: v for k, v in data.items() if k != "files"}, "id": "security-upload-question", "status": "draft"}
     text = get_format("yaml").serialize([question])
     return bank.stage_upload(teacher_id, "one.yaml", text.encode()).id
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security_world import ROLES, csrf_for, db_path, log_in, world  # noqa: F401  (fixtures)
+from tests.security_world import IMAGE_NAME, ROLES, csrf_for, db_path, log_in, world  # noqa: F401  (fixtures)
 
 OK, LOGIN, DENIED, HIDDEN = "ok", "login", "403", "404"
 
@@ -59,6 +59,10 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("quiz.daily_review", "GET"): SIGNED_IN,
     ("quiz.daily_review_answer", "POST"): SIGNED_IN,
     ("quiz.review_feedback", "GET"): OWN_LEARNER_DATA,
+    # question images: the attempt's or review card's learner only
+    ("quiz.question_file", "GET"): OWN_LEARNER_DATA,
+    ("quiz.review_question_file", "GET"): OWN_LEARNER_DATA,
+    ("quiz.review_answer_file", "GET"): OWN_LEARNER_DATA,
     # teachers: lists and new things
     ("teach.home", "GET"): TEACHERS,
     ("teach.class_list", "GET"): TEACHERS,
@@ -78,6 +82,7 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.question_preview", "GET"): TEACHERS,
     ("teach.question_retire", "POST"): TEACHERS,
     ("teach.question_history", "GET"): TEACHERS,
+    ("teach.question_file", "GET"): TEACHERS,
     # teachers: their own classes, quizzes and imports only
     ("teach.class_detail", "GET"): OWNER_TEACHER,
     ("teach.class_mastery", "GET"): OWNER_TEACHER,
@@ -121,6 +126,7 @@ def url_values(world: dict) -> dict:
         "upload_id": world["upload"],
         "question_id": world["question"],
         "filename": "style.css",
+        "name": IMAGE_NAME,
     }
 
 

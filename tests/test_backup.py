@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from quizapp.app import create_app
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Question, Quiz, User
+from quizapp.models import Answer, Attempt, Question, QuestionFile, Quiz, User
 from tests.conftest import POSTGRES, make_config
+from tests.media_helpers import b64, file_element, multichoice, png, quiz
 from tests.live.server import QUIZAPP
 
 
@@ -26,8 +27,21 @@ def _snapshot(app) -> dict:
             sa.select(Answer.attempt_id, sa.func.coalesce(sa.func.sum(Answer.score), 0.0)).group_by(Answer.attempt_id)
         ).all())
         scores = dict(db.session.execute(sa.select(Attempt.id, Attempt.score)).all())
+        images = dict(db.session.execute(sa.select(QuestionFile.sha256, QuestionFile.data)).all())
         return {"users": count(User), "questions": count(Question), "attempts": count(Attempt),
-                "answers": count(Answer), "sums": sums, "scores": scores}
+                "answers": count(Answer), "sums": sums, "scores": scores, "images": images}
+
+
+IMAGE = png(5, 3, (10, 120, 240))
+
+
+def _import_an_image_question(app) -> None:
+    from quizapp import formats
+    from quizapp.services import bank
+
+    text = quiz(multichoice("backup-image", '<img src="@@PLUGINFILE@@/sky.png" alt="sky">', file_element("sky.png", IMAGE)))
+    with app.app_context():
+        bank.import_questions(formats.parse(text, "xml", source="sky.xml"), None, "xml", source="sky.xml")
 
 
 class Writer(threading.Thread):
@@ -110,6 +124,7 @@ def test_backup_taken_while_answers_are_written_restores_consistent_data(app, da
     from quizapp.services import attempts
 
     learners = [make_user(f"writer{n}") for n in range(4)]
+    _import_an_image_question(app)
     with app.app_context():
         quiz = db.session.scalar(sa.select(Quiz).filter_by(slug="belarus-trainers"))
         attempt_ids = [attempts.start_attempt(quiz, uid).id for uid in learners]
@@ -140,6 +155,7 @@ def test_backup_taken_while_answers_are_written_restores_consistent_data(app, da
     source = _snapshot(app)
     assert restored["users"] == source["users"] and restored["questions"] == source["questions"]
     assert restored["attempts"] == source["attempts"]
+    assert restored["images"] == source["images"] and IMAGE in source["images"].values()  # images are counted
     assert before <= restored["answers"] <= after
     for attempt_id, score in restored["scores"].items():  # a consistent snapshot: no answer without its score
         assert score == pytest.approx(restored["sums"].get(attempt_id, 0.0)), f"attempt {attempt_id}"
@@ -152,7 +168,10 @@ def test_backup_taken_while_answers_are_written_restores_consistent_data(app, da
 
     assert AuthActions(client).login("writer0").status_code == 302
     assert client.get(f"/attempts/{attempt_ids[0]}/q/1").status_code == 200
-    with restored_app.app_context():
+    with restored_app.app_context():  # and its questions export with their images
+        from quizapp.services import bank
+
+        assert b64(IMAGE) in bank.export_as("xml", status="draft").data.decode()
         db.engine.dispose()
 
 

@@ -14,6 +14,8 @@ from typing import Any, Iterable
 
 from quizapp.canonical import duplicate_answers, slugify, validate
 
+from . import media
+
 #: Canonical key order of a question, as YAML and JSON write it.
 QUESTION_KEYS = (
     "id",
@@ -37,6 +39,7 @@ QUESTION_KEYS = (
     "fact",
     "source",
     "status",
+    "files",
 )
 #: Key order inside the list entries and mappings of a question.
 SUBKEYS = {
@@ -47,6 +50,7 @@ SUBKEYS = {
     "gaps": ("type", "mark", "usecase", "layout", "shuffle", "choices", "accepted", "numeric"),
     "fact": ("kind",),
     "source": ("article", "sentence", "start", "end"),
+    "files": ("name", "mime", "data", "sha256", "size"),
 }
 
 
@@ -110,6 +114,8 @@ def ordered(question: dict) -> dict:
             value = [_ordered_gap(gap) for gap in value]
         elif key in ("fact", "source") and isinstance(value, dict):
             value = _ordered_sub(value, SUBKEYS[key])
+        elif key == "files" and isinstance(value, list):
+            value = [_ordered_sub(item, SUBKEYS[key]) for item in value]
         out[key] = value
     return out
 
@@ -166,6 +172,11 @@ def check_questions(
 ) -> list[dict]:
     """Validate parsed questions; raise the first problem with its place.
 
+    Images (``files``) must be PNG, JPEG, GIF or WebP images within
+    :data:`~quizapp.formats.media.MAX_FILE_BYTES` each and
+    :data:`~quizapp.formats.media.MAX_IMPORT_BYTES` for the whole file; a
+    link to a file the question does not carry is a warning.
+
     :param located: ``(question, line, column)`` for every question, in
         file order.
     :param source: file name for messages.
@@ -173,13 +184,14 @@ def check_questions(
         id) is added to ``report.skipped`` and left out instead of raising;
         duplicate answers become ``report.warnings``.
     :raises FormatError: no questions, a question that fails
-        :func:`quizapp.canonical.validate`, or an id used twice (without
-        ``report``).
+        :func:`quizapp.canonical.validate` or carries a file that is no
+        image (or too large), or an id used twice (without ``report``).
     """
     if not located and not (report and report.skipped):
         raise FormatError("no questions", source)
     seen: dict[str, int | None] = {}
     kept = []
+    image_bytes = 0
     for question, line, column in located:
         problems = validate(question)
         qid = question.get("id") if isinstance(question, dict) else None
@@ -191,6 +203,18 @@ def check_questions(
             first = seen[qid]
             also = f" (first at line {first})" if first is not None else ""
             error = FormatError(f"{label}id: used twice{also}", source, line, column)
+        else:
+            try:
+                size = sum(media.check_file(file) for file in question.get("files") or [])
+            except ValueError as exc:
+                error = FormatError(f"{label}{exc}", source, line, column)
+            else:
+                if image_bytes + size > media.MAX_IMPORT_BYTES:
+                    error = FormatError(
+                        f"{label}its images would bring the file's images past {media.MAX_IMPORT_BYTES // 2**20} MB, "
+                        "the most one import takes (import the rest in another file)", source, line, column)
+                else:
+                    image_bytes += size
         if error is not None:
             if report is None:
                 raise error
@@ -200,6 +224,10 @@ def check_questions(
         if report is not None:
             for note in duplicate_answers(question):
                 report.warn(f"{label}{note}", source, line, column)
+            carried = {file["name"] for file in question.get("files") or []}
+            for name in sorted(media.names_in(question) - carried):
+                report.warn(f"{label}links the file {name!r} (@@PLUGINFILE@@), which the file does not "
+                            "hold: that image is missing", source, line, column)
         kept.append(question)
     return kept
 

@@ -13,7 +13,8 @@ there is no ``parse`` and the format is not in :data:`quizapp.formats.FORMATS`
   comes from.
 
 Every text of an ``html`` question is sanitised HTML (an allow-list of tags
-without attributes; embedded ``data:`` images become files of the deck);
+without attributes; the question's images and embedded ``data:`` images
+become files of the deck);
 every other text is HTML-escaped, so nothing from a bank runs as script in Anki. Deck and note type ids are
 derived from their names and each note's GUID from the question id, so
 importing a newer export of the same deck updates its cards instead of
@@ -38,12 +39,13 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from html.parser import HTMLParser
 from typing import IO
 
 import genanki
 
 from quizapp import cloze
+from . import media
+from .safe_html import Sanitizer
 
 NAME = "apkg"
 EXTENSIONS = (".apkg",)
@@ -84,73 +86,18 @@ def model() -> genanki.Model:
     )
 
 
-#: Markup an HTML text of the bank keeps on a card; every other tag is dropped (its text kept).
-_ALLOWED_TAGS = frozenset({
-    "p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "span", "div", "ul", "ol", "li",
-    "table", "thead", "tbody", "tr", "td", "th", "caption", "code", "pre", "blockquote", "hr", "img",
-    "h1", "h2", "h3", "h4", "h5", "h6",
-})
-_VOID_TAGS = frozenset({"br", "hr", "img"})
-#: Tags whose content is dropped with them.
-_DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
-                                   "svg", "math", "textarea", "select"})
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)$")
-_MEDIA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 
 
-class _Sanitizer(HTMLParser):
-    """HTML rebuilt from an allow-list: known tags without attributes (an image keeps its
-    source when it is embedded data, which becomes a file of the deck, and its alt text).
-
-    One pass, no regular expression over the markup; whatever the input, the
-    output holds only the allowed tags, balanced, and escaped text.
-    """
+class _Sanitizer(Sanitizer):
+    """The allow-list of :mod:`~quizapp.formats.safe_html`; an image keeps its source when it is
+    embedded data, which becomes a file of the deck (with its alt text)."""
 
     def __init__(self, media: dict[str, bytes] | None) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.open: list[str] = []
-        self.dropping = 0
+        super().__init__()
         self.media = media
 
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag in _DROPPED_WITH_CONTENT:
-            if tag not in _VOID_TAGS:
-                self.dropping += 1
-            return
-        if self.dropping or tag not in _ALLOWED_TAGS:
-            return
-        if tag == "img":
-            self._image(dict(attrs))
-            return
-        self.parts.append(f"<{tag}>")
-        if tag not in _VOID_TAGS:
-            self.open.append(tag)
-
-    def handle_startendtag(self, tag, attrs) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in _DROPPED_WITH_CONTENT and tag not in _VOID_TAGS:
-            self.dropping -= 1
-        elif tag in self.open and self.open[-1] == tag:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag) -> None:
-        if tag in _DROPPED_WITH_CONTENT:
-            self.dropping = max(0, self.dropping - 1)
-            return
-        if self.dropping or tag not in self.open:
-            return
-        while self.open:  # close what was left open inside it
-            inner = self.open.pop()
-            self.parts.append(f"</{inner}>")
-            if inner == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if not self.dropping:
-            self.parts.append(html.escape(data))
-
-    def _image(self, attrs: dict) -> None:
+    def image(self, attrs: dict) -> None:
         alt = html.escape(attrs.get("alt") or "", quote=True)
         match = _DATA_IMAGE.match((attrs.get("src") or "").strip())
         if match is None or self.media is None:
@@ -165,10 +112,6 @@ class _Sanitizer(HTMLParser):
         name = f"quizapp-{hashlib.sha256(data).hexdigest()[:20]}.{ext}"
         self.media[name] = data
         self.parts.append(f'<img src="{name}" alt="{alt}">')
-
-    def result(self) -> str:
-        self.close()
-        return "".join(self.parts) + "".join(f"</{tag}>" for tag in reversed(self.open))
 
 
 def _text_in(value: str | None, fmt: str = "plain") -> str:
@@ -322,6 +265,7 @@ def _build_deck(questions: list[dict], deck_name: str) -> tuple[genanki.Deck, li
             warnings.append(f"{qid}: an essay without general feedback has nothing for the back; left out")
             continue
         tags = [re.sub(r"\s+", "_", t.strip()) for t in question.get("tags", []) if t.strip()]
+        question = media.inline_files(question)  # its images become files of the deck, like data: images
         deck.add_note(genanki.Note(
             model=note_model,
             fields=[front(question), back(question), html.escape(qid)],

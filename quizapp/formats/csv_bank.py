@@ -46,6 +46,7 @@ from typing import Any
 
 from quizapp import cloze
 
+from . import media
 from ._base import FormatError, ParseReport, check_questions, emit_warnings, number_text, ordered, parse_number
 
 NAME = "csv"
@@ -365,6 +366,9 @@ def _to_row(question: dict, warnings: list[str]) -> dict[str, str]:
     extra = sorted(set(src) - {"article", "sentence", "start", "end"})
     if extra:
         warnings.append(f"{qid}: CSV has no column for source {', '.join(extra)}; left out")
+    images = media.left_out(question, "CSV")
+    if images:
+        warnings.append(images)
     row["source_article"] = _cell_text(src.get("article"))
     row["source_sentence"] = _cell_text(src.get("sentence"))
     row["source_start"] = _cell_number(src.get("start"))

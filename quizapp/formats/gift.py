@@ -40,6 +40,7 @@ from typing import Any
 
 from quizapp.canonical import MOODLE_BLANKS, slugify
 
+from . import media
 from ._base import (
     FormatError,
     by_category,
@@ -471,6 +472,9 @@ def serialize_with_warnings(questions: list[dict]) -> tuple[str, list[str]]:
         for key in ("fact", "source"):
             if question.get(key):
                 warnings.append(f"{qid}: GIFT cannot carry {key!r}; left out")
+        images = media.left_out(question, "GIFT")
+        if images:
+            warnings.append(images)
         if question.get("status", "draft") != "draft":
             warnings.append(f"{qid}: GIFT cannot carry status {question['status']!r}; imports as draft")
         if question.get("category") != category:

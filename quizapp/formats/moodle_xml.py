@@ -25,7 +25,10 @@ the title or stem), ``<tags>`` the tags. Text is HTML, in CDATA when it
 holds markup; a ``format`` attribute gives the text format (``html`` when
 absent, ``moodle_auto_format`` is ``moodle``, ``plain_text`` is ``plain``);
 formats of answers and feedback are not kept. Leading and trailing blank
-space in text is dropped, as Moodle does.
+space in text is dropped, as Moodle does. ``<file name=... encoding="base64">``
+elements beside a text are the question's images (``files``, checked by
+:mod:`~quizapp.formats.media`), linked from the texts as
+``@@PLUGINFILE@@/name``; the writer puts each beside every text that links it.
 
 Reading uses defusedxml with DTDs forbidden: no entity expansion (billion
 laughs) and no external entities. Moodle XML cannot carry ``fact``,
@@ -44,6 +47,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from quizapp import cloze
 from quizapp.canonical import slugify
 
+from . import media
 from ._base import (
     FormatError,
     by_category,
@@ -191,6 +195,9 @@ def parse(text: str, source: str = "<xml>", report: ParseReport | None = None) -
                 raise reader.error(_unsupported(qtype), element)
             question = _common(reader, element)
             reader_fn(reader, element, question)
+            files = _files(reader, element)
+            if files:
+                question["files"] = files
             if element.find("name") is None:
                 # Moodle's importer stops at such a question ("Missing question name in XML file")
                 raise reader.error("the question has no <name> element, which Moodle refuses "
@@ -221,11 +228,6 @@ def _unkept(element: ET.Element, qtype: str | None) -> list[str]:
     import is silent about a default it would not change.
     """
     notes = []
-    files = element.findall(".//file")
-    if files:
-        notes.append(f"{len(files)} embedded file(s) (<file>, images) not kept: quizapp stores no question media")
-    elif any("@@PLUGINFILE@@" in (t.text or "") for t in element.iter("text")):
-        notes.append("links to @@PLUGINFILE@@ files without the files: those images are missing")
     grade = (element.findtext("defaultgrade") or "").strip()
     if grade and qtype not in ("description", "cloze"):  # a cloze's is the sum of its gaps' marks, kept
         try:
@@ -269,6 +271,41 @@ _TYPE_NAMES = {
     "coderunner": "CodeRunner",
     "regexp": "regular expression short answer",
 }
+
+
+#: Parts of a question whose text quizapp does not keep (reported by :func:`_unkept`):
+#: their files are not kept either.
+_UNKEPT_AREAS = frozenset({tag for tag, _ in _FEEDBACKS} | {"hint"})
+
+
+def _files(reader: _Reader, element: ET.Element) -> list[dict]:
+    """The images embedded in a question's texts (``<file name=... encoding="base64">``).
+
+    Each is checked (:func:`~quizapp.formats.media.check_image`); a file
+    that is not base64, no image, an SVG or too large refuses the question
+    with the file's line, as does a name given to two different files.
+    """
+    found: dict[str, dict] = {}
+    for area in element:
+        if area.tag in _UNKEPT_AREAS:
+            continue
+        for file in area.iter("file"):
+            name = (file.get("name") or "").strip()
+            try:
+                encoding = (file.get("encoding") or "base64").strip().lower()
+                if encoding != "base64":
+                    raise ValueError(f"file {name!r} has encoding {encoding!r}; Moodle XML files are base64")
+                data = media.decode_base64(name, file.text or "")
+                mime = media.check_image(name, data)
+            except ValueError as exc:
+                label = (element.findtext("idnumber") or "").strip() or _text_of(element.find("name"))
+                raise reader.error(f"question {label!r}: {exc}" if label else str(exc), file) from None
+            entry = {"name": name, "mime": mime, "data": media.encode_base64(data)}
+            if name in found and found[name] != entry:
+                raise reader.error(f"two different files are named {name!r} in this question; quizapp keeps "
+                                   "one file per name in a question (rename one in Moodle)", file)
+            found[name] = entry
+    return list(found.values())
 
 
 def _unsupported(qtype: str | None) -> str:
@@ -437,6 +474,8 @@ class _Writer:
         self.lines: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
         self.warnings: list[str] = []
         self.qid = "?"
+        #: the current question's images by name (each written in every text that links it)
+        self.files: dict[str, dict] = {}
 
     def clean(self, text: str) -> str:
         if _INVALID_XML.search(text):
@@ -463,15 +502,32 @@ class _Writer:
     def add(self, indent: int, line: str) -> None:
         self.lines.append("  " * indent + line)
 
-    def text_element(self, indent: int, tag: str, text: str | None, fmt: str | None = None) -> None:
+    def text_element(self, indent: int, tag: str, text: str | None, fmt: str | None = None,
+                     extra_files: list[str] = ()) -> None:
         attr = f' format="{fmt}"' if fmt else ""
         self.add(indent, f"<{tag}{attr}>")
         self.add(indent + 1, self.text(text))
+        self.file_elements(indent + 1, text, extra_files)
         self.add(indent, f"</{tag}>")
+
+    def file_elements(self, indent: int, text: str | None, extra: list[str] = ()) -> None:
+        """The ``<file>`` elements of the images a text links, as Moodle keeps them beside the text."""
+        for name in dict.fromkeys([*media.linked_names(text), *extra]):
+            file = self.files.get(name)
+            if file is None:
+                continue
+            if not file.get("data"):
+                message = f"{self.qid}: image {name!r} has no data to write; left out"
+                if message not in self.warnings:
+                    self.warnings.append(message)
+                continue
+            self.add(indent, f'<file name="{_escape(self.clean(name), quote=True)}" path="/" encoding="base64">'
+                             f'{file["data"]}</file>')
 
     def answer(self, indent: int, fraction: str, text: str, fmt: str, feedback: str | None, extra: list[str] = ()) -> None:
         self.add(indent, f'<answer fraction="{fraction}" format="{fmt}">')
         self.add(indent + 1, self.text(text))
+        self.file_elements(indent + 1, text)
         for line in extra:
             self.add(indent + 1, line)
         self.text_element(indent + 1, "feedback", feedback, fmt)
@@ -550,7 +606,10 @@ def _write_question(w: _Writer, question: dict) -> None:
     # Moodle refuses a question without a name; an untitled one gets the name Moodle's
     # GIFT importer would give it, which reads back as no title (see _common).
     w.text_element(2, "name", question.get("title") or moodle_name(stem) or qtype)
-    w.text_element(2, "questiontext", stem, fmt)
+    w.files = {file["name"]: file for file in question.get("files") or []}
+    linked = media.names_in(question)
+    # an image no text links is kept beside the question text, as Moodle keeps it
+    w.text_element(2, "questiontext", stem, fmt, [n for n in w.files if n not in linked])
     w.text_element(2, "generalfeedback", question.get("general_feedback"), fmt)
     w.add(2, f"<defaultgrade>{grade}</defaultgrade>")
     w.add(2, "<penalty>0.3333333</penalty>")
@@ -590,8 +649,10 @@ def _write_question(w: _Writer, question: dict) -> None:
         for pair in question["pairs"]:
             w.add(2, f'<subquestion format="{fmt}">')
             w.add(3, w.text(pair.get("prompt")))
+            w.file_elements(3, pair.get("prompt"))
             w.add(3, "<answer>")
             w.add(4, w.text(pair["match"]))
+            w.file_elements(4, pair["match"])
             w.add(3, "</answer>")
             w.add(2, "</subquestion>")
     elif qtype == "ordering":
@@ -607,6 +668,7 @@ def _write_question(w: _Writer, question: dict) -> None:
         for position, item in enumerate(question["items"], start=1):
             w.add(2, f'<answer fraction="{position}" format="{fmt}">')
             w.add(3, w.text(item))
+            w.file_elements(3, item)
             w.add(2, "</answer>")
     elif qtype == "essay":
         for line in (

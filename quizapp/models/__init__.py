@@ -7,6 +7,7 @@ from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.co_teacher import CoTeacher, CoTeacherEvent
 from quizapp.models.imports import ArticleImport
 from quizapp.models.question import Question, QuestionVersion
+from quizapp.models.question_file import QuestionFile
 from quizapp.models.quiz import Quiz, QuizQuestion, quiz_classroom
 from quizapp.models.review import ReviewCard, ReviewLog
 from quizapp.models.security import AuditEvent, LoginAttempt
@@ -14,7 +15,7 @@ from quizapp.models.user import User
 
 __all__ = [
     "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
-    "Enrollment", "Question",
+    "Enrollment", "Question", "QuestionFile",
     "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
     "AuditEvent", "LoginAttempt",

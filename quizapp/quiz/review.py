@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from quizapp import charts
+from quizapp.downloads import send_image
 from quizapp.models._common import utcnow
 from quizapp.quiz import bp
 from quizapp.quiz.forms import MissingAnswer, response_from_form
@@ -64,6 +65,20 @@ def review_feedback(log_id: int):
         "quiz/review_answer.html", log=log, q=log.version.data, feedback=scheduling.review_feedback(log),
         session=session,
     )
+
+
+@bp.get("/review/questions/<int:question_id>/files/<path:name>")
+@login_required
+def review_question_file(question_id: int, name: str):
+    """An image of a question the learner reviews (not its feedback's: that comes with the answer)."""
+    return send_image(scheduling.review_image(current_user.id, question_id, name))
+
+
+@bp.get("/review/answers/<int:log_id>/files/<path:name>")
+@login_required
+def review_answer_file(log_id: int, name: str):
+    """An image of the question of one of the learner's Review-page answers, feedback images included."""
+    return send_image(scheduling.review_answer_image(log_id, current_user.id, name))
 
 
 # --- review data for the home and progress pages ---------------------------------

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from quizapp.downloads import send_image
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.models._common import utcnow
@@ -91,6 +92,13 @@ def question(attempt_id: int, position: int):
         error=error,
         seconds_left=attempts.seconds_left(attempt),
     ), (422 if error else 200)
+
+
+@bp.get("/attempts/<int:attempt_id>/q/<int:position>/files/<path:name>")
+@login_required
+def question_file(attempt_id: int, position: int, name: str):
+    """An image of a question of the learner's own attempt (feedback images once feedback is due)."""
+    return send_image(attempts.question_image(attempts.get_attempt(attempt_id, current_user.id), position, name))
 
 
 @bp.post("/attempts/<int:attempt_id>/finish")

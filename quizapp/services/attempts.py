@@ -14,7 +14,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User
 from quizapp.models._common import utcnow
 from quizapp.models.quiz import quiz_classroom
-from quizapp.services import ownership, scheduling, scoring, timing
+from quizapp.services import ownership, question_files, scheduling, scoring, timing
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from quizapp.services.timing import DEADLINE_GRACE
 
@@ -407,6 +407,21 @@ def feedback_visible(attempt: Attempt, now: dt.datetime | None = None) -> bool:
         return attempt.finished_at is not None
     closes_at = attempt.quiz.closes_at
     return attempt.finished_at is not None and closes_at is not None and (now or utcnow()) >= closes_at
+
+
+def question_image(attempt: Attempt, position: int, name: str) -> question_files.Image:
+    """An image of the question at ``position``, as the attempt's learner may see it now.
+
+    The question's own images (stem, choices, prompts) are served while the
+    learner answers; those only its feedback shows (or a short answer's
+    accepted answers) once that feedback is visible (:func:`feedback_visible`,
+    and the question answered or the attempt finished), as the page shows them.
+
+    :raises NotFound: no such question or image, or an image not due yet.
+    """
+    slot_ = slot(attempt, position)
+    due = feedback_visible(attempt) and (slot_.answer is not None or attempt.finished_at is not None)
+    return question_files.image_for(slot_.data, name, feedback_due=due)
 
 
 def feedback(slot_: Slot) -> dict:

@@ -37,7 +37,7 @@ from quizapp.generator.article import ArticleError, read_article
 from quizapp.models import Article, BankUpload, Question, QuestionVersion, Quiz, QuizQuestion
 from quizapp.models._common import utcnow
 from quizapp.models.security import AuditEvent
-from quizapp.services import ownership
+from quizapp.services import ownership, question_files
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 #: The quizzes built for every article: (slug suffix, fact kind, title).
@@ -57,6 +57,9 @@ UNCARRIED_FIELDS = {
     "gift": ("fact", "source", "status"),
     "xml": ("fact", "source", "status"),
 }
+#: Formats that cannot carry a question's images: a question of the bank keeps
+#: its images when such a file (an export, edited) comes back.
+IMAGELESS_FORMATS = ("gift", "csv")
 
 #: Largest bank file the upload page takes, and how long an upload waits
 #: for its confirmation before the next upload clears it away.
@@ -199,6 +202,9 @@ def _upsert_article(root: Path, relative: str, bank_file: Path, qid: str) -> Art
 
 
 def _upsert_question(data: dict, article: Article | None, report: ImportReport) -> Question:
+    blobs: question_files.Blobs = {}
+    data = question_files.split(data, blobs)
+    question_files.store(blobs)
     digest = content_hash(data)
     question = db.session.scalar(sa.select(Question).filter_by(uid=data["id"]))
     if question is not None and question.current is not None and question.current.content_hash == digest:
@@ -292,6 +298,8 @@ class _Step:
     kind: str  # "new", "changed", "unchanged"
     content_changed: bool
     article: Article | None
+    #: the images the question brings, by SHA-256 (its ``data`` holds references to them)
+    blobs: question_files.Blobs = field(default_factory=dict)
 
 
 def preview_import(questions: list[dict], fmt: str | None = None,
@@ -360,6 +368,7 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     new = [(step.data, step.article.id if step.article is not None else None)
            for step in steps if step.kind == "new"]
     origin = _import_source(fmt, source)
+    _store_images([step.blobs for step in steps if step.kind != "unchanged"])
     db.session.commit()  # end the planning reads; each chunk below is its own transaction
     staged: list[int] = []
     try:
@@ -376,6 +385,21 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
             raise Conflict("Someone changed the bank at the same moment; import the file again.") from None
         raise
     return report
+
+
+def _store_images(blobs: list[question_files.Blobs]) -> None:
+    """Write the images of an import first, in their own transaction (one kept per content:
+    an import that fails later leaves at most images nothing links, never a question without its images)."""
+    merged = {digest: blob for part in blobs for digest, blob in part.items()}
+    if not merged:
+        return
+    try:
+        question_files.store(merged)
+        db.session.commit()
+    except IntegrityError:  # another import stored the same image at the same moment: it is there now
+        db.session.rollback()
+        question_files.store(merged)
+        db.session.commit()
 
 
 def _stage_new(chunk: list[tuple[dict, int | None]], pending: str, author_id: int | None,
@@ -501,7 +525,8 @@ def _plan(questions: list[dict], fmt: str | None,
           parsed: formats.ParseReport | None = None, source: str | None = None,
           update: bool = False) -> tuple[ImportReport, list[_Step]]:
     """Compare each question with the bank: the report and the steps, nothing written."""
-    uncarried = UNCARRIED_FIELDS.get(formats.get_format(fmt).NAME, ()) if fmt else ()
+    fmt_name = formats.get_format(fmt).NAME if fmt else None
+    uncarried = UNCARRIED_FIELDS.get(fmt_name, ()) + (("files",) if fmt_name in IMAGELESS_FORMATS else ())
     seen: set[str] = set()
     for position, incoming in enumerate(questions, start=1):
         problems = canonical.validate(incoming)
@@ -558,6 +583,8 @@ def _plan(questions: list[dict], fmt: str | None,
                     f"is a {question.type.replace('_', ' ')} question in the bank; a question keeps its type "
                     "(give the new one another id)", where=f"question {qid!r}")
         data.setdefault("status", "draft")
+        blobs: question_files.Blobs = {}
+        data = question_files.split(data, blobs)  # images compare (and hash) by their SHA-256
         article_path = (data.get("source") or {}).get("article")
         article = _find_article(articles, article_path) if article_path else None
         if article_path and article is None:
@@ -573,7 +600,7 @@ def _plan(questions: list[dict], fmt: str | None,
             getattr(report, kind).append(qid)
             if changes:
                 report.changes[qid] = changes
-        steps.append(_Step(data, question, kind, content_changed, article))
+        steps.append(_Step(data, question, kind, content_changed, article, blobs))
     for path, number in missing_articles.items():
         report.notes.append(
             f"{number} question(s) cite {path}, which is not in the database: "
@@ -582,8 +609,8 @@ def _plan(questions: list[dict], fmt: str | None,
         )
     if kept:
         report.notes.append(
-            f"{formats.get_format(fmt).NAME.upper()} cannot carry {', '.join(uncarried)}: {kept} question(s) "
-            "already in the bank keep theirs; new questions come in as drafts."
+            f"{fmt_name.upper()} cannot carry {', '.join(uncarried)}: {kept} question(s) already in the bank "
+            "keep theirs" + ("; new questions come in as drafts." if "status" in uncarried else ".")
         )
     return report, steps
 
@@ -695,7 +722,7 @@ def export_bank(status: str | None = None, teacher_id: int | None = None) -> lis
         if status not in canonical.STATUSES:
             raise InvalidInput(f"unknown status {status!r} (choose {', '.join(canonical.STATUSES)})", where="status")
         query = query.where(Question.status == status)
-    return [ordered(question.current.data) for question in db.session.scalars(query)]
+    return question_files.with_bytes([ordered(question.current.data) for question in db.session.scalars(query)])
 
 
 def quiz_for_export(slug: str) -> tuple[str, list[dict]]:
@@ -708,7 +735,7 @@ def quiz_for_export(slug: str) -> tuple[str, list[dict]]:
         raise NotFound(f"no quiz is called {slug!r}", where="quiz")
     questions = [entry.question.current.data for entry in quiz.entries
                  if entry.question is not None and entry.question.current is not None]
-    return quiz.title, [ordered(q) for q in questions]
+    return quiz.title, question_files.with_bytes([ordered(q) for q in questions])
 
 
 # --- uploads: kept between the preview and the confirmation -----------------

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Quiz, ReviewCard, ReviewLog
-from quizapp.services import scoring, timing
+from quizapp.services import question_files, scoring, timing
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 _EPSILON = 1e-6
@@ -498,6 +498,29 @@ def get_review_log(log_id: int, user_id: int) -> ReviewLog:
     if log is None or log.user_id != user_id or log.source != "review":
         raise NotFound("There is no such review answer.")
     return log
+
+
+def review_image(user_id: int, question_id: int, name: str) -> question_files.Image:
+    """An image of a question the learner has on their Review page (its current version), not
+    one only its feedback shows.
+
+    :raises NotFound: no card of this learner for the question, or no such image.
+    """
+    card = db.session.scalar(sa.select(ReviewCard).filter_by(user_id=user_id, question_id=question_id))
+    question = db.session.get(Question, question_id) if card is not None else None
+    if question is None or question.current is None:
+        raise NotFound("no such image")
+    return question_files.image_for(question.current.data, name, feedback_due=False)
+
+
+def review_answer_image(log_id: int, user_id: int, name: str) -> question_files.Image:
+    """An image of the question the learner answered on the Review page, feedback images included.
+
+    :raises NotFound: not the learner's answer, or no such image.
+    """
+    log = get_review_log(log_id, user_id)
+    data = log.version.data if log.version is not None else log.question.data
+    return question_files.image_for(data, name, feedback_due=True)
 
 
 def review_feedback(log: ReviewLog) -> dict:

@@ -5,7 +5,8 @@ from flask_login import current_user
 from wtforms import Form, SelectField, StringField
 
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES, STATUSES
-from quizapp.services import authoring, ownership
+from quizapp.downloads import send_image
+from quizapp.services import authoring, ownership, question_files
 from quizapp.services.errors import InvalidQuestion
 from quizapp.teach import bp
 from quizapp.teach.forms import options
@@ -120,6 +121,13 @@ def question_preview(question_id: int):
     data = question.data
     return render_template("teach/questions/preview.html", question=question, q=data,
                            order=authoring.learner_order(data, seed=question.id))
+
+
+@bp.get("/questions/<int:question_id>/files/<path:name>")
+def question_file(question_id: int, name: str):
+    """An image of a question's current version, for the teachers who may see the question."""
+    ownership.check_question(question_id, current_user.id)  # another teacher's draft is a 404
+    return send_image(question_files.image_for(authoring.get_question(question_id).data, name, feedback_due=True))
 
 
 @bp.post("/questions/<int:question_id>/retire")

@@ -35,7 +35,8 @@ def test_the_strict_parse_still_refuses_the_file_at_the_first_bad_question():
 
 
 def test_moodle_settings_quizapp_does_not_keep_are_named_per_question():
-    _, report = lenient(REAL_WORLD / "course-export.xml")
+    questions, report = lenient(REAL_WORLD / "course-export.xml")
+    assert [[f["name"] for f in q.get("files", [])] for q in questions if q.get("files")] == [["bridge.png"]]
     by_line: dict[int, list[str]] = {}
     for warning in report.warnings:
         by_line.setdefault(warning.line, []).append(warning.message)
@@ -43,7 +44,7 @@ def test_moodle_settings_quizapp_does_not_keep_are_named_per_question():
     for expected in ("defaultgrade 2", "penalty 0.1", "correct feedback", "1 hint(s)", "shuffleanswers off"):
         assert expected in river
     span = " | ".join(by_line[42])
-    assert "1 embedded file(s)" in span and "numerical units (m)" in span
+    assert "numerical units (m)" in span and "file" not in span  # its embedded image is kept
     assert 50 not in by_line  # the true/false question has nothing quizapp leaves out
 
 

@@ -92,6 +92,8 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.quiz_edit", "GET"): OWNER_TEACHER,
     ("teach.quiz_edit", "POST"): OWNER_TEACHER,
     ("teach.item_statistics", "GET"): OWNER_TEACHER,
+    ("teach.quiz_regrade", "GET"): OWNER_TEACHER,
+    ("teach.quiz_regrade", "POST"): OWNER_TEACHER,
     ("teach.import_detail", "GET"): OWNER_TEACHER,
     ("teach.import_retry", "POST"): OWNER_TEACHER,
     ("teach.import_review", "POST"): OWNER_TEACHER,

@@ -97,3 +97,24 @@ def quiz_edit(quiz_id: int):
     other_classes = [c for c in quiz.classrooms if not ownership.teaches_class(c, current_user.id)]
     return render_template("teach/quiz_form.html", form=form, quiz=quiz, other_classes=other_classes,
                            co=co_teachers.section("quiz", quiz.id)), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/quizzes/<int:quiz_id>/regrade", methods=["GET", "POST"])
+def quiz_regrade(quiz_id: int):
+    """Grade the quiz's recorded answers again with today's rules: shown first, changed only on the teacher's word.
+
+    Answers given before a grading fix (a short answer once matched too
+    loosely) keep their score until the teacher confirms here; the page
+    lists each answer whose score would change, old and new.
+    """
+    from quizapp.services import regrade
+
+    quiz = quizzes.own_quiz(quiz_id, current_user.id)
+    if request.method == "POST":
+        if not request.form.get("confirm"):
+            flash("Nothing was changed: tick the box to confirm.", "error")
+            return redirect(url_for("teach.quiz_regrade", quiz_id=quiz.id))
+        done = regrade.apply_regrade(quiz.slug)
+        flash(f"Re-graded {len(done.changes)} answer(s) in {len(done.attempts)} attempt(s).", "success")
+        return redirect(url_for("teach.quiz_regrade", quiz_id=quiz.id))
+    return render_template("teach/quiz_regrade.html", quiz=quiz, plan=regrade.plan_regrade(quiz.slug))

@@ -87,8 +87,6 @@ _FINITE = frozenset("is are was were has have had will would could should can ma
                     " isn't aren't wasn't weren't hasn't haven't won't wouldn't can't couldn't didn't doesn't"
                     " don't".split())
 _DANGLING = frozenset("it they them this these those that there".split())
-#: Lowercase words inside names of places and people ("Rio Grande do Sul", "Vincent van Gogh").
-_LOWER_NAME_PARTS = frozenset("da de del della di do dos das du van von der den la le".split())
 
 
 def trim_words(text: str, max_words: int = _MAX_QUOTE_WORDS) -> str:
@@ -170,8 +168,8 @@ def specific_role(role: str | None) -> bool:
         return False
     if _HEADS_OF_STATE.intersection(words):
         # "Argentine President", "former French president": a country's leader is world knowledge
-        rest = [w for w, raw in zip(words, role.split()) if w not in _GENERIC_ROLE and w not in ("of", "the")]
-        return not all(raw[:1].isupper() for w, raw in zip(words, role.split()) if w in rest)
+        return not all(raw[:1].isupper() for w, raw in zip(words, role.split())
+                       if w not in _GENERIC_ROLE and w not in ("of", "the"))
     return True
 
 
@@ -216,6 +214,11 @@ class _Builder:
         names = {normalize_answer(n) for e in facts.entities.entities for n in e.names()}
         self.bank = [Candidate.of(e, from_article=False) for e in pool or []]
         self.bank = [c for c in self.bank if c.kind and normalize_answer(c.name) not in names]
+        #: people by the last word of their role ("coach"), for fill-ins whose sentence names one by role
+        self._by_role_head: dict[str, list[Entity]] = {}
+        for person in self.people:
+            if person.role:
+                self._by_role_head.setdefault(person.role.split()[-1].casefold().strip(".,"), []).append(person)
         self._surnames: dict[str, int] = {}
         for person in self.people:
             key = normalize_answer(surname(person.name))
@@ -551,11 +554,12 @@ class _Builder:
             return False
         if not before.strip() and re.match(r"\s*(?:\([^)]{0,40}\))?\s*[-–—]", after):
             return False  # a dateline: "LONDON (Agency) —"
-        prev = before.split()[-2:] if before.split() else []
         words_before = before.split()
+        prev = words_before[-2:]
+        titled = len(words_before)
         while words_before and words_before[-1].casefold().rstrip(".") in HONORIFICS:
             words_before.pop()  # "Crump and Rev. _____": the list goes on behind a title
-        if len(words_before) < len(before.split()):
+        if len(words_before) < titled:
             prev = words_before[-2:]
             if prev and (prev[-1].casefold() in ("and", "or") or prev[-1].endswith(",")):
                 return False
@@ -583,11 +587,9 @@ class _Builder:
             return False  # "_____'s Hospital"
         if re.match(r"['’](?![a-z])", after):
             return False  # "_____' coach": the plural possessive reads as a stray mark
-        if len(nxt) > 1 and after[:1] == " " and nxt[0] in _LOWER_NAME_PARTS and capital(nxt[1]):
-            return False  # "_____ do Sul", "_____ de Janeiro": half a name
         if nxt and after[:1] == " " and nxt[0].casefold() in CONNECTORS - {"and", "the"} and len(nxt) > 1 \
                 and capital(nxt[1]):
-            return False
+            return False  # "_____ of Commerce", "_____ do Sul": half a name
         return True
 
     def _cloze(self, entity: Entity, label: str) -> None:
@@ -614,10 +616,11 @@ class _Builder:
         in_sentence = {id(m.entity): m.entity for m in self.facts.entities.mentions_in(s, e)
                        if m.entity is not entity and m.entity.kind == entity.kind}
         # nor anyone it names by role ("India's Dutch coach … shutting out _____" never offers that coach)
-        said = set(_folded_words(sentence))
-        for other in self.people if entity.kind == "person" else ():
-            if other is not entity and other.role and other.role.split()[-1].casefold().strip(".,") in said:
-                in_sentence[id(other)] = other
+        if entity.kind == "person":
+            for word in set(_folded_words(sentence)):
+                for other in self._by_role_head.get(word, ()):
+                    if other is not entity:
+                        in_sentence[id(other)] = other
         distractors, from_article = self._distractors(entity, list(in_sentence.values()))
         answer = self.body[start:end]
         answer_text = answer if normalize_answer(answer) != normalize_answer(entity.name) else entity.name
@@ -803,6 +806,9 @@ class _Builder:
         same precision, then the nearest ones ("8 January 2007").
         """
         prefix = "Which date completes this sentence from the article? "
+        written: dict[str, list[str]] = {}  # the article's dates of each precision, as choices read
+        for date in resolved:
+            written.setdefault(date.granularity, []).append(format_date(date.value, date.granularity, weekday=False))
         for date in resolved:
             words = _folded_words(date.text)
             stated = any(w in MONTHS for w in words) or any(w.isdigit() and len(w) == 4 for w in words)
@@ -816,12 +822,10 @@ class _Builder:
             answer = format_date(date.value, date.granularity, weekday=False)
             if date.text in blanked or any(w in _folded_words(blanked) for w in words if w.isdigit()):
                 continue  # the sentence states it twice
-            article = [format_date(d.value, d.granularity, weekday=False) for d in resolved
-                       if d.granularity == date.granularity]
             if re.search(r"\b(?:last|next|this|that)\s+$", self.body[s:date.start], re.IGNORECASE):
                 continue  # "last _____": the blank would not read as a date
             near = [format_date(v, date.granularity, weekday=False) for v in _near_dates(date)]
-            distractors = list(dict.fromkeys(x for x in [*article, *near] if x != answer))[:3]
+            distractors = list(dict.fromkeys(x for x in [*written[date.granularity], *near] if x != answer))[:3]
             if len(distractors) < 3:
                 continue
             self._add(f"date:{date.value}:{slugify(date.text, 30)}", self._score("multiple_choice", None) - 0.10, {

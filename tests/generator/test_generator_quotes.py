@@ -267,3 +267,19 @@ def test_a_name_before_school_or_hospital_is_an_institution():
     facts = extract(plain_article("On Monday, pupils of Green Hollow school and staff of Saint Bride hospital marched."))
     kinds = {e.name: e.kind for e in facts.entities.entities}
     assert kinds.get("Green Hollow") == "organization" and kinds.get("Saint Bride") == "organization"
+
+
+def test_a_quote_with_no_cue_nearby_belongs_to_the_subject_the_parser_finds():
+    # the speaker is the subject of the verb the fragment hangs on, far from the quotation
+    text = ("Mara Quill, who chairs the city's transport board, wrote in a letter on Monday "
+            "that the new tram line was \"a promise kept at last\".")
+    assert speakers(text) == ["Mara Quill"]
+    text = ("Both councils met on Tuesday, with Mayor Ode Brennan calling the budget \"a fair start\" "
+            "and promising more next year.")
+    assert speakers(text) == ["Ode Brennan"]
+
+
+def test_the_parser_never_makes_a_speaker_of_a_thing_or_a_vague_pronoun():
+    text = ("The river rose all week. It was, by Thursday, \"higher than anyone remembered\", "
+            "and the old bridge was called \"a relic\" by the weekend.")
+    assert speakers(text) == [None, None]

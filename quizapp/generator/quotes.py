@@ -400,7 +400,9 @@ class Attributor:
                     np = self._np_after(tokens, j + 2, hi if t_hi == hi else k)
                     if np and self._resolve_into(tokens, np, quote, "according to", "according-to"):
                         return
-        # 5. subject of the clause
+        # 5. the subject the parser finds, else the subject of the clause by rule
+        if self._parsed_subject(tokens, quote):
+            return
         if lo < k:
             np = self._clause_subject(tokens, clause_lo, k)
             if np and self._resolve_into(tokens, np, quote, None, "subject"):
@@ -409,8 +411,6 @@ class Attributor:
                 np = self._clause_subject(tokens, lo, k)
                 if np and self._resolve_into(tokens, np, quote, None, "subject"):
                     return
-        # 6. the subject the parser finds
-        self._parsed_subject(tokens, quote)
 
     def _trailing(self, tokens: list[Token], k: int, hi: int, quote: Quote) -> bool:
         """A cue and its speaker closing the sentence after other words: '"…" for her, said Kunin.'"""
@@ -633,24 +633,29 @@ class Attributor:
                 t, steps = t.head, steps + 1
             if not a <= t.idx < b and all(t.i != v.i for v in verbs):
                 verbs.append(t)
+        # subjects met climbing out of the clause the quote is in: in 'X said the plan was
+        # "…"' the plan is no speaker, X is; in 'X said that Y faced a "…"' the one who says
+        # it (the subject of a cue verb the quote is reported by) comes before the one it is about
+        found, said = [], []
         for verb in verbs[:3]:
-            # the nearest subject that names someone, climbing out of reported clauses:
-            # in 'X said the plan was "…"' the plan is no speaker, X is
+            reported = True  # the quote is in this verb's clause or in what it reports
             for _ in range(5):
                 if verb.tag_ in ("NNP", "NNPS") and not a <= verb.idx < b:
-                    # '"…," Nate Silver, the polling guru, tweeted': the parser may hang the quote on the name
-                    if self._parsed_speaker(tokens, verb, None, quote):
-                        return True
+                    said.append((verb, None))  # '"…," Nate Silver, the guru, tweeted': hung on the name
                     break
+                cue = reported and verb.text.casefold() in CUE_VERBS
                 for subject in verb.children:
                     inside = subject.left_edge.idx <= a < subject.right_edge.idx + len(subject.right_edge)
-                    if subject.dep_ in _PARSE_SUBJECTS and not inside and not a <= subject.idx < b \
-                            and self._parsed_speaker(tokens, subject, verb.text, quote):
-                        return True
+                    if subject.dep_ in _PARSE_SUBJECTS and not inside and not a <= subject.idx < b:
+                        (said if cue else found).append((subject, verb.text))
                 if verb.dep_ not in _PARSE_CLIMB or verb.head.i == verb.i:
                     break
+                # 'X was quick to agree and said that "…"': a cue shares the subject of the verb it is joined to
+                reported = verb.dep_ == "ccomp" or (verb.dep_ == "conj" and cue)
+                if verb.dep_ == "conj" and cue and not any(c.dep_ in _PARSE_SUBJECTS for c in verb.children):
+                    said.extend((c, verb.text) for c in verb.head.children if c.dep_ in _PARSE_SUBJECTS)
                 verb = verb.head
-        return False
+        return any(self._parsed_speaker(tokens, subject, cue, quote) for subject, cue in said + found[::-1])
 
     def _parsed_speaker(self, tokens: list[Token], subject, cue: str | None, quote: Quote) -> bool:
         """Attribute ``quote`` to the parsed ``subject`` when it names a person or

@@ -283,3 +283,24 @@ def test_the_parser_never_makes_a_speaker_of_a_thing_or_a_vague_pronoun():
     text = ("The river rose all week. It was, by Thursday, \"higher than anyone remembered\", "
             "and the old bridge was called \"a relic\" by the weekend.")
     assert speakers(text) == [None, None]
+
+
+def test_the_parser_gives_a_reported_clause_to_who_reports_it_not_who_it_is_about():
+    text = ("Nia Okafor, the county auditor, testified that Peter Lund faced a \"slam-dunk\" case "
+            "over the missing funds.")
+    assert speakers(text) == ["Nia Okafor"]
+    text = ("Governor Alma Reyes was quick to back the plan and said this week that Senator Joss Pike "
+            "looks like he will be \"very hard to beat\" in May.")
+    assert speakers(text) == ["Alma Reyes"]
+    text = ("Coach Ben Harrow is asking whether Mayor Lise Dunn would have come to the final "
+            "\"if it were played in the rain\".")
+    assert speakers(text) == ["Ben Harrow"]
+
+
+def test_the_parsed_subject_comes_before_the_first_capitalised_words_of_the_clause():
+    # a place or an opening adverb is not who speaks
+    text = "At a town meeting in Dover, N.H., Senator Rosa Vance offered a defense of the \"open borders\" bill."
+    assert speakers(text) == ["Rosa Vance"]
+    text = ("Early in his campaign, Senator Lee Marsh attacked Tom Eider, calling him, among other things, "
+            "\"a failed mayor.\"")
+    assert speakers(text) == ["Lee Marsh"]

@@ -19,6 +19,7 @@ from quizapp.services.errors import InvalidInput
 @bp.get("/")
 def index():
     """The published quizzes, grouped by article."""
+    standings = progress.quiz_standings(current_user.id) if current_user.is_authenticated else {}
     quizzes = db.session.scalars(
         sa.select(Quiz)
         .options(sa.orm.joinedload(Quiz.article))
@@ -31,7 +32,7 @@ def index():
             sa.select(Quiz.id, sa.func.count()).join(Quiz.entries).group_by(Quiz.id)
         ).all()
     )
-    return render_template("quiz/index.html", groups=groups, counts=counts)
+    return render_template("quiz/index.html", groups=groups, counts=counts, standings=standings)
 
 
 @bp.get("/quizzes/<slug>")
@@ -140,7 +141,7 @@ def progress_page():
 @login_required
 def join():
     """Join a class with the code a teacher gave."""
-    form = JoinForm()
+    form = JoinForm() if request.method == "POST" else JoinForm(code=request.args.get("code", "")[:16])
     if form.validate_on_submit():
         try:
             classroom, new = classes.join_class(current_user.id, form.code.data)

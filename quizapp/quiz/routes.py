@@ -55,9 +55,13 @@ def overview(slug: str):
 def start(slug: str):
     """Start (or resume) an attempt and go to its first unanswered question."""
     attempt = attempts.start_attempt(attempts.get_quiz(slug, current_user), current_user.id)
-    answered = {a.position for a in attempt.answers}
-    position = next((n for n in range(1, len(attempt.layout) + 1) if n not in answered), 1)
-    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=attempts.first_unanswered(attempt)))
+
+
+def _to_result(attempt):
+    """The review of an attempt that just ended without its learner (time up, quiz closed)."""
+    flash(attempts.closed_message(attempt), "info")
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
@@ -66,8 +70,7 @@ def question(attempt_id: int, position: int):
     """One question of an attempt; after an answer, its feedback."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
     if request.method == "GET" and attempts.expire_if_late(attempt):
-        flash(attempts.closed_message(attempt), "info")
-        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+        return _to_result(attempt)
     slot = attempts.slot(attempt, position)
     error = None
     if request.method == "POST":
@@ -92,7 +95,38 @@ def question(attempt_id: int, position: int):
         feedback=attempts.feedback(slot) if slot.answer and attempts.feedback_visible(attempt) else None,
         error=error,
         seconds_left=attempts.seconds_left(attempt),
+        states=attempts.states(attempt),
+        can_change=attempts.answers_can_change(attempt),
     ), (422 if error else 200)
+
+
+@bp.post("/attempts/<int:attempt_id>/q/<int:position>/flag")
+@login_required
+def flag(attempt_id: int, position: int):
+    """Flag a question to come back to before submitting, or clear its flag."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    if attempts.expire_if_late(attempt):
+        return _to_result(attempt)
+    wanted = request.form.get("flagged")
+    if wanted not in ("0", "1"):
+        raise InvalidInput("Say whether to flag the question: the form was incomplete.", where="flagged")
+    attempts.set_flag(attempt, position, wanted == "1")
+    return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+
+
+@bp.get("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    """Every question's state before submitting: what is answered, what is not, what is flagged."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    if attempts.expire_if_late(attempt):
+        return _to_result(attempt)
+    if attempt.finished_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    return render_template(
+        "quiz/summary.html", attempt=attempt, states=attempts.states(attempt),
+        seconds_left=attempts.seconds_left(attempt), can_change=attempts.answers_can_change(attempt),
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>/q/<int:position>/files/<path:name>")

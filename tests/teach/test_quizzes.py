@@ -201,7 +201,7 @@ def test_feedback_after_the_attempt_hides_answers_until_finished(app, client, au
     data, order = layout(app, attempt_id)[0]
     post_answer(client, start.location, answer_fields(data, order, right=False))
     after = client.get(start.location).text
-    assert "Answer recorded" in after
+    assert "Answer saved" in after
     for hint in ("Not quite", "The right answer", '<figure class="source">', "<mark>"):
         assert hint not in after
     client.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf_token(after)})

@@ -58,9 +58,12 @@ def start(slug: str):
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=attempts.first_unanswered(attempt)))
 
 
-def _to_result(attempt):
+def _to_result(attempt, late_answer: bool = False):
     """The review of an attempt that just ended without its learner (time up, quiz closed)."""
-    flash(attempts.closed_message(attempt), "info")
+    if late_answer:
+        flash("Your last answer arrived after the time was up, so it was not scored.", "info")
+    elif not attempts.timed_out(attempt):  # the review itself says when time was up
+        flash(attempts.closed_message(attempt), "info")
     return redirect(url_for("quiz.review", attempt_id=attempt.id))
 
 
@@ -74,6 +77,9 @@ def question(attempt_id: int, position: int):
     slot = attempts.slot(attempt, position)
     error = None
     if request.method == "POST":
+        attempts.expire_if_late(attempt)
+        if attempts.timed_out(attempt):  # a late answer lands on the result, not an error (after a close: 409)
+            return _to_result(attempt, late_answer=True)
         try:
             response = response_from_form(slot.data, slot.order, request.form)
         except MissingAnswer as exc:
@@ -105,7 +111,8 @@ def question(attempt_id: int, position: int):
 def flag(attempt_id: int, position: int):
     """Flag a question to come back to before submitting, or clear its flag."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
-    if attempts.expire_if_late(attempt):
+    attempts.expire_if_late(attempt)
+    if attempts.timed_out(attempt):  # a click after the time was up: the result, not an error
         return _to_result(attempt)
     wanted = request.form.get("flagged")
     if wanted not in ("0", "1"):
@@ -149,7 +156,7 @@ def finish(attempt_id: int):
 def review(attempt_id: int):
     """The score and every question with its answer, once the attempt is finished."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
-    if attempts.expire_if_late(attempt):
+    if attempts.expire_if_late(attempt) and not attempts.timed_out(attempt):  # the page says when time was up
         flash(attempts.closed_message(attempt), "info")
     if attempt.finished_at is None:
         flash("Finish the attempt to see the review.", "info")
@@ -161,6 +168,7 @@ def review(attempt_id: int):
         attempt=attempt,
         slots=slots,
         feedbacks={s.position: attempts.feedback(s) for s in slots} if visible else None,
+        timed_out=attempts.timed_out(attempt),
     )
 
 

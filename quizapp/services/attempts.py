@@ -420,6 +420,14 @@ def set_flag(attempt: Attempt, position: int, flagged: bool) -> None:
     db.session.commit()
 
 
+def timed_out(attempt: Attempt) -> bool:
+    """Whether the attempt ended at its time limit (rather than by its learner or the quiz's close)."""
+    if attempt.finished_at is None or attempt.deadline_at is None or attempt.finished_at < attempt.deadline_at:
+        return False
+    closes_at = attempt.quiz.closes_at
+    return closes_at is None or closes_at > attempt.deadline_at
+
+
 def finish_attempt(attempt: Attempt, at: dt.datetime | None = None) -> Attempt:
     """Close the attempt; unanswered questions count as zero. Idempotent.
 
@@ -468,7 +476,9 @@ def closed_message(attempt: Attempt) -> str:
     closes_at = attempt.quiz.closes_at
     if closes_at is not None and attempt.finished_at is not None and attempt.finished_at >= closes_at:
         return f"The quiz closed on {closes_at:%Y-%m-%d at %H:%M} UTC: your attempt was submitted with the answers it held."
-    return "Time is up: the attempt was closed at its time limit."
+    if attempt.deadline_at is None:
+        return "The attempt was submitted with the answers it held."
+    return f"Time was up at {attempt.deadline_at:%H:%M} UTC; your answers given before then were submitted."
 
 
 def seconds_left(attempt: Attempt, now: dt.datetime | None = None) -> int | None:

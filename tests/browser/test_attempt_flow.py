@@ -1,5 +1,5 @@
 """Issue 16 in a real browser: the question grid, flags and the summary before submitting
-(at a desktop and a phone width)."""
+(at a desktop and a phone width), and a time limit that runs out with the page open."""
 
 from __future__ import annotations
 
@@ -99,3 +99,33 @@ def test_flag_grid_summary_then_submit(sized_page, app):
     main = page.locator("main").inner_text()
     assert "2 of 4 questions answered" in main and "50%" in main  # two right answers of four
     assert axe_violations(page, serious_only=False) == [], "review"
+
+
+@pytest.mark.parametrize("sized_page", [1280], indirect=True, ids=["1280px"])
+def test_the_time_runs_out_with_the_page_open(sized_page, app):
+    page = sized_page
+    make_quiz(app, "quick", time_limit_s=12)
+    register(page, "hurried")
+    page.goto(page.base + "/quizzes/quick")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    attempt = attempt_id(page)
+    answer(page, app, attempt, 1, right=True)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next question →").click()
+    timer = page.get_by_role("timer")
+    first = timer.inner_text()
+    page.wait_for_timeout(1300)
+    assert timer.inner_text() != first, "the timer counts down"
+    assert not page.get_by_text("(when this page loaded)").is_visible()
+    warning = page.locator("[data-timer-warning]")
+    assert warning.get_attribute("aria-live") == "assertive"
+    assert "One minute left" in warning.inner_text()  # less than a minute from the start
+    assert axe_violations(page, serious_only=False) == [], "timed question"
+    shoot(page, "timer")
+    page.wait_for_url(re.compile(rf"/attempts/{attempt}/review$"), timeout=20_000)
+    main = page.locator("main").inner_text()
+    assert re.search(r"Time was up at [^;]+; your answers given before then were submitted\.", main)
+    assert "UTC" not in main.split("Time was up at")[1].split(";")[0]  # shown in the learner's local time
+    assert "1 of 4 questions answered" in main and "25%" in main
+    shoot(page, "time-up")

@@ -169,6 +169,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["highlight"] = presentation.highlight
     app.jinja_env.filters["percent"] = presentation.percent
     app.jinja_env.filters["cloze_blanks"] = cloze.blanked
+    app.jinja_env.filters["duration"] = presentation.duration
     app.jinja_env.globals.update(
         fact_kind_label=presentation.fact_kind_label,
         describe_response=presentation.describe_response,
@@ -176,6 +177,10 @@ def register_template_helpers(app: Flask) -> None:
         cloze_pieces=cloze.split_stem,
         question_html=presentation.question_html,
         match_options=scoring.match_options,
+        local_time=presentation.local_time,
+        plural=presentation.plural,
+        and_list=presentation.and_list,
+        source_caption=presentation.source_caption,
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import PurePosixPath
 
-from flask import url_for
+import sqlalchemy as sa
+from flask import g, url_for
 from markupsafe import Markup, escape
 
 from quizapp import cloze
+from quizapp.extensions import db
 from quizapp.formats import media
 from quizapp.formats.safe_html import sanitize
 from quizapp.services.progress import FACT_KIND_LABELS
@@ -50,6 +54,63 @@ def question_html(question: dict, text: str | None, endpoint: str | None = None,
         return url_for(endpoint, name=linked[0], **values)
 
     return Markup(sanitize(text or "", image_url))
+
+
+def local_time(value: dt.datetime | None, style: str = "datetime") -> Markup:
+    """A UTC time as ``<time>``: the UTC text for readers without script, which static/quizapp.js rewrites to local time.
+
+    :param style: ``"datetime"`` (date and time) or ``"time"`` (time of day only).
+    """
+    if value is None:
+        return Markup("")
+    text = f"{value:%H:%M} UTC" if style == "time" else f"{value:%Y-%m-%d %H:%M} UTC"
+    return Markup('<time datetime="{}" data-local="{}">{}</time>').format(
+        f"{value:%Y-%m-%dT%H:%M:%S}Z", style, text
+    )
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 question``, ``2 questions`` (``words``: an irregular plural)."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def duration(seconds: int) -> str:
+    """A time limit in words: ``1 minute``, ``90 minutes``, ``2 minutes 30 seconds``."""
+    minutes, rest = divmod(int(seconds), 60)
+    parts = [plural(minutes, "minute")] if minutes else []
+    if rest or not minutes:
+        parts.append(plural(rest, "second"))
+    return " ".join(parts)
+
+
+def and_list(items) -> str:
+    """``2``, ``2 and 5``, ``2, 5 and 7``."""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def source_caption(path: str | None) -> str:
+    """How a learner is told where a sentence comes from: the article's title, outlet and date, never a file path.
+
+    One query per request for every article (a short table), whatever the
+    number of sources on the page.
+    """
+    from quizapp.models import Article
+
+    articles = g.get("_source_articles")
+    if articles is None:
+        articles = {}
+        for slug, path_, title, source, published in db.session.execute(
+            sa.select(Article.slug, Article.path, Article.title, Article.source, Article.published)
+        ):
+            articles[path_] = articles[slug] = (title, source, published)
+        g._source_articles = articles
+    found = articles.get(path or "") or articles.get(PurePosixPath(path or "").stem) if path else None
+    if found is None:
+        return "From the article"
+    title, source, published = found
+    details = [part for part in (source, published and f"{published.day} {published:%B %Y}") if part]
+    return f"From “{title}”" + (f" ({', '.join(details)})" if details else "")
 
 
 def percent(value: float | None) -> str:

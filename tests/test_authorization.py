@@ -51,6 +51,8 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("quiz.question", "GET"): OWN_LEARNER_DATA,
     ("quiz.question", "POST"): OWN_LEARNER_DATA,
     ("quiz.finish", "POST"): OWN_LEARNER_DATA,
+    ("quiz.flag", "POST"): OWN_LEARNER_DATA,
+    ("quiz.summary", "GET"): OWN_LEARNER_DATA,
     ("quiz.review", "GET"): OWN_LEARNER_DATA,
     ("quiz.progress_page", "GET"): SIGNED_IN,
     ("quiz.export_history", "GET"): SIGNED_IN,

@@ -33,8 +33,9 @@ BUDGET = {
     # finish), the spaced-repetition card (read, then created or updated),
     # its review log, the answer, the score update
     "answer": 12,
-    # user, attempt, versions (one IN query), answers, quiz
-    "review": 5,
+    # user, attempt, versions (one IN query), answers, quiz, and the titles
+    # of the articles the sources come from (one query for them all)
+    "review": 6,
     # user, attempts with their quizzes, accuracy per kind, most missed and
     # their versions (one IN query), then the mastery report and charts, and
     # (issue 14) whether an attempt is past its quiz's close or an answer's

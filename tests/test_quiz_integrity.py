@@ -137,7 +137,7 @@ def test_feedback_after_close_leaks_through_no_review_progress_or_score(app, cli
 
     set_quiz(app, "exam", closes_at=utcnow() - dt.timedelta(minutes=1))
     progress = client.get("/progress").text
-    assert "missed 1 of 1 times" in progress and ">Exam</a></th>" in progress
+    assert "missed 1 time out of 1" in progress and ">Exam</a></th>" in progress
     assert len(cards(app, learner)) == 4  # reviewed now that the feedback is out
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 4
@@ -155,7 +155,7 @@ def test_feedback_after_the_attempt_feeds_review_only_once_finished(app, client,
     assert cards(app, learner) == []  # still open: the Review page cannot tell right from wrong
     assert "missed" not in client.get("/progress").text
     finish(client, attempt_id)
-    assert "missed 1 of 1 times" in client.get("/progress").text
+    assert "missed 1 time out of 1" in client.get("/progress").text
     assert len(cards(app, learner)) == 4
 
 

@@ -220,3 +220,44 @@ def test_a_cloze_question_page_gives_no_gap_away(app, make_user):
         body = html.unescape(client.get(url, follow_redirects=True).get_data(as_text=True))
         for secret in secrets:
             assert secret not in body, f"{url} shows {secret!r} before the answer"
+
+
+# --- issue 16: deferred feedback, answers that can still change, the grid and the summary ----
+
+def test_with_deferred_feedback_answered_pages_and_the_summary_give_nothing_away(app, make_user):
+    """Every question answered (half of them wrong) in an attempt that shows answers after it:
+    each question page (its answer still open to change), the grid and the summary stay as
+    silent as before the first answer."""
+    from quizapp.services import attempts
+    from tests.quiz.test_taking import answer_fields, post_answer
+
+    learner = make_user("patient")
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz).filter_by(slug=WHOLE))
+        quiz.feedback_timing = "after_attempt"
+        db.session.commit()
+        attempt_id = attempts.start_attempt(quiz, learner).id
+    client = app.test_client()
+    log_in(client, app, learner)
+    slots = layout(app, attempt_id)
+    verdicts = ("Right!", "Not quite", "Partly right", "The right answer", '<figure class="source">')
+    for position, (data, order) in enumerate(slots, 1):
+        url = f"/attempts/{attempt_id}/q/{position}"
+        assert post_answer(client, url, answer_fields(data, order, right=position % 2 == 0)).status_code == 302
+        page = client.get(url).text
+        assert "Change my answer" in page, position
+        # what the learner typed is theirs to see again: the rest of the page is checked as unanswered
+        own = re.search(r'<section class="feedback recorded".*?</section>', page, re.S).group(0)
+        assert "Your answer" in own and "You can change it" in own
+        check_unanswered_page(page.replace(own, ""), data, order, f"answered question {position} ({data['type']})")
+        assert not [v for v in verdicts if v in page], position
+    summary = client.get(f"/attempts/{attempt_id}/summary").text
+    text = html.unescape(summary)
+    assert not [v for v in verdicts if v in summary]
+    for data, _ in slots:
+        for secret in secrets_of(data):
+            assert secret.casefold() in shown_text(data) or secret not in text, secret
+    controls = Controls()
+    controls.feed(summary)
+    assert not [c for c in controls.classes if TELLING.search(c)]
+    assert not [(k, v) for k, v in controls.data_attributes if TELLING.search(k) or TELLING.search(v)]

@@ -28,6 +28,8 @@ class Attempt(db.Model):
     finished_at: Mapped[dt.datetime | None]
     score: Mapped[float] = mapped_column(default=0.0)  # sum of graded answers' scores
     max_score: Mapped[float] = mapped_column(default=0.0)  # number of graded questions
+    #: positions (1-based) the learner flagged to come back to, in increasing order
+    flagged: Mapped[list[int]] = mapped_column(sa.JSON, default=list, server_default=sa.text("'[]'"))
 
     user = relationship("User")
     quiz = relationship("Quiz")

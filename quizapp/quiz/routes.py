@@ -19,6 +19,7 @@ from quizapp.services.errors import InvalidInput
 @bp.get("/")
 def index():
     """The published quizzes, grouped by article."""
+    standings = progress.quiz_standings(current_user.id) if current_user.is_authenticated else {}
     quizzes = db.session.scalars(
         sa.select(Quiz)
         .options(sa.orm.joinedload(Quiz.article))
@@ -31,7 +32,7 @@ def index():
             sa.select(Quiz.id, sa.func.count()).join(Quiz.entries).group_by(Quiz.id)
         ).all()
     )
-    return render_template("quiz/index.html", groups=groups, counts=counts)
+    return render_template("quiz/index.html", groups=groups, counts=counts, standings=standings)
 
 
 @bp.get("/quizzes/<slug>")
@@ -54,9 +55,16 @@ def overview(slug: str):
 def start(slug: str):
     """Start (or resume) an attempt and go to its first unanswered question."""
     attempt = attempts.start_attempt(attempts.get_quiz(slug, current_user), current_user.id)
-    answered = {a.position for a in attempt.answers}
-    position = next((n for n in range(1, len(attempt.layout) + 1) if n not in answered), 1)
-    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=attempts.first_unanswered(attempt)))
+
+
+def _to_result(attempt, late_answer: bool = False):
+    """The review of an attempt that just ended without its learner (time up, quiz closed)."""
+    if late_answer:
+        flash("Your last answer arrived after the time was up, so it was not scored.", "info")
+    elif not attempts.timed_out(attempt):  # the review itself says when time was up
+        flash(attempts.closed_message(attempt), "info")
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
@@ -65,11 +73,13 @@ def question(attempt_id: int, position: int):
     """One question of an attempt; after an answer, its feedback."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
     if request.method == "GET" and attempts.expire_if_late(attempt):
-        flash(attempts.closed_message(attempt), "info")
-        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+        return _to_result(attempt)
     slot = attempts.slot(attempt, position)
     error = None
     if request.method == "POST":
+        attempts.expire_if_late(attempt)
+        if attempts.timed_out(attempt):  # a late answer lands on the result, not an error (after a close: 409)
+            return _to_result(attempt, late_answer=True)
         try:
             response = response_from_form(slot.data, slot.order, request.form)
         except MissingAnswer as exc:
@@ -91,7 +101,39 @@ def question(attempt_id: int, position: int):
         feedback=attempts.feedback(slot) if slot.answer and attempts.feedback_visible(attempt) else None,
         error=error,
         seconds_left=attempts.seconds_left(attempt),
+        states=attempts.states(attempt),
+        can_change=attempts.answers_can_change(attempt),
     ), (422 if error else 200)
+
+
+@bp.post("/attempts/<int:attempt_id>/q/<int:position>/flag")
+@login_required
+def flag(attempt_id: int, position: int):
+    """Flag a question to come back to before submitting, or clear its flag."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    attempts.expire_if_late(attempt)
+    if attempts.timed_out(attempt):  # a click after the time was up: the result, not an error
+        return _to_result(attempt)
+    wanted = request.form.get("flagged")
+    if wanted not in ("0", "1"):
+        raise InvalidInput("Say whether to flag the question: the form was incomplete.", where="flagged")
+    attempts.set_flag(attempt, position, wanted == "1")
+    return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+
+
+@bp.get("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    """Every question's state before submitting: what is answered, what is not, what is flagged."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    if attempts.expire_if_late(attempt):
+        return _to_result(attempt)
+    if attempt.finished_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    return render_template(
+        "quiz/summary.html", attempt=attempt, states=attempts.states(attempt),
+        seconds_left=attempts.seconds_left(attempt), can_change=attempts.answers_can_change(attempt),
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>/q/<int:position>/files/<path:name>")
@@ -114,7 +156,7 @@ def finish(attempt_id: int):
 def review(attempt_id: int):
     """The score and every question with its answer, once the attempt is finished."""
     attempt = attempts.get_attempt(attempt_id, current_user.id)
-    if attempts.expire_if_late(attempt):
+    if attempts.expire_if_late(attempt) and not attempts.timed_out(attempt):  # the page says when time was up
         flash(attempts.closed_message(attempt), "info")
     if attempt.finished_at is None:
         flash("Finish the attempt to see the review.", "info")
@@ -126,6 +168,7 @@ def review(attempt_id: int):
         attempt=attempt,
         slots=slots,
         feedbacks={s.position: attempts.feedback(s) for s in slots} if visible else None,
+        timed_out=attempts.timed_out(attempt),
     )
 
 
@@ -140,7 +183,7 @@ def progress_page():
 @login_required
 def join():
     """Join a class with the code a teacher gave."""
-    form = JoinForm()
+    form = JoinForm() if request.method == "POST" else JoinForm(code=request.args.get("code", "")[:16])
     if form.validate_on_submit():
         try:
             classroom, new = classes.join_class(current_user.id, form.code.data)

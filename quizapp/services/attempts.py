@@ -267,8 +267,9 @@ def record_answer(
 ) -> tuple[Answer, bool]:
     """Score and store the answer to question ``position`` of ``attempt``.
 
-    Returns the answer and whether it was recorded now; a second submission
-    of the same question returns the first answer unchanged.
+    Returns the answer and whether it was recorded now. A second submission
+    of the same question returns the first answer unchanged, unless the
+    quiz defers its feedback (:func:`answers_can_change`): then it replaces it.
 
     :param time_taken_ms: measured by the server (see
         :func:`quizapp.services.timing.time_taken_ms`), never by the browser.
@@ -286,7 +287,7 @@ def record_answer(
         raise Conflict(closed_message(attempt) + " This answer was not recorded.")
     if current is None or current.position != position:
         current = slot(attempt, position)
-    if current.answer is not None:
+    if current.answer is not None and not answers_can_change(attempt):
         return current.answer, False
     try:
         grade = scoring.grade(current.data, response)
@@ -301,6 +302,8 @@ def record_answer(
     if ended is not None:  # the time limit or the close passed while it waited for the lock
         _finish_locked(attempt, ended)
         raise Conflict(closed_message(attempt) + " This answer was not recorded.")
+    if current.answer is not None:  # feedback is deferred: the learner changes their answer
+        return _change_answer(attempt, current, response, grade, time_taken_ms, now if now_given else utcnow()), True
     answer = Answer(
         attempt_id=attempt.id,
         question_id=current.question_id,
@@ -339,6 +342,90 @@ def record_answer(
         )
     db.session.commit()
     return answer, True
+
+
+def answers_can_change(attempt: Attempt) -> bool:
+    """Whether an answered question may be answered again: the attempt is open and its feedback deferred.
+
+    As Moodle's "deferred feedback": nothing tells the learner right from
+    wrong before the attempt is submitted, so changing an answer reveals
+    nothing; with immediate feedback an answer is final once seen marked.
+    """
+    return attempt.finished_at is None and attempt.quiz.feedback_timing != "immediately"
+
+
+def _change_answer(
+    attempt: Attempt, current: Slot, response: Any, grade: scoring.Grade, time_taken_ms: int | None, at: dt.datetime
+) -> Answer:
+    """Replace the learner's answer under the attempt's lock (taken by the caller); commits."""
+    answer = db.session.scalar(
+        sa.select(Answer).filter_by(attempt_id=attempt.id, question_id=current.question_id)
+        .execution_options(populate_existing=True)
+    )
+    delta = (grade.score or 0.0) - (answer.score or 0.0)
+    answer.response = response
+    answer.score = grade.score
+    answer.correct = grade.correct
+    answer.time_taken_ms = time_taken_ms if time_taken_ms is None else max(0, min(time_taken_ms, 86_400_000))
+    answer.submitted_at = at
+    answer.review_pending = scheduling.is_scheduled(current.data["type"]) and grade.score is not None
+    if delta:
+        db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + delta))
+    db.session.commit()
+    return answer
+
+
+@dataclass(frozen=True)
+class SlotState:
+    """What the question grid shows of one question: never right or wrong."""
+
+    position: int
+    answered: bool
+    flagged: bool
+
+
+def states(attempt: Attempt) -> list[SlotState]:
+    """Each question's state for the grid and the summary: answered or not, flagged or not."""
+    answered = {a.position for a in attempt.answers}
+    flagged = set(attempt.flagged or [])
+    return [SlotState(n, n in answered, n in flagged) for n in range(1, len(attempt.layout) + 1)]
+
+
+def first_unanswered(attempt: Attempt) -> int:
+    """The position to resume at: the first question not answered (the first one when all are)."""
+    return next((s.position for s in states(attempt) if not s.answered), 1)
+
+
+def set_flag(attempt: Attempt, position: int, flagged: bool) -> None:
+    """Flag question ``position`` to come back to, or clear its flag. Idempotent.
+
+    :raises NotFound: when the attempt has no question at ``position``.
+    :raises Conflict: when the attempt is finished (or its time is up).
+    """
+    if not 1 <= position <= len(attempt.layout):
+        raise NotFound(f"This attempt has no question {position}.")
+    if attempt.finished_at is not None or expire_if_late(attempt):
+        raise Conflict("This attempt is finished; its flags can no longer change.")
+    _lock_attempt(attempt)
+    if attempt.finished_at is not None:
+        db.session.rollback()
+        raise Conflict("This attempt is finished; its flags can no longer change.")
+    db.session.refresh(attempt, ["flagged"])
+    flags = set(attempt.flagged or [])
+    if flagged:
+        flags.add(position)
+    else:
+        flags.discard(position)
+    attempt.flagged = sorted(flags)
+    db.session.commit()
+
+
+def timed_out(attempt: Attempt) -> bool:
+    """Whether the attempt ended at its time limit (rather than by its learner or the quiz's close)."""
+    if attempt.finished_at is None or attempt.deadline_at is None or attempt.finished_at < attempt.deadline_at:
+        return False
+    closes_at = attempt.quiz.closes_at
+    return closes_at is None or closes_at > attempt.deadline_at
 
 
 def finish_attempt(attempt: Attempt, at: dt.datetime | None = None) -> Attempt:
@@ -389,7 +476,9 @@ def closed_message(attempt: Attempt) -> str:
     closes_at = attempt.quiz.closes_at
     if closes_at is not None and attempt.finished_at is not None and attempt.finished_at >= closes_at:
         return f"The quiz closed on {closes_at:%Y-%m-%d at %H:%M} UTC: your attempt was submitted with the answers it held."
-    return "Time is up: the attempt was closed at its time limit."
+    if attempt.deadline_at is None:
+        return "The attempt was submitted with the answers it held."
+    return f"Time was up at {attempt.deadline_at:%H:%M} UTC; your answers given before then were submitted."
 
 
 def seconds_left(attempt: Attempt, now: dt.datetime | None = None) -> int | None:

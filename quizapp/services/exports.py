@@ -46,7 +46,7 @@ from quizapp.models import (
 )
 from quizapp.models._common import utcnow
 from quizapp.presentation import describe_response
-from quizapp.services import ownership
+from quizapp.services import ownership, timing
 from quizapp.services.errors import InvalidInput, NotFound
 from quizapp.services.grading import final_grade
 
@@ -293,9 +293,15 @@ def response_rows(filters: ExportFilters) -> Table:
     :raises InvalidInput: for a bad period.
     :raises NotFound: for an unknown quiz or class (or another teacher's class).
     """
-    scope = _scope(filters)
+    scope = _close_overdue(_scope(filters))
     query = response_query(scope)
     return Table(list(RESPONSE_HEADERS), _response_rows(scope, query))
+
+
+def _close_overdue(scope: _Scope) -> _Scope:
+    """Submit the attempts in scope left open past their time limit or their quiz's close, then export."""
+    timing.close_overdue(utcnow(), user_id=scope.learner_id, quiz_id=scope.quiz.id if scope.quiz else None)
+    return scope
 
 
 class _Lookup(dict):
@@ -423,7 +429,7 @@ def gradebook_rows(filters: ExportFilters) -> Table:
     :raises InvalidInput: for a bad period.
     :raises NotFound: for an unknown quiz or class (or another teacher's class).
     """
-    scope = _scope(filters)
+    scope = _close_overdue(_scope(filters))
     quizzes = gradebook_quizzes(scope)
     headers = ["learner", "classes", *(f"{q.title} ({q.slug})" for q in quizzes)]
     return Table(headers, _gradebook_rows(scope, quizzes))

@@ -113,3 +113,63 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
     ).all()
     missed = [Missed(question, int(m), int(n)) for question, m, n in missed_rows]
     return Progress(attempts, quizzes, kinds, missed, pending)
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    """Where a learner stands with one quiz, for the quiz list."""
+
+    open_attempt_id: int | None  # an attempt in progress
+    resume_at: int  # its first unanswered question
+    best: float | None  # percent, over finished attempts whose score the learner may see
+    last: float | None
+    waiting: bool  # a finished attempt whose score is shown only after the quiz closes
+
+
+def quiz_standings(user_id: int, now: dt.datetime | None = None) -> dict[int, QuizStanding]:
+    """Per quiz id: the learner's attempt in progress and their best and last visible scores.
+
+    Attempts past their time limit or their quiz's close are submitted first
+    (:func:`quizapp.services.timing.close_overdue`), so the list never offers
+    to continue an attempt that is over.
+    """
+    now = now or utcnow()
+    timing.close_overdue(now, user_id=user_id)
+    rows = db.session.execute(
+        sa.select(Attempt.id, Attempt.quiz_id, Attempt.finished_at, Attempt.score, Attempt.max_score,
+                  timing.feedback_visible_clause(now))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id)
+        .order_by(Attempt.finished_at, Attempt.id)
+    ).all()
+    open_ids = {quiz_id: attempt_id for attempt_id, quiz_id, finished, *_ in rows if finished is None}
+    answered: dict[int, set[int]] = {}
+    if open_ids:
+        for attempt_id, position in db.session.execute(
+            sa.select(Answer.attempt_id, Answer.position).where(Answer.attempt_id.in_(open_ids.values()))
+        ):
+            answered.setdefault(attempt_id, set()).add(position)
+    sizes = dict(
+        db.session.execute(sa.select(Attempt.id, Attempt.layout).where(Attempt.id.in_(open_ids.values()))).all()
+    ) if open_ids else {}
+    scores: dict[int, list[float]] = {}
+    waiting: set[int] = set()
+    for _, quiz_id, finished, score, max_score, visible in rows:
+        if finished is None:
+            continue
+        if not visible:
+            waiting.add(quiz_id)
+            continue
+        scores.setdefault(quiz_id, []).append(100.0 * max(score, 0.0) / max_score if max_score else 0.0)
+    standings = {}
+    for quiz_id in set(open_ids) | set(scores) | waiting:
+        attempt_id = open_ids.get(quiz_id)
+        resume = 1
+        if attempt_id is not None:
+            done = answered.get(attempt_id, set())
+            resume = next((n for n in range(1, len(sizes[attempt_id]) + 1) if n not in done), 1)
+        past = scores.get(quiz_id, [])
+        standings[quiz_id] = QuizStanding(
+            attempt_id, resume, max(past) if past else None, past[-1] if past else None, quiz_id in waiting
+        )
+    return standings

@@ -53,7 +53,9 @@ def test_learner_takes_the_whole_seed_quiz_by_clicking(page):
         if number < total:
             with page.expect_navigation():
                 page.get_by_role("link", name="Next question →").click()
-    page.get_by_role("button", name="Finish and see my score").click()
+    with page.expect_navigation(url=re.compile(r"/summary$")):
+        page.get_by_role("link", name="Finish attempt…").click()
+    page.get_by_role("button", name="Submit all and finish").click()
     page.wait_for_url(re.compile(r"/review$"))
     assert "your score" in page.locator("h1").inner_text()
     assert re.search(r"\d+%", page.locator(".score").inner_text())
@@ -88,8 +90,10 @@ def test_main_learner_pages_have_no_serious_accessibility_violations(page):
             break
         with page.expect_navigation():
             next_link.click()
+    with page.expect_navigation(url=re.compile(r"/summary$")):
+        page.get_by_role("link", name="Finish attempt…").click()
     with page.expect_navigation(url=re.compile(r"/review$")):
-        page.get_by_role("button", name="Finish and see my score").click()
+        page.get_by_role("button", name="Submit all and finish").click()
     assert axe_violations(page) == [], "review"
     page.goto(page.base + "/progress")
     assert axe_violations(page) == [], "progress"
@@ -126,7 +130,10 @@ def test_quiz_can_be_completed_with_the_keyboard_alone(page):
             tab_to("e.tagName === 'A' && e.textContent.includes('Next question')")
             page.keyboard.press("Enter")
             page.wait_for_url(re.compile(rf"/q/{number + 1}$"))
-    tab_to("e.tagName === 'BUTTON' && e.textContent.includes('Finish')")
+    tab_to("e.tagName === 'A' && e.textContent.includes('Finish attempt')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/summary$"))
+    tab_to("e.tagName === 'BUTTON' && e.textContent.includes('Submit all and finish')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/review$"))
     assert re.search(r"\d+%", page.locator(".score").inner_text())

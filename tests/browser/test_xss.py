@@ -89,7 +89,10 @@ def test_teacher_html_is_inert_for_learners(page, app, make_user):
     assert page.locator("section.feedback").is_visible()
     assert_inert(page, f"Choice feedback {SCRIPT}", f"Explanation {IMG} {SCRIPT}")
 
-    page.get_by_role("button", name="Finish and see my score").click()
+    page.get_by_role("link", name="Finish attempt…").click()
+    page.wait_for_url(re.compile(r"/summary$"))
+    assert_inert(page, f"Quiz {SCRIPT}")
+    page.get_by_role("button", name="Submit all and finish").click()
     page.wait_for_url(re.compile(r"/review$"))
     assert_inert(page, f"Stem {SCRIPT} and {IMG}")
     page.goto(page.base + "/progress")

@@ -141,7 +141,7 @@ def test_done_when_missed_questions_come_back_on_fsrs_schedule(app, client, auth
     first, feedback = answer_review(app, client, right=False)
     assert first in missed
     assert "Not quite" in feedback.text and "The right answer" in feedback.text
-    assert "From the article" in feedback.text and "<mark>" in feedback.text
+    assert "(Newsweek, 22 December 2022)" in feedback.text and "<mark>" in feedback.text
     assert "comes back later in today" in feedback.text
     served = [first]
     for _ in range(len(missed) - 1):

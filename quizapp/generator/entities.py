@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .lexicon import (
@@ -759,14 +760,17 @@ class _Extractor:
         return " ".join(words) or None
 
     def _resolve_pending(self) -> None:
-        for start, end, text, possessive, speaker_like in self.pending:
+        kinds = [self._kind_of(start, end) for start, end, *_ in self.pending]
+        # a lone surname the model calls a person more than once ("Trump launched …", "… Trump said")
+        surnames = Counter(fold(text) for (_, _, text, _, _), kind in zip(self.pending, kinds)
+                           if kind == "person" and " " not in text and not sentence_start_common(text))
+        for (start, end, text, possessive, speaker_like), model in zip(self.pending, kinds):
             known = self.index.find(text)
-            model = self._kind_of(start, end)
             if known is not None:
                 self.index.mention(known, start, end, possessive)
             elif model in ("organization", "place") and fold(text) not in self.exclude:
                 self._typed(model, text, start, end, possessive)
-            elif (speaker_like or model == "person") and len(text.split()) >= 2:
+            elif (speaker_like or model == "person") and (len(text.split()) >= 2 or surnames[fold(text)] >= 2):
                 self._person(text, start, end, possessive, None)
 
     def _headline(self, tokens: list[Token]) -> None:

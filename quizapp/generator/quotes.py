@@ -404,11 +404,8 @@ class Attributor:
         if self._parsed_subject(tokens, quote):
             return
         if lo < k:
-            np = self._clause_subject(tokens, clause_lo, k)
-            if np and self._resolve_into(tokens, np, quote, None, "subject"):
-                return
-            if clause_lo > lo:
-                np = self._clause_subject(tokens, lo, k)
+            for start in (clause_lo, lo) if clause_lo > lo else (lo,):
+                np = self._clause_subject(tokens, start, k)
                 if np and self._resolve_into(tokens, np, quote, None, "subject"):
                     return
 
@@ -673,10 +670,8 @@ class Attributor:
         end = base + subject.idx + len(subject.text)
         if start >= end or not (self.body[start:end].strip()):
             return False
-        if low not in _PARSE_PRONOUNS and not any(
-            m.entity.kind in ("person", "organization") for m in self._said_outside(self.index.mentions_in(start, end))
-        ):
-            return False  # only people and organizations the article names, never a new "name"
+        if not self._names_someone(start, end):
+            return False
         starts = [t.start for t in tokens]
         first = bisect.bisect_left(starts, start)
         last = bisect.bisect_right(starts, end - 1)
@@ -687,6 +682,15 @@ class Attributor:
             return False
         self._set(quote, entity, mention, cue, "parsed")
         return True
+
+    def _names_someone(self, start: int, end: int) -> bool:
+        """Whether ``body[start:end]`` is "he" or "she" or holds a person or
+        organization the article names: the guess-work rules (5 and 6) never
+        make a speaker of a new "name" ("Moreover", "Audiences")."""
+        if self.body[start:end].casefold() in _PARSE_PRONOUNS:
+            return True
+        return any(m.entity.kind in ("person", "organization")
+                   for m in self._said_outside(self.index.mentions_in(start, end)))
 
     # -- noun phrases ----------------------------------------------------
     def _np_after(self, tokens: list[Token], j: int, hi: int) -> tuple[int, int] | None:

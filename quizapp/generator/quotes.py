@@ -389,7 +389,7 @@ class Attributor:
         joined = all(t.kind == "p" or t.text.casefold() in {"and", "or", "then", "an", "a", "as", "but", "to"} for t in between)
         if prev is not None and prev.speaker is not None:
             same_sentence = any(t.kind == "q" for t in tokens[lo:k])
-            standalone = all(t.kind == "p" for t in tokens[lo:k])
+            standalone = all(t.kind == "p" for t in tokens[lo:k]) or _lead_in(tokens[lo:k])
             if (same_sentence and joined) or (standalone and self._sentence_only_quote(tokens, k, hi)):
                 self._set(quote, prev.speaker, prev.mention, prev.cue, "continuation")
                 return
@@ -1079,6 +1079,17 @@ def _role_then_name(tokens: list[Token], e: int, hi: int, possessive: bool) -> t
     if len(caps) >= 2 or (len(caps) == 1 and (role in PERSON_NOUNS or role in TITLES or n - r > 1)):
         return (r, n)
     return None
+
+
+#: Words that may open a sentence before a quotation that goes on from the last one ('Instead, "…"').
+_LEAD_INS = frozenset("and but still instead later then yet so also again finally indeed now".split())
+
+
+def _lead_in(tokens: list[Token]) -> bool:
+    """Whether ``tokens`` (before a quotation) are only a short connective: "Instead,", "And later,"."""
+    words = [t for t in tokens if t.kind == "w"]
+    return 0 < len(words) <= 2 and tokens[-1].text == "," and all(
+        w.text.casefold() in _LEAD_INS or (w.text.casefold().endswith("ly") and len(w.text) > 4) for w in words)
 
 
 def _role_head(word: str) -> bool:

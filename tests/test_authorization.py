@@ -94,6 +94,12 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.item_statistics", "GET"): OWNER_TEACHER,
     ("teach.quiz_regrade", "GET"): OWNER_TEACHER,
     ("teach.quiz_regrade", "POST"): OWNER_TEACHER,
+    # marking essays and setting an attempt's grade by hand (issue 16, point 6): the quiz's teachers only
+    ("teach.marking_queue", "GET"): OWNER_TEACHER,
+    ("teach.mark_answer", "GET"): OWNER_TEACHER,
+    ("teach.mark_answer", "POST"): OWNER_TEACHER,
+    ("teach.quiz_attempt", "GET"): OWNER_TEACHER,
+    ("teach.override_grade", "POST"): OWNER_TEACHER,
     ("teach.import_detail", "GET"): OWNER_TEACHER,
     ("teach.import_retry", "POST"): OWNER_TEACHER,
     ("teach.import_review", "POST"): OWNER_TEACHER,
@@ -127,6 +133,7 @@ def url_values(world: dict) -> dict:
         "import_id": world["import"],
         "upload_id": world["upload"],
         "question_id": world["question"],
+        "answer_id": world["answer"],
         "filename": "style.css",
         "name": IMAGE_NAME,
     }

@@ -59,6 +59,16 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("quiz.daily_review", "GET"): SIGNED_IN,
     ("quiz.daily_review_answer", "POST"): SIGNED_IN,
     ("quiz.review_feedback", "GET"): OWN_LEARNER_DATA,
+    # study modes (issue 16, point 3): the learner's own cards and mistakes; retakes of their own attempt
+    ("quiz.flashcards", "GET"): SIGNED_IN,
+    ("quiz.flashcard_reveal", "POST"): SIGNED_IN,
+    ("quiz.flashcard_rate", "POST"): SIGNED_IN,
+    ("quiz.practice_mistakes", "GET"): SIGNED_IN,
+    ("quiz.practice_mistake", "GET"): SIGNED_IN,
+    ("quiz.practice_mistake", "POST"): SIGNED_IN,
+    ("quiz.retake_wrong_start", "GET"): OWN_LEARNER_DATA,
+    ("quiz.retake_wrong", "GET"): OWN_LEARNER_DATA,
+    ("quiz.retake_wrong", "POST"): OWN_LEARNER_DATA,
     # question images: the attempt's or review card's learner only
     ("quiz.question_file", "GET"): OWN_LEARNER_DATA,
     ("quiz.review_question_file", "GET"): OWN_LEARNER_DATA,

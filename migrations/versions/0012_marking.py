@@ -1,8 +1,9 @@
-"""essay marking and grade overrides (issue 16, point 6)
+"""essay marking, grade overrides and self-rated reviews (issue 16, points 6 and 3)
 
 A teacher's mark and comment on an answer, a teacher's override of an
-attempt's grade (with its reason), and audit events about an attempt (marks
-and overrides: ``question_id`` is empty for an override).
+attempt's grade (with its reason), audit events about an attempt (marks and
+overrides: ``question_id`` is empty for an override), and whether a review's
+rating was the learner's own (a flashcard) rather than derived from a score.
 
 Revision ID: 0012
 Revises: 0010
@@ -35,9 +36,13 @@ def upgrade():
         batch_op.add_column(sa.Column('attempt_id', sa.Integer(), nullable=True))
         batch_op.alter_column('question_id', existing_type=sa.Integer(), nullable=True)
         batch_op.create_index('ix_audit_event_attempt_at', ['attempt_id', 'at'], unique=False)
+    with op.batch_alter_table('review_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('self_rated', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
+    with op.batch_alter_table('review_log', schema=None) as batch_op:
+        batch_op.drop_column('self_rated')
     op.execute("DELETE FROM audit_event WHERE question_id IS NULL")
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_event_attempt_at')

@@ -25,6 +25,9 @@ def test_learner_rates_a_flashcard_and_its_review_date_moves(page, app):
 
     before = due()
     login(page, "flora")
+    page.goto(page.base + "/review")
+    assert "questions you find hard come back sooner" in page.locator("main").inner_text()
+    assert axe_violations(page) == [], "review page"
     page.goto(page.base + "/flashcards")
     assert "cards you find hard come back sooner" in page.locator("main").inner_text()
     assert page.get_by_role("button", name="Hard").count() == 0  # nothing to rate before the answer shows

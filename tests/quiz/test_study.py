@@ -127,6 +127,7 @@ def test_review_page_names_where_its_rating_came_from(app, client, auth, clock):
     _question, right = answer_review(app, client, right=True)  # read slowly: a Good, not an Easy
     assert "scored right → counted as Good" in right.text
     assert "(rated " not in right.text
+    assert "questions you find hard come back sooner" in client.get("/review").text
 
 
 def test_practise_my_mistakes_asks_the_missed_questions_and_changes_no_score(app, client, auth, clock):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, Quiz
 from quizapp.models._common import utcnow
-from quizapp.services import scheduling, timing
+from quizapp.services import marking, scheduling, timing
 
 FACT_KIND_LABELS = {
     "quote": "Who said what",
@@ -52,6 +52,8 @@ class Progress:
     missed: list[Missed]
     #: finished attempts whose score waits for the quiz's feedback (after close)
     pending: set[int] = field(default_factory=set)
+    #: finished attempts with an essay still waiting for a teacher's mark (their score may change)
+    awaiting_mark: set[int] = field(default_factory=set)
 
 
 def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | None = None) -> Progress:
@@ -64,15 +66,19 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
     now = now or utcnow()
     scheduling.settle_reviews(user_id, now)  # closes attempts past their quiz's close, too
     visible = timing.feedback_visible_clause(now)
+    essay_waits = sa.exists().where(  # in the same statement: the page's query count stays fixed
+        Answer.attempt_id == Attempt.id, Question.id == Answer.question_id, marking.waiting_clause()
+    )
     rows = db.session.execute(
-        sa.select(Attempt, visible)
+        sa.select(Attempt, visible, essay_waits)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .options(sa.orm.contains_eager(Attempt.quiz))
         .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
         .order_by(Attempt.finished_at)
     ).all()
-    attempts = [attempt for attempt, _ in rows]
-    pending = {attempt.id for attempt, shown in rows if not shown}
+    attempts = [attempt for attempt, _, _ in rows]
+    pending = {attempt.id for attempt, shown, _ in rows if not shown}
+    awaiting = {attempt.id for attempt, _, waits in rows if waits}
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         if attempt.id not in pending:
@@ -112,4 +118,4 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
         .limit(missed_limit)
     ).all()
     missed = [Missed(question, int(m), int(n)) for question, m, n in missed_rows]
-    return Progress(attempts, quizzes, kinds, missed, pending)
+    return Progress(attempts, quizzes, kinds, missed, pending, awaiting)

@@ -98,6 +98,7 @@ def test_learner_sees_an_essay_awaiting_a_mark_then_the_mark_and_comment(app, cl
     assert "100%" in before and "1 of 1 marks" in before  # the essay counts once marked
     assert "1 answer awaits your teacher’s mark" in before
     assert "Your teacher marks this answer" in before
+    assert "100% <span class=\"meta\">(an essay awaits a mark)</span>" in client.get("/progress").text
 
     login(client, auth, "tess")
     response = post_mark(client, school, "0.5", "Good start: <script>alert(1)</script> say who paid.")
@@ -114,7 +115,7 @@ def test_learner_sees_an_essay_awaiting_a_mark_then_the_mark_and_comment(app, cl
     assert "Good start: &lt;script&gt;alert(1)&lt;/script&gt; say who paid." in after
     assert "<script>alert(1)" not in after
     history = client.get("/progress").text
-    assert "75%" in history
+    assert "75%" in history and "awaits a mark" not in history
 
 
 def test_marks_show_in_the_teachers_results_and_exports(app, client, auth, school):

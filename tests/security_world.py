@@ -68,7 +68,7 @@ def build_world() -> dict:
                                [class_b.id])
     attempt = attempts.start_attempt(quiz_a, users["learner"])
     first = attempts.slot(attempt, 1)
-    attempts.record_answer(attempt, 1, 0, 1000)
+    answer, _new = attempts.record_answer(attempt, 1, 0, 1000)
     # one answer given on the Review page (a log of source "review")
     data = first.data
     log = scheduling.review_answer(
@@ -84,7 +84,7 @@ def build_world() -> dict:
         "class_a": class_a.id, "class_b": class_b.id,
         "quiz_a": quiz_a.id, "quiz_b": quiz_b.id, "slug_a": quiz_a.slug, "slug_b": quiz_b.slug,
         "attempt": attempt.id, "log": log.id, "import": job.id,
-        "question": first.question_id,
+        "question": first.question_id, "answer": answer.id,
     }
 
 

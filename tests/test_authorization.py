@@ -61,6 +61,16 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("quiz.daily_review", "GET"): SIGNED_IN,
     ("quiz.daily_review_answer", "POST"): SIGNED_IN,
     ("quiz.review_feedback", "GET"): OWN_LEARNER_DATA,
+    # study modes (issue 16, point 3): the learner's own cards and mistakes; retakes of their own attempt
+    ("quiz.flashcards", "GET"): SIGNED_IN,
+    ("quiz.flashcard_reveal", "POST"): SIGNED_IN,
+    ("quiz.flashcard_rate", "POST"): SIGNED_IN,
+    ("quiz.practice_mistakes", "GET"): SIGNED_IN,
+    ("quiz.practice_mistake", "GET"): SIGNED_IN,
+    ("quiz.practice_mistake", "POST"): SIGNED_IN,
+    ("quiz.retake_wrong_start", "GET"): OWN_LEARNER_DATA,
+    ("quiz.retake_wrong", "GET"): OWN_LEARNER_DATA,
+    ("quiz.retake_wrong", "POST"): OWN_LEARNER_DATA,
     # question images: the attempt's or review card's learner only
     ("quiz.question_file", "GET"): OWN_LEARNER_DATA,
     ("quiz.review_question_file", "GET"): OWN_LEARNER_DATA,
@@ -96,6 +106,12 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.item_statistics", "GET"): OWNER_TEACHER,
     ("teach.quiz_regrade", "GET"): OWNER_TEACHER,
     ("teach.quiz_regrade", "POST"): OWNER_TEACHER,
+    # marking essays and setting an attempt's grade by hand (issue 16, point 6): the quiz's teachers only
+    ("teach.marking_queue", "GET"): OWNER_TEACHER,
+    ("teach.mark_answer", "GET"): OWNER_TEACHER,
+    ("teach.mark_answer", "POST"): OWNER_TEACHER,
+    ("teach.quiz_attempt", "GET"): OWNER_TEACHER,
+    ("teach.override_grade", "POST"): OWNER_TEACHER,
     ("teach.import_detail", "GET"): OWNER_TEACHER,
     ("teach.import_retry", "POST"): OWNER_TEACHER,
     ("teach.import_review", "POST"): OWNER_TEACHER,
@@ -129,6 +145,7 @@ def url_values(world: dict) -> dict:
         "import_id": world["import"],
         "upload_id": world["upload"],
         "question_id": world["question"],
+        "answer_id": world["answer"],
         "filename": "style.css",
         "name": IMAGE_NAME,
     }

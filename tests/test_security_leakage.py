@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Quiz
+from quizapp.models import Attempt, Quiz
 from tests.security_world import log_in
 from tests.quiz.test_taking import layout
 
@@ -261,3 +261,51 @@ def test_with_deferred_feedback_answered_pages_and_the_summary_give_nothing_away
     controls.feed(summary)
     assert not [c for c in controls.classes if TELLING.search(c)]
     assert not [(k, v) for k, v in controls.data_attributes if TELLING.search(k) or TELLING.search(v)]
+
+
+# --- study modes: flashcards and practice tell nothing a quiz still hides (issue 16, point 3) ----
+
+def test_flashcards_and_practice_wait_for_the_quizs_feedback(app, make_user):
+    """A quiz that shows its answers after it closes: finished and wrong, the learner gets no card
+    (so no back to reveal) and no mistake to practise until then; a forged reveal shows nothing."""
+    import datetime as dt
+
+    from quizapp.services import attempts
+    from tests.conftest import csrf_token
+    from tests.quiz.test_taking import answer_fields, post_answer
+
+    learner = make_user("early")
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz).filter_by(slug=WHOLE))
+        quiz.feedback_timing = "after_close"
+        quiz.closes_at = dt.datetime(2099, 1, 1)
+        db.session.commit()
+        attempt_id = attempts.start_attempt(quiz, learner).id
+    client = app.test_client()
+    log_in(client, app, learner)
+    slots = layout(app, attempt_id)
+    for position, (data, order) in enumerate(slots[:4], 1):
+        post_answer(client, f"/attempts/{attempt_id}/q/{position}", answer_fields(data, order, right=False))
+    page = client.get(f"/attempts/{attempt_id}/q/1").text
+    client.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf_token(page)})
+    secrets = {s for data, _ in slots[:4] for s in secrets_of(data) if s.casefold() not in shown_text(data)}
+    assert secrets
+
+    flashcards = client.get("/flashcards").text
+    assert "No flashcards yet" in flashcards
+    practice = client.get("/practice/mistakes").text
+    assert "no mistakes to practise yet" in practice
+    retake = client.get(f"/attempts/{attempt_id}/retake", follow_redirects=True).text
+    assert "not shown yet" in retake
+    with app.app_context():
+        question_ids = [entry["question"] for entry in db.session.get(Attempt, attempt_id).layout[:4]]
+    pages = [flashcards, practice, retake, client.get("/practice/mistakes/1", follow_redirects=True).text,
+             client.get(f"/attempts/{attempt_id}/retake/1", follow_redirects=True).text]
+    for question_id in question_ids:
+        pages.append(client.post("/flashcards/reveal", data={"question": question_id, "reps": 0,
+                                                            "csrf_token": csrf_token(flashcards)},
+                                 follow_redirects=True).text)
+    for body in pages:
+        text = html.unescape(body)
+        for secret in secrets:
+            assert secret not in text, f"a study page shows {secret!r} before the quiz's feedback"

@@ -27,17 +27,31 @@ class Attempt(db.Model):
     deadline_at: Mapped[dt.datetime | None]  # started_at + the quiz's time limit
     finished_at: Mapped[dt.datetime | None]
     score: Mapped[float] = mapped_column(default=0.0)  # sum of graded answers' scores
-    max_score: Mapped[float] = mapped_column(default=0.0)  # number of graded questions
+    max_score: Mapped[float] = mapped_column(default=0.0)  # graded questions, and essays once marked
     #: positions (1-based) the learner flagged to come back to, in increasing order
     flagged: Mapped[list[int]] = mapped_column(sa.JSON, default=list, server_default=sa.text("'[]'"))
+    #: a teacher's grade for the whole attempt, in percent, replacing the computed one (None: none)
+    grade_override: Mapped[float | None]
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", name="fk_attempt_override_by"))
+    override_at: Mapped[dt.datetime | None]
 
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
     quiz = relationship("Quiz")
+    override_by = relationship("User", foreign_keys=[override_by_id])
     answers = relationship("Answer", order_by="Answer.position", back_populates="attempt")
 
     @property
-    def percent(self) -> float:
+    def computed_percent(self) -> float:
+        """The percent the marks give, whatever a teacher's override says."""
         return 100.0 * max(self.score, 0.0) / self.max_score if self.max_score else 0.0
+
+    @property
+    def percent(self) -> float:
+        """The attempt's grade: a teacher's override when there is one, else the marks'."""
+        if self.grade_override is not None:
+            return self.grade_override
+        return self.computed_percent
 
 
 class Answer(db.Model):
@@ -53,6 +67,10 @@ class Answer(db.Model):
     position: Mapped[int]
     response: Mapped[Any] = mapped_column(sa.JSON)
     score: Mapped[float | None]  # None: waits for a teacher (essay)
+    #: a teacher's mark of an essay: who gave it, when, and their comment for the learner
+    teacher_comment: Mapped[str | None] = mapped_column(sa.Text)
+    marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", name="fk_answer_marked_by"))
+    marked_at: Mapped[dt.datetime | None]
     correct: Mapped[bool]
     time_taken_ms: Mapped[int | None]
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -64,6 +82,7 @@ class Answer(db.Model):
     attempt = relationship("Attempt", back_populates="answers")
     question = relationship("Question")
     version = relationship("QuestionVersion")
+    marked_by = relationship("User", foreign_keys=[marked_by_id])
 
 
 class QuestionView(db.Model):

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from quizapp.extensions import db
 from quizapp.models._common import utcnow
 
-#: where a review came from: an answer in a quiz, or the Review page
-REVIEW_SOURCES = ("quiz", "review")
+#: where a review came from: an answer in a quiz, the Review page, or a flashcard the learner rated
+REVIEW_SOURCES = ("quiz", "review", "flashcard")
 
 
 class ReviewCard(db.Model):
@@ -58,6 +58,8 @@ class ReviewLog(db.Model):
     version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question_version.id"))
     source: Mapped[str] = mapped_column(sa.String(16))  # REVIEW_SOURCES
     rating: Mapped[int]  # fsrs.Rating: 1 Again, 2 Hard, 3 Good, 4 Easy
+    #: the learner chose the rating (a flashcard); otherwise it was derived from the score and time
+    self_rated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     score: Mapped[float]  # the fraction of the mark earned, 0..1
     time_taken_ms: Mapped[int | None]
     #: the response given on the Review page (quiz answers keep theirs in ``answer``)

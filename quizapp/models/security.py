@@ -16,6 +16,8 @@ from quizapp.models._common import utcnow
 
 #: what an audit event records about a question
 AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "retired", "published", "imported")
+#: what an audit event records about an attempt: an essay's mark, a grade set by hand
+ATTEMPT_AUDIT_ACTIONS = ("marked", "overridden")
 
 
 class RateLimit(db.Model):
@@ -53,19 +55,25 @@ class LoginAttempt(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did what to a question, and when.
+    """Who did what to a question or an attempt, and when.
 
     ``question_id`` carries no foreign key on purpose: a rejected draft is
-    deleted, and its trail must outlive it.
+    deleted, and its trail must outlive it. An event about an attempt (an
+    essay marked, a grade overridden) names it in ``attempt_id``; a mark
+    names its question too, an override none.
     """
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_question_at", "question_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_question_at", "question_id", "at"),
+        sa.Index("ix_audit_event_attempt_at", "attempt_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(sa.Integer)
+    question_id: Mapped[int | None] = mapped_column(sa.Integer)
+    attempt_id: Mapped[int | None] = mapped_column(sa.Integer)
     question_uid: Mapped[str] = mapped_column(sa.String(120), default="")
-    action: Mapped[str] = mapped_column(sa.String(16))  # AUDIT_ACTIONS
+    action: Mapped[str] = mapped_column(sa.String(16))  # AUDIT_ACTIONS or ATTEMPT_AUDIT_ACTIONS
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     version_number: Mapped[int | None]
     detail: Mapped[str] = mapped_column(sa.Text, default="")

@@ -525,6 +525,9 @@ def feedback(slot_: Slot) -> dict:
         "chosen_feedback": grade.feedback if grade else None,
         "explanation": data.get("general_feedback"),
         "source": data.get("source"),
+        # an essay's mark and comment, once a teacher marked it (quizapp.services.marking)
+        "teacher_comment": answer.teacher_comment if answer is not None else None,
+        "awaits_mark": data["type"] == "essay" and answer is not None and answer.score is None,
     }
     if data["type"] == "cloze" and answer is not None:  # right or wrong, and the right answer, gap by gap
         result["chosen_feedback"] = None  # shown per gap instead

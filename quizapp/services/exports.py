@@ -383,10 +383,15 @@ class _Finished(NamedTuple):
     finished_at: dt.datetime
     score: float
     max_score: float
+    grade_override: float | None
+
+    @property
+    def computed_percent(self) -> float:
+        return Attempt.computed_percent.fget(self)
 
     @property
     def percent(self) -> float:
-        return Attempt.percent.fget(self)  # the model's own rule
+        return Attempt.percent.fget(self)  # the model's own rule (a teacher's override first)
 
 
 def gradebook_quizzes(scope: _Scope) -> list[Quiz]:
@@ -451,7 +456,7 @@ def _gradebook_rows(scope: _Scope, quizzes: list[Quiz]) -> Iterator[tuple[Any, .
     )
     query = (
         sa.select(User.id, User.username, Attempt.quiz_id, Attempt.id, Attempt.finished_at,
-                  Attempt.score, Attempt.max_score)
+                  Attempt.score, Attempt.max_score, Attempt.grade_override)
         .select_from(User)
         .outerjoin(Attempt, attempt_join)
         .where(learners)
@@ -459,8 +464,8 @@ def _gradebook_rows(scope: _Scope, quizzes: list[Quiz]) -> Iterator[tuple[Any, .
     )
     for (user_id, username), group in itertools.groupby(_stream(query), key=lambda r: (r[0], r[1])):
         attempts: list[list[_Finished]] = [[] for _ in quizzes]
-        for _, _, quiz_id, attempt_id, finished_at, score, max_score in group:
+        for _, _, quiz_id, attempt_id, finished_at, score, max_score, override in group:
             if quiz_id is not None:
-                attempts[columns[quiz_id]].append(_Finished(attempt_id, finished_at, score, max_score))
+                attempts[columns[quiz_id]].append(_Finished(attempt_id, finished_at, score, max_score, override))
         grades = (final_grade(found, method) for found, method in zip(attempts, methods))
         yield (username, classes_of(user_id, ""), *(None if g is None else round(g, 2) for g in grades))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, Quiz
 from quizapp.models._common import utcnow
-from quizapp.services import scheduling, timing
+from quizapp.services import marking, scheduling, timing
 
 FACT_KIND_LABELS = {
     "quote": "Who said what",
@@ -52,6 +52,8 @@ class Progress:
     missed: list[Missed]
     #: finished attempts whose score waits for the quiz's feedback (after close)
     pending: set[int] = field(default_factory=set)
+    #: finished attempts with an essay still waiting for a teacher's mark (their score may change)
+    awaiting_mark: set[int] = field(default_factory=set)
 
 
 def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | None = None) -> Progress:
@@ -64,15 +66,19 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
     now = now or utcnow()
     scheduling.settle_reviews(user_id, now)  # closes attempts past their quiz's close, too
     visible = timing.feedback_visible_clause(now)
+    essay_waits = sa.exists().where(  # in the same statement: the page's query count stays fixed
+        Answer.attempt_id == Attempt.id, Question.id == Answer.question_id, marking.waiting_clause()
+    )
     rows = db.session.execute(
-        sa.select(Attempt, visible)
+        sa.select(Attempt, visible, essay_waits)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .options(sa.orm.contains_eager(Attempt.quiz))
         .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
         .order_by(Attempt.finished_at)
     ).all()
-    attempts = [attempt for attempt, _ in rows]
-    pending = {attempt.id for attempt, shown in rows if not shown}
+    attempts = [attempt for attempt, _, _ in rows]
+    pending = {attempt.id for attempt, shown, _ in rows if not shown}
+    awaiting = {attempt.id for attempt, _, waits in rows if waits}
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         if attempt.id not in pending:
@@ -112,7 +118,7 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
         .limit(missed_limit)
     ).all()
     missed = [Missed(question, int(m), int(n)) for question, m, n in missed_rows]
-    return Progress(attempts, quizzes, kinds, missed, pending)
+    return Progress(attempts, quizzes, kinds, missed, pending, awaiting)
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def quiz_standings(user_id: int, now: dt.datetime | None = None) -> dict[int, Qu
     timing.close_overdue(now, user_id=user_id)
     rows = db.session.execute(
         sa.select(Attempt.id, Attempt.quiz_id, Attempt.finished_at, Attempt.score, Attempt.max_score,
-                  timing.feedback_visible_clause(now))
+                  Attempt.grade_override, timing.feedback_visible_clause(now))
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(Attempt.user_id == user_id)
         .order_by(Attempt.finished_at, Attempt.id)
@@ -154,13 +160,17 @@ def quiz_standings(user_id: int, now: dt.datetime | None = None) -> dict[int, Qu
     ) if open_ids else {}
     scores: dict[int, list[float]] = {}
     waiting: set[int] = set()
-    for _, quiz_id, finished, score, max_score, visible in rows:
+    for _, quiz_id, finished, score, max_score, override, visible in rows:
         if finished is None:
             continue
         if not visible:
             waiting.add(quiz_id)
             continue
-        scores.setdefault(quiz_id, []).append(100.0 * max(score, 0.0) / max_score if max_score else 0.0)
+        # as Attempt.percent: a teacher's grade set by hand replaces the marks' percent
+        percent = override if override is not None else (
+            100.0 * max(score, 0.0) / max_score if max_score else 0.0
+        )
+        scores.setdefault(quiz_id, []).append(percent)
     standings = {}
     for quiz_id in set(open_ids) | set(scores) | waiting:
         attempt_id = open_ids.get(quiz_id)

@@ -87,6 +87,27 @@ def rating_for(question_type: str, score: float | None, time_taken_ms: int | Non
     return Rating.Good
 
 
+def rating_source(log: ReviewLog) -> str:
+    """Where a review's rating came from, in the learner's words.
+
+    "you rated it Hard" for a flashcard the learner rated; otherwise how the
+    score (and, for a right answer, the time) was counted, e.g. "scored right
+    → counted as Good" (see :func:`rating_for`).
+    """
+    name = Rating(log.rating).name
+    if log.self_rated:
+        return f"you rated it {name}"
+    if log.rating == Rating.Again:
+        how = "scored wrong"
+    elif log.rating == Rating.Hard:
+        how = "scored partly right"
+    elif log.rating == Rating.Easy:
+        how = "scored right, and quickly"
+    else:
+        how = "scored right"
+    return f"{how} → counted as {name}"
+
+
 # --- cards ----------------------------------------------------------------
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -147,8 +168,12 @@ def review_answer(
     question_type: str | None = None,
     version_id: int | None = None,
     response: Any = None,
+    rating: fsrs.Rating | None = None,
 ) -> ReviewLog | None:
     """Rate an answer, review the learner's card with FSRS and log the review.
+
+    ``rating``, when given, is the learner's own (a flashcard: :func:`rate_flashcard`)
+    and replaces the one :func:`rating_for` derives from the score and time.
 
     Creates the card on the first answer. Joins the caller's transaction:
     it flushes but never commits (a quiz answer and its review are stored
@@ -166,7 +191,11 @@ def review_answer(
     """
     if question_type is None:
         question_type = db.session.scalar(sa.select(Question.type).where(Question.id == question_id))
-    rating = rating_for(question_type or "", score, time_taken_ms)
+    self_rated = rating is not None
+    if rating is None:
+        rating = rating_for(question_type or "", score, time_taken_ms)
+    elif not is_scheduled(question_type or ""):
+        rating = None
     if rating is None:
         return None
     at = _naive(at)
@@ -204,7 +233,7 @@ def review_answer(
         db.session.expire(card)
     log = ReviewLog(
         user_id=user_id, question_id=question_id, version_id=version_id, source=source,
-        rating=int(rating), score=max(0.0, min(float(score), 1.0)), time_taken_ms=time_taken_ms,
+        rating=int(rating), self_rated=self_rated, score=max(0.0, min(float(score), 1.0)), time_taken_ms=time_taken_ms,
         response=response, due_after=_naive(after.due), reviewed_at=at,
     )
     db.session.add(log)
@@ -536,6 +565,7 @@ def review_feedback(log: ReviewLog) -> dict:
         "explanation": data.get("general_feedback"),
         "source": data.get("source"),
         "rating": Rating(log.rating).name,
+        "rating_source": rating_source(log),
         "due_after": log.due_after,
     }
     if data["type"] == "cloze":  # gap by gap, as after a quiz answer

@@ -45,7 +45,7 @@ from quizapp.models import (
 )
 from quizapp.presentation import describe_response, stem_text
 from quizapp.models._common import utcnow
-from quizapp.services import ownership, scoring, timing
+from quizapp.services import marking, ownership, scoring, timing
 from quizapp.services.errors import NotFound
 from quizapp.services.grading import final_grade
 
@@ -69,6 +69,7 @@ class Cell:
     grade: float | None  # percent by the quiz's grading method; None: nothing finished
     finished: int  # finished attempts
     in_progress: int  # attempts not finished yet
+    to_mark: int = 0  # essays of finished attempts waiting for a teacher's mark
 
     @property
     def attempts(self) -> int:
@@ -84,9 +85,15 @@ class Gradebook:
     learners: list[User]
     quizzes: list[Quiz]
     cells: dict[tuple[int, int], Cell]  # (user id, quiz id) -> cell
+    #: the quizzes the asking teacher teaches (owner or co-teacher): they may mark their essays
+    markable: set[int] = field(default_factory=set)
 
     def cell(self, user_id: int, quiz_id: int) -> Cell:
         return self.cells.get((user_id, quiz_id), EMPTY_CELL)
+
+    def quiz_to_mark(self, quiz_id: int) -> int:
+        """Essays of the class's learners waiting for a mark in this quiz."""
+        return sum(c.to_mark for (_, q), c in self.cells.items() if q == quiz_id)
 
     def quiz_average(self, quiz_id: int) -> float | None:
         """The mean final grade of the learners who have one."""
@@ -117,7 +124,7 @@ def _class_quizzes_clause(classroom_id: int):
     return sa.or_(Quiz.id.in_(assigned), sa.and_(~in_any_class, finished_here))
 
 
-def gradebook(classroom_id: int) -> Gradebook:
+def gradebook(classroom_id: int, teacher_id: int | None = None) -> Gradebook:
     """The class's learners × quizzes grid of final grades and attempt counts.
 
     Columns are the quizzes assigned to the class, then the quizzes open to
@@ -126,6 +133,7 @@ def gradebook(classroom_id: int) -> Gradebook:
 
     :param classroom_id: the class; the caller checks that it is the teacher's
         own (:func:`quizapp.services.classes.get_own_class`).
+    :param teacher_id: the asking teacher: the quizzes they teach link to their marking queue.
     :raises NotFound: when there is no such class.
     """
     from quizapp.services.classes import roster
@@ -149,16 +157,23 @@ def gradebook(classroom_id: int) -> Gradebook:
             )
         ):
             by_cell[(attempt.user_id, attempt.quiz_id)].append(attempt)
+    to_mark = marking.waiting_counts(sa.and_(
+        Attempt.user_id.in_([u.id for u in learners]), Attempt.quiz_id.in_([q.id for q in quizzes])
+    )) if learners and quizzes else {}
     methods = {q.id: q.grading_method for q in quizzes}
     cells = {
         key: Cell(
             final_grade(group, methods[key[1]]),
             sum(1 for a in group if a.finished_at is not None),
             sum(1 for a in group if a.finished_at is None),
+            to_mark.get(key, 0),
         )
         for key, group in by_cell.items()
     }
-    return Gradebook(classroom, learners, quizzes, cells)
+    marked_by = set(db.session.scalars(
+        sa.select(Quiz.id).where(Quiz.id.in_([q.id for q in quizzes]), ownership.taught_quizzes_clause(teacher_id))
+    )) if teacher_id is not None and quizzes else set()
+    return Gradebook(classroom, learners, quizzes, cells, marked_by)
 
 
 # --- one learner's attempts -----------------------------------------------

@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models._common import utcnow
 
 #: what an audit event records about a question
-AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "retired", "published", "imported")
+AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "restored", "retired", "published", "imported")
 
 
 class RateLimit(db.Model):

@@ -45,3 +45,9 @@ class ReviewForm(FlaskForm):
         coerce=int, validate_choice=False,
         validators=[InputRequired(message="Select at least one draft first.")],
     )
+
+
+class ArticleQuizForm(FlaskForm):
+    """Make a quiz of an article's approved questions in one step."""
+
+    title = StringField("Quiz title", validators=[InputRequired(message="Give the quiz a title."), Length(max=200)])

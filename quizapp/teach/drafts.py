@@ -9,10 +9,10 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user
 
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES
-from quizapp.services import drafts
+from quizapp.services import drafts, quizzes
 from quizapp.services.errors import InvalidInput
 from quizapp.teach import bp, co_teachers
-from quizapp.teach.draft_forms import ImportForm, ReviewForm
+from quizapp.teach.draft_forms import ArticleQuizForm, ImportForm, ReviewForm
 from quizapp.teach.question_forms import TYPE_LABELS
 
 
@@ -72,7 +72,8 @@ def import_detail(import_id: int):
     undo = session.pop(UNDO_KEY, None)
     if not (isinstance(undo, dict) and undo.get("import") == import_id):
         undo = None
-    return render_template("teach/drafts/detail.html", page=page, form=ReviewForm(), undo=undo,
+    quiz_form = ArticleQuizForm(formdata=None, title=page.article.title[:200])
+    return render_template("teach/drafts/detail.html", page=page, form=ReviewForm(), undo=undo, quiz_form=quiz_form,
                            type_labels=TYPE_LABELS, co=co_teachers.section("import", import_id))
 
 
@@ -105,6 +106,24 @@ def _next_anchor() -> str:
     """The card the page lands on after a review: the one the form names as next, or the list's top."""
     after = request.form.get("next_draft", type=int)
     return f"draft-{after}" if after else "drafts"
+
+
+@bp.post("/imports/<int:import_id>/quiz")
+def import_quiz(import_id: int):
+    """Make a quiz of the article's approved questions in one step, and open it in the quiz builder."""
+    form = ArticleQuizForm()
+    try:
+        if not form.validate():
+            drafts.get_own_import(import_id, current_user.id)  # another teacher's import stays a 404
+            raise InvalidInput(" ".join(e for errors in form.errors.values() for e in errors))
+        quiz = quizzes.quiz_from_import(import_id, current_user.id, form.title.data)
+    except InvalidInput as exc:
+        flash(f"No quiz was made: {exc.message}", "error")
+        return redirect(url_for("teach.import_detail", import_id=import_id) + "#make-quiz")
+    count = len(quiz.entries)
+    flash(f"Quiz “{quiz.title}” made with {count} question{'s' if count != 1 else ''} from the article. "
+          "It is not published yet: choose its classes and publish it here.", "success")
+    return redirect(url_for("teach.quiz_edit", quiz_id=quiz.id))
 
 
 @bp.post("/imports/<int:import_id>/retry")

@@ -1,4 +1,4 @@
-"""Issue 16, point 7 in a real browser: triage an article's drafts with the keyboard and select-all,
+"""Issue 16, points 7 and 8 in a real browser: triage an article's drafts with the keyboard and select-all,
 staying in place, with the count following and a reject undone; axe on the drafts page and quiz builder."""
 
 from __future__ import annotations
@@ -84,3 +84,5 @@ def test_keyboard_triage_select_all_and_undo(page, app, make_user):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base + "/teach/quizzes/new")
     assert axe_violations(page, serious_only=False) == [], "quiz builder"
+    assert page.get_by_role("group", name=HARBOR_TITLE).is_visible()  # questions grouped by article
+    page.screenshot(path=str(ARTIFACTS / "issue16-quiz-builder-1280px.png"), full_page=False)

@@ -61,7 +61,10 @@
       var boxes = document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
       box.closest(".select-all").hidden = false;
       box.addEventListener("change", function () {
-        Array.prototype.forEach.call(boxes, function (b) { b.checked = box.checked; });
+        // only the drafts in sight: never approve or reject one folded away unseen
+        Array.prototype.forEach.call(boxes, function (b) {
+          if (!b.closest("details:not([open])")) { b.checked = box.checked; }
+        });
       });
     });
   }

@@ -73,7 +73,8 @@ def test_keyboard_triage_select_all_and_undo(page, app, make_user):
     page.get_by_label("Select all").check()
     boxes = page.locator("input[type=checkbox][name=question_ids]")
     ticked = boxes.evaluate_all("bs => bs.filter(b => b.checked).length")
-    assert ticked == boxes.count() > 3
+    folded = page.locator("details.draft-more input[type=checkbox][name=question_ids]").count()  # not in sight: left alone
+    assert folded and ticked == boxes.count() - folded > 3
     with page.expect_navigation():
         page.get_by_role("button", name="Reject selected").first.click()  # the buttons above the list
     assert to_review(page) == total - 1 - ticked

@@ -4,6 +4,10 @@
  * 2. The attempt timer ([data-seconds-left]): count down, warn at one minute in an aria-live
  *    region, and when time is up submit the attempt (form#time-up). The server stays the
  *    authority: it finishes an attempt past its time limit whatever this script does.
+ * 3. Draft review ([data-select-all]): a "Select all" box ticks every draft checkbox; j/k move
+ *    between drafts, a approves, r rejects, e edits the current one (the help text says so).
+ *    Keys never fire while typing in a field. Without the script each draft has its own
+ *    buttons and checkbox.
  * Served from static/ (the Content-Security-Policy allows no inline script).
  */
 (function () {
@@ -51,9 +55,61 @@
     tick();
   }
 
+  function selectAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), function (box) {
+      var name = box.getAttribute("data-select-all");
+      var boxes = document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+      box.closest(".select-all").hidden = false;
+      box.addEventListener("change", function () {
+        // only the drafts in sight: never approve or reject one folded away unseen
+        Array.prototype.forEach.call(boxes, function (b) {
+          if (!b.closest("details:not([open])")) { b.checked = box.checked; }
+        });
+      });
+    });
+  }
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function draftKeys() {
+    var help = document.querySelector(".keyboard-help");
+    var cards = Array.prototype.filter.call(document.querySelectorAll("article.draft"), function (card) {
+      return card.querySelector('[data-key="a"]');
+    });
+    if (!help || !cards.length) { return; }
+    help.hidden = false;
+    var current = Math.max(0, cards.findIndex(function (card) { return "#" + card.id === window.location.hash; }));
+
+    function focus(index) {
+      current = Math.min(cards.length - 1, Math.max(0, index));
+      var card = cards[current];
+      if (!card.hasAttribute("tabindex")) { card.setAttribute("tabindex", "-1"); }
+      card.focus();
+      card.scrollIntoView({ block: "start" });
+      if (window.history.replaceState) { window.history.replaceState(null, "", "#" + card.id); }
+    }
+
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+      var key = event.key;
+      if (key === "j" || key === "k") {
+        event.preventDefault();
+        focus(current + (key === "j" ? 1 : -1));
+      } else if (key === "a" || key === "r" || key === "e") {
+        var control = cards[current].querySelector('[data-key="' + key + '"]');
+        if (control) { event.preventDefault(); control.click(); }
+      }
+    });
+  }
+
   function start() {
     localTimes();
     timer();
+    selectAll();
+    draftKeys();
   }
 
   if (document.readyState === "loading") {

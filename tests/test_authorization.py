@@ -115,6 +115,7 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.import_detail", "GET"): OWNER_TEACHER,
     ("teach.import_retry", "POST"): OWNER_TEACHER,
     ("teach.import_review", "POST"): OWNER_TEACHER,
+    ("teach.import_quiz", "POST"): OWNER_TEACHER,
     # co-teachers (issue 14, point 16): only the owner names them; a co-teacher gets 403
     # (tests/teach/test_co_teachers.py walks these routes as a co-teacher)
     ("teach.quiz_co_teacher_add", "POST"): OWNER_TEACHER,

@@ -84,11 +84,14 @@ def test_drafts_generated_approved_and_rejected_are_kept(app, make_user):
         assert len(ids) >= 2, "the article gave too few drafts for this test"
         drafts.approve(job.id, [ids[0]], alice)
         drafts.reject(job.id, [ids[1]], alice)
+        drafts.restore(job.id, [ids[1]], alice)
+        drafts.reject(job.id, [ids[1]], alice)
     assert events(app, ids[0]) == [("created", "alice", 1), ("approved", "alice", 1)]
-    # the rejected draft is deleted; its trail is not
-    assert events(app, ids[1]) == [("created", "alice", 1), ("rejected", "alice", 1)]
+    # the rejected draft is kept aside (restorable); its trail names each step
+    assert events(app, ids[1]) == [("created", "alice", 1), ("rejected", "alice", 1), ("restored", "alice", 1),
+                                   ("rejected", "alice", 1)]
     with app.app_context():
-        assert db.session.get(Question, ids[1]) is None
+        assert db.session.get(Question, ids[1]).rejected_at is not None
 
 
 def test_the_seed_bank_history_names_the_bank_loader(app, make_user):

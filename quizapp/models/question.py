@@ -37,6 +37,8 @@ class Question(db.Model):
     #: in quizapp); an id number from that file matches it again, one from another file does not
     import_source: Mapped[str | None] = mapped_column(sa.String(255))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: a draft the teacher rejected: kept (still "draft", out of the review list) so that it can be restored
+    rejected_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

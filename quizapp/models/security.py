@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models._common import utcnow
 
 #: what an audit event records about a question
-AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "retired", "published", "imported")
+AUDIT_ACTIONS = ("created", "edited", "approved", "rejected", "restored", "retired", "published", "imported")
 #: what an audit event records about an attempt: an essay's mark, a grade set by hand
 ATTEMPT_AUDIT_ACTIONS = ("marked", "overridden")
 

@@ -88,7 +88,8 @@ def search_questions(
     :returns: a Flask-SQLAlchemy ``Pagination`` of :class:`Question`.
     """
     query = (sa.select(Question).options(joinedload(Question.article), joinedload(Question.current))
-             .where(Question.current_version_id.is_not(None)))  # not the questions of an import under way
+             .where(Question.current_version_id.is_not(None),  # not the questions of an import under way
+                    Question.rejected_at.is_(None)))  # nor drafts rejected on their article's review page
     if teacher_id is not None:
         query = query.where(ownership.visible_questions_clause(teacher_id))
     if text.strip():

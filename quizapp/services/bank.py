@@ -715,7 +715,8 @@ def export_bank(status: str | None = None, teacher_id: int | None = None) -> lis
         export): another teacher's drafts are left out. None: all (the command line).
     :raises InvalidInput: an unknown status.
     """
-    query = sa.select(Question).where(Question.current_version_id.is_not(None)).order_by(Question.id)
+    query = (sa.select(Question).where(Question.current_version_id.is_not(None), Question.rejected_at.is_(None))
+             .order_by(Question.id))  # a rejected draft stays only to be restored on its review page
     if teacher_id is not None:
         query = query.where(ownership.visible_questions_clause(teacher_id))
     if status is not None:

@@ -37,7 +37,7 @@ from quizapp.extensions import db
 from quizapp.generator import generate_questions, parse_article, plain_article
 from quizapp.generator.article import ArticleError
 from quizapp.generator.questions import answer_slots
-from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion, QuizQuestion
+from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
 from quizapp.models._common import utcnow
 from quizapp.services.bank import content_hash, sync_columns
 from quizapp.services import audit, ownership
@@ -505,6 +505,41 @@ class Draft:
         return str(key) if key else None
 
 
+#: what the review page's quality filter offers: likely duplicates of the bank only, or none of them
+QUALITY_FILTERS = ("duplicates", "fresh")
+
+
+@dataclass(frozen=True)
+class DraftFilters:
+    """Which drafts the review page lists; a value it does not know is no filter."""
+
+    fact_kind: str = ""
+    qtype: str = ""
+    quality: str = ""  # one of QUALITY_FILTERS
+    rejected: bool = False  # list the rejected drafts (to restore them) instead of the pending ones
+
+    def keeps(self, question: Question, duplicates: dict[int, list]) -> bool:
+        if self.fact_kind and (question.fact_kind or "none") != self.fact_kind:
+            return False
+        if self.qtype and question.type != self.qtype:
+            return False
+        if self.quality == "duplicates":
+            return question.id in duplicates
+        if self.quality == "fresh":
+            return question.id not in duplicates
+        return True
+
+    @property
+    def active(self) -> bool:
+        return bool(self.fact_kind or self.qtype or self.quality)
+
+    def args(self) -> dict[str, str]:
+        """The page's query arguments for these filters (to come back to the same list)."""
+        values = {"kind": self.fact_kind, "type": self.qtype, "quality": self.quality,
+                  "show": "rejected" if self.rejected else ""}
+        return {key: value for key, value in values.items() if value}
+
+
 @dataclass
 class ImportPage:
     """An import as its review page shows it."""
@@ -515,6 +550,11 @@ class ImportPage:
     drafts: list[Draft]
     approved: int
     more: list[Draft] = field(default_factory=list)  # facts ranked lower, shown folded
+    pending: int = 0  # drafts still to review, whatever the filters
+    rejected: int = 0  # drafts rejected (restorable)
+    kinds: list[str] = field(default_factory=list)  # fact kinds and types among the pending drafts,
+    types: list[str] = field(default_factory=list)  # for the filters
+    filters: DraftFilters = field(default_factory=DraftFilters)
 
     @property
     def working(self) -> bool:
@@ -524,6 +564,27 @@ class ImportPage:
     def reading(self) -> int:
         """The paragraph being read, counted from 1."""
         return min(self.job.done_steps + 1, max(self.job.total_steps, 1))
+
+    @property
+    def shown(self) -> int:
+        """How many drafts the list shows (every form of every fact)."""
+        return sum(1 + len(d.alternatives) for d in self.drafts) + len(self.more)
+
+    def after(self, question_id: int) -> int | None:
+        """The draft the teacher meets next once ``question_id`` is reviewed: where the page should land.
+
+        A fact's hidden other forms come first (the first takes the reviewed
+        draft's place), then the next card of the list.
+        """
+        order: list[int] = []
+        for draft in self.drafts:
+            order.append(draft.question.id)
+            order += [alt.question.id for alt in draft.alternatives]
+        order += [d.question.id for d in self.more]
+        if question_id not in order:
+            return None
+        rest = order[order.index(question_id) + 1:]
+        return rest[0] if rest else None
 
 
 def get_own_import(import_id: int, teacher_id: int) -> ArticleImport:
@@ -541,7 +602,8 @@ ALTERNATIVE_TAG = "alternative"
 MORE_TAG = "more"
 
 
-def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) -> ImportPage:
+def import_page(import_id: int, teacher_id: int, show_forms: str | None = None,
+                filters: DraftFilters | None = None) -> ImportPage:
     """The import's progress and, once generated, its drafts with duplicate flags.
 
     Each fact is listed once, by its best form; the generator's other forms
@@ -549,8 +611,11 @@ def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) 
     for the fact ``show_forms`` names. When every best form of a fact has
     been approved or rejected, its first remaining form takes its place.
 
+    :param filters: which drafts to list (by fact kind, type, duplicates;
+        or the rejected ones); the counts ignore them.
     :raises NotFound: when the import is not this teacher's.
     """
+    filters = filters or DraftFilters()
     job = get_own_import(import_id, teacher_id)
     stalled = is_stalled(job)
     if stalled:
@@ -559,10 +624,13 @@ def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) 
     questions = list(db.session.scalars(
         sa.select(Question).where(Question.import_id == job.id, Question.status == "draft").order_by(Question.id)
     ))
-    duplicates = find_duplicates(questions)
+    pending = [q for q in questions if q.rejected_at is None]
+    listed = [q for q in questions if (q.rejected_at is not None) == filters.rejected]
+    duplicates = find_duplicates(listed)
+    listed = [q for q in listed if filters.keeps(q, duplicates)]
     drafts, more = group_forms([
         Draft(question, question.data, *answer_summary(question.data), duplicates.get(question.id, []))
-        for question in questions
+        for question in listed
     ])
     for draft in drafts:
         draft.shown = bool(show_forms) and draft.form_key == show_forms
@@ -571,7 +639,9 @@ def import_page(import_id: int, teacher_id: int, show_forms: str | None = None) 
         .where(Question.import_id == job.id, Question.status != "draft")
     )
     return ImportPage(job=job, article=job.article, stalled=stalled, drafts=drafts, approved=approved or 0,
-                      more=more)
+                      more=more, pending=len(pending), rejected=len(questions) - len(pending),
+                      kinds=sorted({q.fact_kind or "none" for q in pending}),
+                      types=sorted({q.type for q in pending}), filters=filters)
 
 
 def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
@@ -640,7 +710,7 @@ def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:
     """The imports a teacher brought or co-teaches, newest first, with their draft and approved counts."""
     fail_stalled(teacher_id)
-    drafts = sa.func.sum(sa.case((Question.status == "draft", 1), else_=0))
+    drafts = sa.func.sum(sa.case((sa.and_(Question.status == "draft", Question.rejected_at.is_(None)), 1), else_=0))
     approved = sa.func.sum(sa.case((Question.status != "draft", 1), else_=0))
     rows = db.session.execute(
         sa.select(ArticleImport, sa.func.coalesce(drafts, 0), sa.func.coalesce(approved, 0))
@@ -755,7 +825,7 @@ def approve(import_id: int, question_ids: list[int], teacher_id: int) -> int:
     questions = _own_questions(import_id, question_ids, teacher_id)
     published = 0
     for question in questions:
-        if question.status != "draft":
+        if question.status != "draft" or question.rejected_at is not None:  # restore a rejected one first
             continue
         data = {**question.current.data, "status": "published"}
         if ALTERNATIVE_TAG in (data.get("tags") or []):  # in the bank it is a question like any other
@@ -781,31 +851,39 @@ def approve(import_id: int, question_ids: list[int], teacher_id: int) -> int:
     return published
 
 
-def reject(import_id: int, question_ids: list[int], teacher_id: int) -> int:
-    """Delete drafts of an import; returns how many were deleted.
+def reject(import_id: int, question_ids: list[int], teacher_id: int) -> list[int]:
+    """Set drafts of an import aside; returns the ids of those rejected now.
 
-    Questions already approved are skipped (retire them from the bank page).
+    A rejected draft is kept, still a draft, out of the review list and the
+    bank, so that :func:`restore` can bring it back. Questions already
+    approved or rejected are skipped (retire approved ones from the bank page).
 
     :raises NotFound: when the import is not this teacher's or an id is not
         one of its questions.
-    :raises Conflict: when a draft was answered (then it cannot be deleted).
     """
-    questions = [q for q in _own_questions(import_id, question_ids, teacher_id) if q.status == "draft"]
-    ids = [q.id for q in questions]
-    if not ids:
-        return 0
-    if db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.question_id.in_(ids))):
-        raise Conflict("A learner answered one of these drafts, so it cannot be deleted; retire it instead.")
+    questions = [q for q in _own_questions(import_id, question_ids, teacher_id)
+                 if q.status == "draft" and q.rejected_at is None]
+    now = utcnow()
     for question in questions:
-        # the trail outlives the deleted draft (audit_event has no foreign key to question)
+        question.rejected_at = now
         audit.record(question, "rejected", teacher_id, version_number=question.current.number)
-        question.current = None
-    db.session.flush()
-    db.session.execute(sa.delete(QuizQuestion).where(QuizQuestion.question_id.in_(ids)))
-    db.session.execute(sa.delete(QuestionVersion).where(QuestionVersion.question_id.in_(ids)))
-    db.session.execute(sa.delete(Question).where(Question.id.in_(ids)))
     db.session.commit()
-    return len(ids)
+    return [q.id for q in questions]
+
+
+def restore(import_id: int, question_ids: list[int], teacher_id: int) -> list[int]:
+    """Bring rejected drafts of an import back to the review list; returns the ids restored.
+
+    :raises NotFound: when the import is not this teacher's or an id is not
+        one of its questions.
+    """
+    questions = [q for q in _own_questions(import_id, question_ids, teacher_id)
+                 if q.status == "draft" and q.rejected_at is not None]
+    for question in questions:
+        question.rejected_at = None
+        audit.record(question, "restored", teacher_id, version_number=question.current.number)
+    db.session.commit()
+    return [q.id for q in questions]
 
 
 def _own_questions(import_id: int, question_ids: list[int], teacher_id: int) -> list[Question]:

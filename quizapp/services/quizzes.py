@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from quizapp.canonical import slugify
 from quizapp.extensions import db
-from quizapp.models import Classroom, Question, Quiz, QuizQuestion
+from quizapp.models import Article, Classroom, Question, Quiz, QuizQuestion
 from quizapp.models.quiz import FEEDBACK_TIMINGS, GRADING_METHODS
 from quizapp.services import ownership
+from quizapp.services.drafts import get_own_import
 from quizapp.services.errors import InvalidInput, NotFound
 
 
@@ -116,6 +118,62 @@ def _unique_slug(title: str) -> str:
     while db.session.scalar(sa.select(Quiz.id).filter_by(slug=slug)) is not None:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@dataclass
+class QuestionGroup:
+    """The quiz builder's questions of one article (None: questions of no article)."""
+
+    article: Article | None
+    questions: list[Question]
+    drafts: int = 0  # the article's drafts this teacher may review: not pickable until approved
+    import_id: int | None = None  # where those drafts are reviewed
+
+
+def question_groups(teacher_id: int, search: str = "") -> list[QuestionGroup]:
+    """The published questions a quiz can hold, grouped by article, optionally those whose text holds ``search``.
+
+    Each group counts the article's drafts the teacher may review (own or
+    co-taught imports), so the builder can say why they are missing.
+    """
+    query = sa.select(Question).options(joinedload(Question.article)).where(Question.status == "published")
+    if search.strip():
+        query = query.where(Question.stem.icontains(search.strip(), autoescape=True))
+    groups: dict[int | None, QuestionGroup] = {}
+    for question in db.session.scalars(query.order_by(Question.id)):
+        groups.setdefault(question.article_id, QuestionGroup(question.article, [])).questions.append(question)
+    waiting = db.session.execute(
+        sa.select(Question.article_id, sa.func.count(), sa.func.min(Question.import_id))
+        .where(Question.status == "draft", Question.rejected_at.is_(None), Question.current_version_id.is_not(None),
+               ownership.visible_questions_clause(teacher_id))
+        .group_by(Question.article_id)
+    ).all()
+    for article_id, drafts, import_id in waiting:
+        group = groups.get(article_id)
+        if group is None and not search.strip():
+            group = groups[article_id] = QuestionGroup(
+                db.session.get(Article, article_id) if article_id else None, [])
+        if group is not None:
+            group.drafts, group.import_id = drafts, import_id
+    return sorted(groups.values(), key=lambda g: (g.article is None, g.article.title.lower() if g.article else ""))
+
+
+def quiz_from_import(import_id: int, teacher_id: int, title: str) -> Quiz:
+    """A quiz of the questions approved from an article import: not published yet, given to no class yet.
+
+    :param title: the quiz's title (the page offers the article's).
+    :raises NotFound: when the import is not this teacher's (nor co-taught).
+    :raises InvalidInput: when no question of the article is published yet,
+        or the title is empty; nothing is written then.
+    """
+    job = get_own_import(import_id, teacher_id)
+    question_ids = list(db.session.scalars(
+        sa.select(Question.id).where(Question.import_id == job.id, Question.status == "published").order_by(Question.id)
+    ))
+    if not question_ids:
+        raise InvalidInput("Approve some drafts first: the quiz holds this article's approved questions.",
+                           where="questions")
+    return save_quiz(teacher_id, QuizSettings(title=title.strip(), is_published=False), question_ids, [])
 
 
 def save_quiz(

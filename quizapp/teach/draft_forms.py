@@ -36,10 +36,18 @@ class ImportForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    """Approve or reject the selected drafts (one button per draft, or the checkboxes)."""
+    """Approve, reject or restore the selected drafts (one button per draft, or the checkboxes)."""
 
-    action = StringField(validators=[InputRequired(), AnyOf(("approve", "reject"), message="Choose approve or reject.")])
+    action = StringField(validators=[
+        InputRequired(), AnyOf(("approve", "reject", "restore"), message="Choose approve or reject."),
+    ])
     question_ids = SelectMultipleField(
         coerce=int, validate_choice=False,
         validators=[InputRequired(message="Select at least one draft first.")],
     )
+
+
+class ArticleQuizForm(FlaskForm):
+    """Make a quiz of an article's approved questions in one step."""
+
+    title = StringField("Quiz title", validators=[InputRequired(message="Give the quiz a title."), Length(max=200)])

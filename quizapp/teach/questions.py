@@ -1,5 +1,7 @@
 """Teacher views: the question bank, the question editor, preview and retiring."""
 
+from urllib.parse import urlsplit
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import Form, SelectField, StringField
@@ -90,6 +92,7 @@ def question_edit(question_id: int):
     """The editor for a question; a change of content saves a new version."""
     ownership.check_question(question_id, current_user.id)  # another teacher's draft is a 404
     question = authoring.get_question(question_id)
+    back = drafts_path(request.args.get("next"))  # "Edit first" on an article's drafts comes back to them
     form = QuestionForm.build(question.type, _articles(question), question.data, question.article_id)
     if not form.rows_changed() and form.validate_on_submit():
         number = question.current.number
@@ -104,9 +107,23 @@ def question_edit(question_id: int):
             changed = question.current.number != number
             flash(f"Saved as version {question.current.number}." if changed else "Saved; the content did not change.",
                   "success")
-            return redirect(url_for("teach.question_edit", question_id=question_id))
-    return render_template("teach/questions/edit.html", form=form, question=question,
+            return redirect(back or url_for("teach.question_edit", question_id=question_id))
+    return render_template("teach/questions/edit.html", form=form, question=question, back=back,
                            type_labels=TYPE_LABELS), _status(form)
+
+
+def drafts_path(target: str | None) -> str | None:
+    """``target`` when it is a path of this site's draft review pages, else None (no open redirect).
+
+    Browsers read ``/\\evil.example`` as ``//evil.example`` and drop tabs and
+    newlines inside URLs, so backslashes and control characters are refused.
+    """
+    if not target or not target.startswith("/teach/imports/") or "\\" in target:
+        return None
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) and "//" not in parts.path else None
 
 
 def _status(form: QuestionForm) -> int:

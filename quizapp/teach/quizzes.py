@@ -33,6 +33,13 @@ def _quiz_form(quiz=None) -> QuizForm:
     return form
 
 
+def _picker() -> dict:
+    """The hand-picking list: questions grouped by article, filtered by ``?q=`` (a GET search)."""
+    search = request.args.get("q", "", type=str)[:200]
+    groups = quizzes.question_groups(current_user.id, search)
+    return {"search": search, "groups": groups, "shown": {q.id for g in groups for q in g.questions}}
+
+
 def _settings(form: QuizForm) -> quizzes.QuizSettings:
     return quizzes.QuizSettings(
         title=form.title.data or "",
@@ -82,7 +89,8 @@ def quiz_new():
         if quiz is not None:
             flash(f"Quiz “{quiz.title}” saved.", "success")
             return redirect(url_for("teach.quiz_list"))
-    return render_template("teach/quiz_form.html", form=form, quiz=None), 422 if form.errors or form.form_errors else 200
+    return render_template("teach/quiz_form.html", form=form, quiz=None, **_picker()), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
@@ -96,7 +104,8 @@ def quiz_edit(quiz_id: int):
             return redirect(url_for("teach.quiz_list"))
     other_classes = [c for c in quiz.classrooms if not ownership.teaches_class(c, current_user.id)]
     return render_template("teach/quiz_form.html", form=form, quiz=quiz, other_classes=other_classes,
-                           co=co_teachers.section("quiz", quiz.id)), 422 if form.errors or form.form_errors else 200
+                           co=co_teachers.section("quiz", quiz.id), **_picker()), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/quizzes/<int:quiz_id>/regrade", methods=["GET", "POST"])

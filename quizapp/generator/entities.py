@@ -656,6 +656,12 @@ class _Extractor:
             or self._role_after(tokens, j)
             or any(len(w.rstrip(".")) == 1 for w in words[1:-1])
         ):
+            if "of" in words[2:-1]:
+                # "Donald Hartley of Madison", "Ann Bell of Human Rights Watch": a person, then where from
+                at = words.index("of", 2)
+                self._person(" ".join(words[:at]), start, run[at - 1].end, False, role)
+                self._where_from(run[at + 1:], possessive)
+                return
             self._person(text, start, end, possessive, role)
             return
         if len(words) == 1 and followed_by_cue and not sentence_start_common(words[0]):
@@ -716,6 +722,19 @@ class _Extractor:
         subtype = NER_PLACE_TYPES.get(self.named.label(start, end) or "") if kind == "place" else None
         entity = self.index.find(text, kind) or self.index.entity(kind, text, subtype=subtype)
         self.index.mention(entity, start, end, possessive)
+
+    def _where_from(self, run: list[Token], possessive: bool) -> None:
+        """The place or organization after a person's "of" ("of Madison", "of The Nation"): never a person."""
+        if run and run[0].text.casefold() == "the":
+            run = run[1:]
+        if not run:
+            return
+        start, end = run[0].start, run[-1].end - (2 if possessive else 0)
+        text = self.body[start:end]
+        gaz = gazetteer_index().get(fold(text))
+        kind = gaz[0] if gaz and gaz[0] != "person" else self._kind_of(start, end)
+        if fold(text) not in self.exclude:
+            self._typed(kind if kind in ("organization", "place") else "organization", text, start, end, possessive)
 
     def _employer(self, start: int, end: int) -> None:
         """The organization or place named in a role ("Qantas CEO", "Chiang Rai Gov.")."""

@@ -56,6 +56,7 @@ from .lexicon import (
     DETERMINERS,
     HONORIFICS,
     NON_FINITE_CUES,
+    ORG_HEADS,
     ORG_NOUNS,
     PERSON_NOUNS,
     PRONOUNS,
@@ -354,6 +355,12 @@ class Attributor:
         return quotes
 
     def _attribute(self, tokens: list[Token], k: int, quote: Quote, earlier: list[Quote]) -> None:
+        self._by_rules(tokens, k, quote, earlier)
+        if quote.speaker is not None and quote.speaker.kind == "place" and quote.method in ("before", "after", "subject"):
+            # "Dean Cole, a salesman from Sumter, South Carolina, says": the parser knows the subject
+            self._parsed_subject(tokens, quote)
+
+    def _by_rules(self, tokens: list[Token], k: int, quote: Quote, earlier: list[Quote]) -> None:
         lo = k
         while lo > 0 and k - lo < _WINDOW and not _is_boundary(tokens, lo - 1):
             lo -= 1
@@ -384,6 +391,13 @@ class Attributor:
         if all(t.kind == "p" for t in tokens[lo:k]) and self._sentence_only_quote(tokens, k, hi) \
                 and self._announced(tokens, lo, quote):
             return
+        # 2d. a label: 'Pew Research: "…"', 'Rep. Ann Bell (D-Ohio): "…"'
+        if k > lo and tokens[k - 1].text == ":":
+            np = self._subject_before(tokens, k - 1, lo)
+            if np and (np[0] == lo or tokens[np[0] - 1].text in "-—–") \
+                    and self._names_someone(tokens[np[0]].start, tokens[np[1] - 1].end) \
+                    and self._resolve_into(tokens, np, quote, None, "label"):
+                return
         # 3. continuation
         between = [t for t in tokens[clause_lo:k] if t.kind != "q"]
         joined = all(t.kind == "p" or t.text.casefold() in {"and", "or", "then", "an", "a", "as", "but", "to"} for t in between)
@@ -957,6 +971,8 @@ class Attributor:
         while name_words and (_bare(name_words[0]).casefold() in COMMON_CAPS or name_words[0] in demonyms()
                               or name_words[0].casefold() in HONORIFICS):
             name_words.pop(0)
+        if "of" in name_words[2:-1] and not any(w.casefold() in ORG_HEADS for w in name_words[:name_words.index("of")]):
+            name_words = name_words[:name_words.index("of", 2)]  # "Dora Keane of Millbrook": the person, not where from
         while name_words and name_words[-1] in CONNECTORS:
             name_words.pop()
         if not name_words:

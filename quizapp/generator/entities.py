@@ -781,8 +781,10 @@ class _Extractor:
     def _resolve_pending(self) -> None:
         kinds = [self._kind_of(start, end) for start, end, *_ in self.pending]
         # a lone surname the model calls a person more than once ("Trump launched …", "… Trump said")
+        # (not a team's or a people's name, which the article also writes in the plural: "Springboks")
         surnames = Counter(fold(text) for (_, _, text, _, _), kind in zip(self.pending, kinds)
-                           if kind == "person" and " " not in text and not sentence_start_common(text))
+                           if kind == "person" and " " not in text and not sentence_start_common(text)
+                           and text + "s" not in self.body)
         for (start, end, text, possessive, speaker_like), model in zip(self.pending, kinds):
             known = self.index.find(text)
             if known is not None:

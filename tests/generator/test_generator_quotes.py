@@ -328,3 +328,16 @@ def test_a_short_connective_before_a_quotation_goes_on_from_the_last_speaker():
     text = ("Mayor Iris Vane defended the plan. \"It will pay for itself,\" Vane said. "
             "Instead, \"the critics offer nothing.\"")
     assert speakers(text) == ["Iris Vane", "Iris Vane"]
+
+
+def test_a_pronoun_after_a_quotation_looks_back_to_the_sentence_the_quotation_opened_in():
+    # the quotation holds a full stop, so "she said" sits in a sentence of its own
+    text = ("Speaking in court, Mara Dune said that although Peter Vollan may leave prison soon, "
+            "\"it is over. He will pay for it,\" she said, thanking the judge.")
+    assert speakers(text) == ["Mara Dune"]
+
+
+def test_a_capital_pronoun_after_a_closing_mark_starts_a_new_sentence():
+    text = ("Ivo Marsh wrote to Lea Fenn in May, telling her, \"you are the best we have!\" "
+            "She replied that it was \"an honor to serve.\"")
+    assert speakers(text) == ["Ivo Marsh", "Lea Fenn"]

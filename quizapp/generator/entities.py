@@ -656,6 +656,12 @@ class _Extractor:
             or self._role_after(tokens, j)
             or any(len(w.rstrip(".")) == 1 for w in words[1:-1])
         ):
+            if "of" in words[2:-1]:
+                # "Donald Hartley of Madison", "Ann Bell of Human Rights Watch": a person, then where from
+                at = words.index("of", 2)
+                self._person(" ".join(words[:at]), start, run[at - 1].end, False, role)
+                self._where_from(run[at + 1:], possessive)
+                return
             self._person(text, start, end, possessive, role)
             return
         if len(words) == 1 and followed_by_cue and not sentence_start_common(words[0]):
@@ -717,6 +723,19 @@ class _Extractor:
         entity = self.index.find(text, kind) or self.index.entity(kind, text, subtype=subtype)
         self.index.mention(entity, start, end, possessive)
 
+    def _where_from(self, run: list[Token], possessive: bool) -> None:
+        """The place or organization after a person's "of" ("of Madison", "of The Nation"): never a person."""
+        if run and run[0].text.casefold() == "the":
+            run = run[1:]
+        if not run:
+            return
+        start, end = run[0].start, run[-1].end - (2 if possessive else 0)
+        text = self.body[start:end]
+        gaz = gazetteer_index().get(fold(text))
+        kind = gaz[0] if gaz and gaz[0] != "person" else self._kind_of(start, end)
+        if fold(text) not in self.exclude:
+            self._typed(kind if kind in ("organization", "place") else "organization", text, start, end, possessive)
+
     def _employer(self, start: int, end: int) -> None:
         """The organization or place named in a role ("Qantas CEO", "Chiang Rai Gov.")."""
         text = self.body[start:end]
@@ -762,8 +781,10 @@ class _Extractor:
     def _resolve_pending(self) -> None:
         kinds = [self._kind_of(start, end) for start, end, *_ in self.pending]
         # a lone surname the model calls a person more than once ("Trump launched …", "… Trump said")
+        # (not a team's or a people's name, which the article also writes in the plural: "Springboks")
         surnames = Counter(fold(text) for (_, _, text, _, _), kind in zip(self.pending, kinds)
-                           if kind == "person" and " " not in text and not sentence_start_common(text))
+                           if kind == "person" and " " not in text and not sentence_start_common(text)
+                           and text + "s" not in self.body)
         for (start, end, text, possessive, speaker_like), model in zip(self.pending, kinds):
             known = self.index.find(text)
             if known is not None:

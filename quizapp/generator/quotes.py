@@ -56,6 +56,7 @@ from .lexicon import (
     DETERMINERS,
     HONORIFICS,
     NON_FINITE_CUES,
+    ORG_HEADS,
     ORG_NOUNS,
     PERSON_NOUNS,
     PRONOUNS,
@@ -302,6 +303,7 @@ class Attributor:
         self._opens: list[int] = []  # quotation marks seen so far, for mentions inside quotations
         self._closes: list[int] = []
         self._paragraph = (0, 0)
+        self._quote_open = 0  # where the quotation being attributed opens
         self._parsed: tuple[tuple[int, int], object] | None = None  # the last paragraph parsed, and its parse
         self._parse_budget = nlp.MODEL_CHARS  # characters of the article the parser may still read
 
@@ -354,6 +356,13 @@ class Attributor:
         return quotes
 
     def _attribute(self, tokens: list[Token], k: int, quote: Quote, earlier: list[Quote]) -> None:
+        self._quote_open = quote.open
+        self._by_rules(tokens, k, quote, earlier)
+        if quote.speaker is not None and quote.speaker.kind == "place" and quote.method in ("before", "after", "subject"):
+            # "Dean Cole, a salesman from Sumter, South Carolina, says": the parser knows the subject
+            self._parsed_subject(tokens, quote)
+
+    def _by_rules(self, tokens: list[Token], k: int, quote: Quote, earlier: list[Quote]) -> None:
         lo = k
         while lo > 0 and k - lo < _WINDOW and not _is_boundary(tokens, lo - 1):
             lo -= 1
@@ -384,6 +393,13 @@ class Attributor:
         if all(t.kind == "p" for t in tokens[lo:k]) and self._sentence_only_quote(tokens, k, hi) \
                 and self._announced(tokens, lo, quote):
             return
+        # 2d. a label: 'Pew Research: "…"', 'Rep. Ann Bell (D-Ohio): "…"'
+        if k > lo and tokens[k - 1].text == ":":
+            np = self._subject_before(tokens, k - 1, lo)
+            if np and (np[0] == lo or tokens[np[0] - 1].text in "-—–") \
+                    and self._names_someone(tokens[np[0]].start, tokens[np[1] - 1].end) \
+                    and self._resolve_into(tokens, np, quote, None, "label"):
+                return
         # 3. continuation
         between = [t for t in tokens[clause_lo:k] if t.kind != "q"]
         joined = all(t.kind == "p" or t.text.casefold() in {"and", "or", "then", "an", "a", "as", "but", "to"} for t in between)
@@ -463,6 +479,8 @@ class Attributor:
         first = tokens[j].text.casefold()
         dash = j > k + 1 and tokens[j - 1].text in "―—–"
         content_end = tokens[k].text.rstrip(" '’")[-1:]
+        if content_end in ".?!" and j == k + 1 and tokens[j].text in _SENTENCE_PRONOUNS:
+            return False  # '"…!" She replied to him …': a capital pronoun after the closing mark starts a sentence
         if first in ("was", "were", "is") and j + 2 < hi and tokens[j + 2].text == "by":
             np = self._np_after(tokens, j + 3, hi)  # "…" was written by X
             return bool(np) and self._resolve_into(tokens, np, quote, tokens[j + 1].text, "after")
@@ -957,6 +975,8 @@ class Attributor:
         while name_words and (_bare(name_words[0]).casefold() in COMMON_CAPS or name_words[0] in demonyms()
                               or name_words[0].casefold() in HONORIFICS):
             name_words.pop(0)
+        if "of" in name_words[2:-1] and not any(w.casefold() in ORG_HEADS for w in name_words[:name_words.index("of")]):
+            name_words = name_words[:name_words.index("of", 2)]  # "Dora Keane of Millbrook": the person, not where from
         while name_words and name_words[-1] in CONNECTORS:
             name_words.pop()
         if not name_words:
@@ -977,7 +997,8 @@ class Attributor:
 
     def _pronoun(self, pronoun: str, offset: int) -> Entity | None:
         if pronoun in PRONOUNS_PERSON:
-            sentence = self._sentence_span(offset, offset)
+            # the sentence the quotation starts in: 'X said that "… ends. Another …," she said'
+            sentence = self._sentence_span(min(offset, self._quote_open), offset)
             for m in self._said_outside(self.index.mentions_in(sentence[0], offset)):
                 if m.entity.kind == "person" and not m.possessive:
                     return m.entity
@@ -1038,6 +1059,9 @@ class Attributor:
             hi = max(hi, e)
         return (first if first is not None else lo, hi)
 
+
+#: Pronouns written with a capital when they open a sentence.
+_SENTENCE_PRONOUNS = frozenset("He She They We It I".split())
 
 #: The parse: dependencies of a subject, relations climbed from a verb to the
 #: one whose subject speaks, pronouns that may name a speaker, steps up a tree.

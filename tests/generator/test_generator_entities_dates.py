@@ -108,3 +108,14 @@ def test_no_quotes_article_still_has_places_and_dates():
                                   published="2023-01-10"))
     kinds = {f["kind"] for f in facts.to_list()}
     assert kinds == {"place", "date"}
+
+
+def test_a_lone_surname_the_article_repeats_is_a_person_unless_it_is_also_a_plural_name():
+    from quizapp.generator import extract, plain_article
+
+    text = ("Thousands waited in Leeds when Kowalski launched his campaign in March. "
+            "Critics say Kowalski moved too fast, and the rally ended late.")
+    people = {e.name for e in extract(plain_article(text)).people()}
+    assert people == {"Kowalski"}
+    # "the Kowalskis" is a family or a team: no single person to ask about
+    assert not extract(plain_article(text + " The Kowalskis left early.")).people()

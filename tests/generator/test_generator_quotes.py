@@ -304,3 +304,40 @@ def test_the_parsed_subject_comes_before_the_first_capitalised_words_of_the_clau
     text = ("Early in his campaign, Senator Lee Marsh attacked Tom Eider, calling him, among other things, "
             "\"a failed mayor.\"")
     assert speakers(text) == ["Lee Marsh"]
+
+
+def test_a_person_of_a_place_is_the_person_and_the_place_is_no_speaker():
+    text = ("\"We came for the music,\" beamed Dora Keane of Millbrook, Ohio, who drove all night.\n\n"
+            "Lena Roth of The Courier wrote, \"The square was full by noon.\"")
+    assert speakers(text) == ["Dora Keane", "Lena Roth"]
+
+
+def test_a_place_in_an_appositive_gives_way_to_the_subject_the_parser_finds():
+    text = ("Abel Norris, a 58-year-old farmer from Tiverton, Devon, says the new road will "
+            "\"cut the valley in two.\"")
+    assert speakers(text) == ["Abel Norris"]
+
+
+def test_a_name_before_a_colon_labels_the_quotation_after_it():
+    text = ("Pollsters disagreed on the result. Julia Greer (Harlow Institute): \"The sample was too small.\"\n\n"
+            "Then the count changed - Harlow Institute: \"We expect a recount.\"")
+    assert speakers(text) == ["Julia Greer", "Harlow Institute"]
+
+
+def test_a_short_connective_before_a_quotation_goes_on_from_the_last_speaker():
+    text = ("Mayor Iris Vane defended the plan. \"It will pay for itself,\" Vane said. "
+            "Instead, \"the critics offer nothing.\"")
+    assert speakers(text) == ["Iris Vane", "Iris Vane"]
+
+
+def test_a_pronoun_after_a_quotation_looks_back_to_the_sentence_the_quotation_opened_in():
+    # the quotation holds a full stop, so "she said" sits in a sentence of its own
+    text = ("Speaking in court, Mara Dune said that although Peter Vollan may leave prison soon, "
+            "\"it is over. He will pay for it,\" she said, thanking the judge.")
+    assert speakers(text) == ["Mara Dune"]
+
+
+def test_a_capital_pronoun_after_a_closing_mark_starts_a_new_sentence():
+    text = ("Ivo Marsh wrote to Lea Fenn in May, telling her, \"you are the best we have!\" "
+            "She replied that it was \"an honor to serve.\"")
+    assert speakers(text) == ["Ivo Marsh", "Lea Fenn"]

@@ -27,7 +27,7 @@ def upgrade():
         batch_op.add_column(sa.Column('marked_at', sa.DateTime(), nullable=True))
         batch_op.create_foreign_key('fk_answer_marked_by', 'user', ['marked_by_id'], ['id'])
     with op.batch_alter_table('attempt', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('grade_override', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('grade_override', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('override_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('override_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('override_at', sa.DateTime(), nullable=True))

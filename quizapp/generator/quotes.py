@@ -18,18 +18,24 @@ by a few ordered rules that follow how news is written:
 2b. **Trailing cue**: ``"…" in the 2008 primary, said X.``
 2c. **Announced**: a sentence naming who speaks, right before a sentence (or
    paragraph) that is only a quotation: ``X agreed. "…"``, ``X responded:``.
-3. **Continuation**: a quote that forms its own sentence, or follows another
-   quote joined only by "and"/commas, keeps the previous quote's speaker;
+2d. **Label**: a name the article knows before a colon, opening the sentence
+   or after a dash: ``Pew Research: "…"``, ``Rep. X (D-Ohio): "…"``.
+3. **Continuation**: a quote that forms its own sentence (perhaps after a
+   short connective: ``Instead, "…"``), or follows another quote joined only
+   by "and"/commas, keeps the previous quote's speaker;
    so does a quote-only paragraph after an attributed one.
 4. **According to X** anywhere in the sentence.
-5. **Clause subject**: a quoted fragment with no cue (``Trump called the
-   senator a "nasty guy"``) belongs to the subject of its clause.
-6. **Parsed subject**: a quotation still without a speaker belongs to the
+5. **Parsed subject**: a quotation still without a speaker belongs to the
    subject of the verb it hangs on in spaCy's dependency parse (``X, who …,
    wrote in a letter that the plan was "…"``, ``with X calling it a "…"``),
    when that subject is a person or organization the article names (or "he"
    or "she"); a subject that names no one ("the plan") passes the search on to
-   the clause that reports it. Only paragraphs that need it are parsed.
+   the clause that reports it, and a cue verb's subject comes before the one
+   a reported clause is about. Only paragraphs that need it are parsed. The
+   parse also overrules a place the rules made speak. Without a parse (or
+   when it names no one), the **clause subject** by rule: a quoted fragment
+   with no cue (``Trump called the senator a "nasty guy"``) belongs to the
+   subject of its clause.
 
 Speakers are then resolved to entities: a name or alias to its canonical
 entity ("Lukashenko" -> "Alexander Lukashenko", "the ISW" -> "Institute for
@@ -617,7 +623,7 @@ class Attributor:
         if offset <= quote.open:
             quote.claim = self.body[offset:sentence[1]].strip()
 
-    # -- rule 6 ----------------------------------------------------------
+    # -- rule 5: the parsed subject --------------------------------------
     def _parse(self):
         """The dependency parse of the current paragraph, or None (no parser, budget spent)."""
         if self._parsed is not None and self._parsed[0] == self._paragraph:

@@ -8,6 +8,8 @@
  *    between drafts, a approves, r rejects, e edits the current one (the help text says so).
  *    Keys never fire while typing in a field. Without the script each draft has its own
  *    buttons and checkbox.
+ * 4. Copy buttons ([data-copy="<input id>"]), hidden without the script: copy the field's text
+ *    and say so in the status next to it.
  * Served from static/ (the Content-Security-Policy allows no inline script).
  */
 (function () {
@@ -105,11 +107,32 @@
     });
   }
 
+  function copyButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      var id = button.getAttribute("data-copy");
+      var field = document.getElementById(id);
+      var status = document.querySelector('[data-copy-status="' + id + '"]');
+      if (!field) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        function done(message) { if (status) { status.textContent = message; } }
+        field.select();
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(field.value).then(function () { done("Copied."); },
+            function () { done("Press Ctrl+C (or Cmd+C) to copy the selected link."); });
+        } else {
+          done("Press Ctrl+C (or Cmd+C) to copy the selected link.");
+        }
+      });
+    });
+  }
+
   function start() {
     localTimes();
     timer();
     selectAll();
     draftKeys();
+    copyButtons();
   }
 
   if (document.readyState === "loading") {

@@ -14,7 +14,7 @@ from quizapp.services.errors import Conflict, InvalidInput
 TOO_MANY_LOGINS = "Too many failed logins. Wait a few minutes and try again."
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, default: str | None = None) -> str:
     """Only same-site paths are followed after login.
 
     Browsers read ``/\\evil.example`` as ``//evil.example`` and drop tabs and
@@ -30,7 +30,7 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).scheme
     ):
         return target
-    return url_for("quiz.index")
+    return default or url_for("quiz.index")
 
 
 def _login(user) -> None:
@@ -80,7 +80,8 @@ def login():
         if user is not None:
             throttle.login_succeeded(attempt)
             _login(user)
-            response = redirect(_safe_next(request.args.get("next")))
+            home = url_for("teach.home") if user.is_teacher else None  # teachers start where they work
+            response = redirect(_safe_next(request.args.get("next"), home))
             throttle.remember_device(response, user.id)
             return response
         form.password.errors.append("Wrong username or password.")

@@ -1,7 +1,9 @@
 """Teacher views: classes and their rosters."""
 
+import segno
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from quizapp.services import classes
 from quizapp.teach import bp, co_teachers
@@ -25,5 +27,12 @@ def class_list():
 def class_detail(class_id: int):
     """A class's join code, roster and co-teachers."""
     classroom = classes.get_own_class(class_id, current_user.id)
+    link = url_for("quiz.join", code=classroom.code, _external=True)
     return render_template("teach/class.html", classroom=classroom, learners=classes.roster(classroom.id),
-                           co=co_teachers.section("class", classroom.id))
+                           co=co_teachers.section("class", classroom.id), join_link=link, join_qr=join_qr(link))
+
+
+def join_qr(link: str) -> Markup:
+    """The join link as a QR code, an inline SVG a phone camera reads off the projector."""
+    # segno writes only its own markup (paths and numbers); the link is not echoed into it
+    return Markup(segno.make(link, error="m").svg_inline(scale=5, dark="#000", light="#fff", omitsize=False))

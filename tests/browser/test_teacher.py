@@ -30,7 +30,14 @@ def test_teacher_adds_a_question_builds_a_quiz_and_downloads_scores(page, make_u
     page.goto(page.base + "/teach/classes")
     page.get_by_label("Class name").fill("Civics 9")
     submit(page, "Create class")
-    assert axe_violations(page) == [], "class"
+    assert axe_violations(page, serious_only=False) == [], "class"
+    # the join link: a QR code to show, and a copy button that the script reveals
+    assert page.get_by_role("img", name="QR code of the join link for Civics 9").is_visible()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base)
+    page.get_by_role("button", name="Copy link").click()
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent !== ''")
+    assert page.locator("[data-copy-status]").inner_text() == "Copied."
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#join-link").input_value()
 
     page.goto(page.base + "/teach/questions/new?type=multiple_choice")
     assert axe_violations(page) == [], "question editor"

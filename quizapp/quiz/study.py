@@ -70,15 +70,23 @@ def practice_mistake(position: int):
                      "Practise my mistakes", url_for("quiz.practice_mistakes"))
 
 
+def _answered_wrong(attempt_id: int):
+    """The learner's own attempt and the ids of its questions answered wrong, or None
+    (with the reason flashed) when it cannot be retaken yet."""
+    attempt = attempts.get_attempt(attempt_id, current_user.id)
+    try:
+        return attempt, study.wrong_in_attempt(attempt)
+    except Conflict as exc:
+        flash(exc.message, "info")
+        return attempt, None
+
+
 @bp.get("/attempts/<int:attempt_id>/retake")
 @login_required
 def retake_wrong_start(attempt_id: int):
     """The questions of a finished attempt answered wrong, to retake without changing its score."""
-    attempt = attempts.get_attempt(attempt_id, current_user.id)
-    try:
-        ids = study.wrong_in_attempt(attempt)
-    except Conflict as exc:
-        flash(exc.message, "info")
+    attempt, ids = _answered_wrong(attempt_id)
+    if ids is None:
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     return render_template("quiz/practice_start.html", count=len(ids), attempt=attempt,
                            first=url_for("quiz.retake_wrong", attempt_id=attempt_id, position=1) if ids else None)
@@ -88,11 +96,8 @@ def retake_wrong_start(attempt_id: int):
 @login_required
 def retake_wrong(attempt_id: int, position: int):
     """One question answered wrong in the attempt, asked again; the attempt's score stays as it is."""
-    attempt = attempts.get_attempt(attempt_id, current_user.id)
-    try:
-        ids = study.wrong_in_attempt(attempt)
-    except Conflict as exc:
-        flash(exc.message, "info")
+    attempt, ids = _answered_wrong(attempt_id)
+    if ids is None:
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     return _practice(ids, position, lambda n: url_for("quiz.retake_wrong", attempt_id=attempt_id, position=n),
                      f"Retake what you got wrong: {attempt.quiz.title}",

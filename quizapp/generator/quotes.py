@@ -696,9 +696,8 @@ class Attributor:
             return False
         if not self._names_someone(start, end):
             return False
-        starts = [t.start for t in tokens]
-        first = bisect.bisect_left(starts, start)
-        last = bisect.bisect_right(starts, end - 1)
+        first = bisect.bisect_left(tokens, start, key=lambda t: t.start)
+        last = bisect.bisect_right(tokens, end - 1, key=lambda t: t.start)
         if first >= last or any(t.kind == "q" for t in tokens[first:last]):
             return False
         entity, mention = self._resolve_np(tokens, (first, last))

@@ -49,8 +49,11 @@ def requested_format() -> str:
 
 
 def send_table(table: exports.Table, fmt: str, stem: str) -> Response:
-    """``table`` as a download named ``<stem>-<date>.<ext>``; ``?excel=1`` adds Excel's BOM and CRLF to CSV."""
-    name = secure_filename(f"{stem}-{dt.date.today().isoformat()}{tables.FORMATS[fmt]}") or "scores"
+    """``table`` as a download named ``<stem>-<date>.<ext>``; ``?excel=1`` adds Excel's BOM and CRLF to CSV
+    and ``-excel`` to the name, so the teacher can tell the two CSV files apart."""
+    excel = fmt == "csv" and request.args.get("excel", "").lower() in ("1", "true", "yes", "on")
+    flavour = "-excel" if excel else ""
+    name = secure_filename(f"{stem}-{dt.date.today().isoformat()}{flavour}{tables.FORMATS[fmt]}") or "scores"
     if fmt == "xlsx":
         handle = tempfile.TemporaryFile()
         try:
@@ -61,7 +64,6 @@ def send_table(table: exports.Table, fmt: str, stem: str) -> Response:
             raise
         return send_file(handle, mimetype=tables.MEDIA_TYPES[fmt], as_attachment=True, download_name=name, max_age=0)
     if fmt == "csv":
-        excel = request.args.get("excel", "").lower() in ("1", "true", "yes", "on")
         chunks = tables.iter_csv(table.headers, table.rows, excel=excel)
     else:
         chunks = tables.iter_jsonl(table.headers, table.rows)

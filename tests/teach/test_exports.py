@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -47,6 +48,22 @@ def test_teacher_downloads_the_gradebook_as_csv(client, school):
     rows = csv_rows(response)
     assert [(r["learner"], r["Alpha Quiz (alpha-quiz)"], r["The whole article (belarus-trainers)"]) for r in rows] == [
         ("ann", "75.0", "50.0"), ("bob", "", "")]
+
+
+def test_csv_and_csv_for_excel_downloads_have_different_names(client, school):
+    """Both links of the gradebook page give files the teacher can tell apart in the downloads folder."""
+    login(client, "tina")
+    page = client.get(f"/teach/classes/{school.classes['Alpha']}/gradebook").text
+    links = dict(re.findall(r'<a href="([^"]*kind=gradebook[^"]*)">(CSV[^<]*)</a>', page))
+    assert sorted(links.values()) == ["CSV", "CSV for Excel"]
+    names = {}
+    for href, label in links.items():
+        response = client.get(href.replace("&amp;", "&"))
+        assert response.status_code == 200
+        names[label] = re.search(r'filename="([^"]+)"', response.headers["Content-Disposition"])[1]
+        response.close()
+    assert re.fullmatch(r"Alpha-gradebook-\d{4}-\d\d-\d\d\.csv", names["CSV"])
+    assert names["CSV for Excel"] == names["CSV"].removesuffix(".csv") + "-excel.csv"
 
 
 def test_teacher_downloads_responses_in_every_format(client, school):

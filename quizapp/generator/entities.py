@@ -36,6 +36,7 @@ from .lexicon import (
     ORG_DESCRIPTORS,
     ORG_HEADS,
     PLACE_DESCRIPTORS,
+    PRONOUNS,
     PRONOUNS_PERSON,
     STOCK_EXCHANGES,
     ROLE_NOUNS,
@@ -436,6 +437,18 @@ class _Extractor:
         for tokens in headlines:
             self._headline(tokens)
         self._consolidate()
+        self._appositive_roles()
+
+    def _appositive_roles(self) -> None:
+        """A person's role written after the name: "Ann Lee, chief engineer at Volta, said"."""
+        for entity in self.index.entities:
+            if entity.kind != "person" or entity.role:
+                continue
+            for _, end in sorted(entity.mentions):
+                role = appositive_role(self.body, end)
+                if role:
+                    entity.role = role
+                    break
 
     def _paragraph(self, tokens: list[Token]) -> None:
         n = len(tokens)
@@ -562,6 +575,8 @@ class _Extractor:
             if name_words and not any(w.casefold() in DATE_WORDS for w in name_words):
                 role_words = [w for w in words[:name_start] if w.casefold() not in HONORIFICS or w.casefold() in ROLE_NOUNS]
                 role = " ".join(_ROLE_ABBREVIATIONS.get(w.casefold(), w) for w in words[:name_start]) if role_words else None
+                if role and sentence_start and self._capital_of_position(role, run[0]):
+                    role = role[:1].lower() + role[1:]  # "Flight director Ann Lee said": a flight director
                 before = self._role_before(tokens, i)
                 if before and role:
                     role = f"{before} {role}"
@@ -671,6 +686,12 @@ class _Extractor:
                 return
         self.pending.append((start, end, text, possessive, followed_by_cue or bool(role)))
 
+    def _capital_of_position(self, role: str, first: Token) -> bool:
+        """Whether a role opening a sentence is capitalised only for that: "Flight director", not "French envoy"."""
+        head, *rest = role.split()
+        return bool(rest) and all(w.islower() for w in rest) and head not in demonyms() \
+            and fold(head) not in gazetteer_index() and self.named.label(first.start, first.end) is None
+
     def _common_opening(self, word: str) -> bool:
         """A capitalised first word the article also writes in lower case, and no first name."""
         folded = word.casefold()
@@ -776,7 +797,11 @@ class _Extractor:
         while words and words[0].casefold() not in ROLE_NOUNS and words[0].casefold() in _ROLE_MODIFIERS \
                 and words[0].casefold() in {"news", "white", "house"}:
             words.pop(0)
-        return " ".join(words) or None
+            k += 1
+        role = " ".join(words)
+        if role and (k == 0 or tokens[k - 1].text in ".!?") and self._capital_of_position(role, tokens[k]):
+            role = role[:1].lower() + role[1:]  # "Flight director Ann Lee said": a flight director
+        return role or None
 
     def _resolve_pending(self) -> None:
         kinds = [self._kind_of(start, end) for start, end, *_ in self.pending]
@@ -850,6 +875,47 @@ class _Extractor:
     def _votes(self, entity: Entity) -> int:
         """How many of an entity's mentions the model labels with its kind."""
         return sum(NER_KINDS.get(self.named.label(s, e) or "") == entity.kind for s, e in entity.mentions)
+
+
+def appositive_role(body: str, end: int) -> str | None:
+    """The role in an appositive right after a name ending at ``end``, without its article.
+
+    ", chief engineer at Volta," and ", a spokesman for the ministry." give
+    the role; a clause (", who ...", ", said ..."), a list of names or an age
+    does not. The role needs a role noun ("engineer", "spokesman").
+    """
+    if not body.startswith(", ", end):
+        return None
+    words: list[str] = []
+    closed = False
+    for word in body[end + 2:end + 160].split("\n", 1)[0].split(" ")[:_MAX_ROLE_WORDS + 1]:
+        bare = word.rstrip(",;.")
+        if not bare or any(mark in bare for mark in "\"“”()[]\n"):
+            return None
+        words.append(bare)
+        if word != bare and not (word.endswith(".") and "." in bare):  # "U.S." goes on
+            closed = True
+            break
+    if not closed or len(words) > _MAX_ROLE_WORDS:
+        return None
+    while words and words[0].casefold() in ("the", "a", "an"):
+        words.pop(0)
+    folded = [w.casefold().removesuffix("'s").removesuffix("’s") for w in words]
+    if not folded or not folded[0][:1].isalpha() or folded[0] in _NOT_ROLE_OPENERS:
+        return None
+    if _NOT_IN_ROLE.intersection(folded) or PRONOUNS.intersection(folded) or CUE_VERBS.intersection(folded):
+        return None
+    if not ROLE_NOUNS.intersection(part for word in folded for part in word.split("-")):  # "secretary-general"
+        return None
+    return " ".join(words)
+
+
+_MAX_ROLE_WORDS = 10
+_NOT_IN_ROLE = frozenset(
+    "who whom whose which that when while where if because said says told is was are were has had have"
+    " will would can could".split()
+)
+_NOT_ROLE_OPENERS = _NOT_IN_ROLE | {"and", "or", "but", "as", "after", "before"}
 
 
 def _initials(name: str) -> str:

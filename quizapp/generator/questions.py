@@ -249,6 +249,21 @@ class _Builder:
         i = bisect.bisect_right(self._quote_opens, offset) - 1
         return i >= 0 and offset < self.facts.quotes[i].close
 
+    def _quotations_whole(self, s: int, e: int) -> bool:
+        """Whether every quotation that touches ``s:e`` opens and closes inside it."""
+        marks = self.body[s:e].count('"') + self.body[s:e].count("“") + self.body[s:e].count("”")
+        last = bisect.bisect_left(self._quote_opens, s) - 1
+        if last >= 0 and self.facts.quotes[last].close > s:
+            return False  # a quotation opened before the sentence runs into it
+        inside = self._quotes_opened_in(s, e)
+        return 2 * len(inside) == marks and all(q.close <= e for q in inside)
+
+    def _quotes_opened_in(self, s: int, e: int) -> list[Quote]:
+        return self.facts.quotes[bisect.bisect_left(self._quote_opens, s):bisect.bisect_left(self._quote_opens, e)]
+
+    def _speaks_in(self, entity: Entity, s: int, e: int) -> bool:
+        return any(q.speaker is entity for q in self._quotes_opened_in(s, e))
+
     def _id(self, kind: str, key: str) -> str:
         base = f"{slugify(self.slug, 40)}-gen-{kind}-{slugify(key, 50)}"
         qid, n = base, self._next.get(base, 2)
@@ -544,8 +559,8 @@ class _Builder:
         sentence = self.body[s:e].rstrip()
         if not sentence or sentence[-1] not in ".!?\"”’'":
             return False  # a headline or a caption, not a sentence
-        if any(mark in sentence for mark in "\"“”"):
-            return False  # a quotation's sentence: asked as "who said", and often cut in two
+        if any(mark in sentence for mark in "\"“”") and not self._quotations_whole(s, e):
+            return False  # a quotation cut in two by the sentence: the blanked text would be half of it
         if _DATELINE.match(sentence):
             return False
         before = self.body[s:start]
@@ -605,6 +620,8 @@ class _Builder:
             sentence = self.body[s:e]
             if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(start, end, s, e):
                 continue
+            if self._speaks_in(entity, s, e):
+                continue  # "“…,” said _____": who said it is the quotation's own question
             blanked = sentence[: start - s] + "_____" + sentence[end - s:]
             # another mention of the same entity in the sentence would give it away
             if any(len(n) > 2 and re.search(rf"\b{re.escape(n)}\b", blanked) for n in entity.names()):
@@ -710,12 +727,11 @@ class _Builder:
     def _role(self, person: Entity, n: int) -> None:
         role = person.role
         mention = sorted(person.mentions)[0]
-        the = "" if role.split()[0].endswith(("'s", "’s")) else "the "
-        stem = f"Who is described in the article as {the}{role}?"
+        stem = f"Who is described in the article as {_the(role)}?"
         distractors, from_article = self._distractors(person)
         fact = person.to_fact()
         key = f"person:{slugify(person.name, 50)}"
-        feedback = f"The article names {person.name} as {the}{role}."
+        feedback = f"The article names {person.name} as {_the(role)}."
         source = self._source(*mention)
         if len(distractors) == 3:
             self._add(key, self._score("multiple_choice", person, from_article, True), {
@@ -745,7 +761,7 @@ class _Builder:
         self._add(key, self._score("true_false", person, rich=True), {
             "id": self._id("person-tf", f"{person.name}-role"),
             "type": "true_false",
-            "stem": f"True or false: the article describes {person.name} as the {shown}.",
+            "stem": f"True or false: the article describes {person.name} as {_the(shown)}.",
             "answer": swap is None,
             "general_feedback": feedback,
             "tags": ["generated", "person", "true-false"],
@@ -939,6 +955,11 @@ class _Builder:
         return out
 
 
+def _the(role: str) -> str:
+    """A role after "as": "the Health Secretary", but "Apple's CEO"."""
+    return role if role.split()[0].endswith(("'s", "’s")) else f"the {role}"
+
+
 def _default_form(question: dict) -> bool:
     return not _ALTERNATIVE_ONLY.intersection(question["tags"])
 
@@ -952,12 +973,13 @@ def _as_alternatives(items: list[tuple[float, dict]], *extra: str) -> list[tuple
 def answer_slots(question: dict) -> list[tuple[str, int]]:
     """What a draft asks, each with how many drafts of a default list may ask it.
 
-    An answer asked a second time must be one among choices: in an article
-    quoting one person, a second short answer "Who said …?" or "Which name
-    completes …?" answered by that person is a giveaway, while among three
-    other people of the article it is not. So a person or organization is
-    the answer of one short answer and up to three multiple-choice drafts;
-    a speaker is asked "who said" twice at most. One sentence gives one
+    The same question asked twice must be one among choices: in an article
+    quoting one person, a second short answer "Who said …?" answered by that
+    person is a giveaway, while among three other people of the article it
+    is not. So a person or organization is the answer of one typed "who
+    said", one other typed question (their role, a blank in a sentence) and
+    up to three multiple-choice drafts, three drafts in all; a speaker is
+    asked "who said" twice at most. One sentence gives one
     fill-in: a second blank in it would print the first one's answer. A date
     is asked once; sets of quotations or events have no single answer.
     """
@@ -974,10 +996,11 @@ def answer_slots(question: dict) -> list[tuple[str, int]]:
     if fact.get("kind") == "quote":
         answer = normalize_answer(str(fact.get("speaker") or ""))
         slots.append((f"said:{answer}", 2 if choice else 1))
+        typed = f"typed-said:{answer}"
     else:
         answer = normalize_answer(str(fact.get("name") or fact.get("key") or ""))
-    return [*slots, (f"{'chosen' if choice else 'typed'}:{answer}", 3 if choice else 1),
-            (f"answer:{answer}", 3)]
+        typed = f"typed:{answer}"
+    return [*slots, (f"chosen:{answer}", 3) if choice else (typed, 1), (f"answer:{answer}", 3)]
 
 
 def _folded_words(text: str) -> list[str]:

@@ -345,3 +345,40 @@ def test_the_name_a_compound_name_is_known_by_is_the_same_person():
     assert [q["speaker"] for q in said] == ["Jorge Amaral Tavo dos Reis"]
     who = next(q for q in generate_questions(plain_article(text, slug="flood")) if "who-said" in q["tags"])
     assert {"Jorge Amaral Tavo dos Reis", "Tavo"} <= {a["text"] for a in who["accepted"]}
+
+
+def test_a_role_written_after_the_name_is_asked_and_a_speaker_is_also_asked_who_they_are():
+    text = ("Harlow Water said on Tuesday it would rebuild the Kettle Lane reservoir by next spring.\n\n"
+            '"The old dam has done its work for ninety years," said Ines Marrow, chief engineer at Harlow Water.\n\n'
+            "Flight director Odo Pratt flew the survey drone over the site.\n\n"
+            "Local councillor Bram Tuck, who lives nearby, welcomed the plan, as did Ada Lunt, 71.")
+    drafts = generate_questions(plain_article(text, slug="dam", published="2025-06-03"))
+    stems = [q["stem"] for q in drafts]
+    # the speaker's quotation and her role: two facts about one person, each asked once, both by default
+    assert any(s.startswith('Who said "The old dam') for s in stems), stems
+    role = next(q for q in drafts if "role" in q["tags"] and q["fact"]["name"] == "Ines Marrow")
+    assert role["stem"] == "Who is described in the article as the chief engineer at Harlow Water?"
+    assert [c["text"] for c in role["choices"] if c["weight"] == 1.0] == ["Ines Marrow"]
+    # a role opening a sentence keeps no capital it only had for being first; a clause or an age is no role
+    every = generate_questions(plain_article(text, slug="dam", published="2025-06-03"), all_forms=True)
+    roles = {q["fact"]["name"]: q["stem"] for q in every if "role" in q["tags"]}
+    assert roles.get("Odo Pratt") == "Who is described in the article as the flight director?"
+    assert "Ada Lunt" not in roles
+    true_false = [q["stem"] for q in every if q["type"] == "true_false" and "person" in q["tags"]]
+    assert all(" as the the " not in s and " as the Harlow" not in s for s in true_false)
+
+
+def test_a_sentence_holding_a_whole_quotation_can_still_blank_a_name_outside_it():
+    text = ("Fenwick Rail said the new timetable starts in May.\n\n"
+            'Director Sela Munro called the line "the spine of the valley" at a meeting in Oxbridge Vale on Monday.\n\n'
+            '"We will run a train every twenty minutes," Munro said in Tarn Cross.')
+    every = generate_questions(plain_article(text, slug="rail", published="2025-02-10"), all_forms=True)
+    fills = {q["stem"].split("? ", 1)[1]: q for q in every if "fill-in" in q["tags"]}
+    # the quotation stays whole in the stem and the blank is outside it
+    assert any('"the spine of the valley" at a meeting in _____ on Monday.' in s for s in fills), list(fills)
+    # never the speaker of a quotation in the same sentence: "who said" is that quotation's own question
+    assert not any("_____ said in Tarn Cross" in s for s in fills)
+    # nor a sentence a quotation runs through half-way
+    cut = plain_article('Officials in Brackmoor said "the bridge will reopen. Traffic from Dunley will wait," '
+                        "on Friday.", slug="cut", published="2025-02-10")
+    assert not any("fill-in" in q["tags"] for q in generate_questions(cut, all_forms=True))

@@ -421,7 +421,9 @@ def event_sentences(source: dict, events: Sequence[dict]) -> dict:
     :returns: a copy of ``source`` with only those sentences (``start``/``end``
         narrowed to them), or ``source`` itself when no event is found in it.
     """
-    text = source.get("sentence") or ""
+    text = source.get("sentence")
+    if not isinstance(text, str):
+        return source
     start, end = source.get("start"), source.get("end")
     # offsets mean something only in a stretch of article, not in an excerpt already cut
     base = start if isinstance(start, int) and isinstance(end, int) and end - start == len(text) else None

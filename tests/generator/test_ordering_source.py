@@ -76,3 +76,5 @@ def test_other_questions_and_unfound_events_keep_their_source():
     choice = {"type": "multiple_choice", "source": {"sentence": text}, "fact": {"kind": "date", "events": []}}
     assert quoted_source(choice) is choice["source"]
     assert quoted_source({"type": "ordering", "items": ["a", "b"]}) is None
+    odd = {**lost, "source": {"sentence": None}}  # a bank file may say anything
+    assert quoted_source(odd) is odd["source"]

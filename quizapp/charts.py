@@ -6,6 +6,13 @@ data table holding the same numbers for screen readers and for anyone who
 prefers numbers. Every label is escaped, and the output is well-formed XML
 (so tests parse it with :mod:`xml.etree`). An empty history gives a chart
 that says "No data yet", never an error.
+
+The charts fill the page's width without scaling (issue 16, point 4): the
+``<svg>`` has no ``viewBox``, so its text is drawn at its own size in CSS
+pixels on a phone and on a desktop alike; horizontal positions are
+percentages of the width and vertical ones pixels. Bars are horizontal, each
+with its label on a line of its own above it, so labels never run into each
+other however narrow the screen.
 """
 
 from __future__ import annotations
@@ -22,8 +29,13 @@ NO_DATA = "No data yet"
 #: colour-blind-safe palette (Okabe–Ito), cycled for series
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56  # margins around the plot area
+#: text sizes in CSS pixels: labels and values, then axis ticks
+FONT, SMALL = 14, 13
+INSET = 2.0  # percent of the width kept clear at each side
+ROW = 40  # a bar's row: its label and value, then the bar
+BAR = 12
+LINE_HEIGHT, LINE_TOP, LINE_BOTTOM = 220, 14, 30  # line charts: plot area within the height
+GUTTER = 12.0  # percent of the width left of a line chart's plot, for its value ticks
 
 
 @dataclass(frozen=True)
@@ -42,15 +54,19 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _pct(value: float) -> str:
+    return f"{_num(value)}%"
+
+
 def _format_value(value: float, unit: str) -> str:
     if unit == "%":
         return f"{round(value)}%"
     return f"{_num(value)}{(' ' + unit) if unit else ''}"
 
 
-def _svg_open(chart_id: str, title: str, description: str) -> list[str]:
+def _svg_open(chart_id: str, title: str, description: str, height: int) -> list[str]:
     return [
-        f'<svg xmlns="{SVG_NS}" class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'<svg xmlns="{SVG_NS}" class="chart-svg" width="100%" height="{height}" '
         f'role="img" aria-labelledby="{_e(chart_id)}-title {_e(chart_id)}-desc" focusable="false">',
         f'<title id="{_e(chart_id)}-title">{_e(title)}</title>',
         f'<desc id="{_e(chart_id)}-desc">{_e(description)}</desc>',
@@ -59,14 +75,10 @@ def _svg_open(chart_id: str, title: str, description: str) -> list[str]:
 
 def _no_data(chart_id: str, title: str, description: str, headers: Sequence[str]) -> Markup:
     parts = [f'<figure class="chart chart-empty" id="{_e(chart_id)}">']
-    parts += _svg_open(chart_id, title, f"{description} {NO_DATA}.")
+    parts += _svg_open(chart_id, title, f"{description} {NO_DATA}.", 120)
     parts.append(
-        f'<rect class="plot" x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" '
-        f'height="{HEIGHT - TOP - BOTTOM}" fill="#f6f8fb" stroke="#c9d2e0"/>'
-    )
-    parts.append(
-        f'<text class="no-data" x="{WIDTH / 2:g}" y="{(HEIGHT - BOTTOM + TOP) / 2:g}" '
-        f'text-anchor="middle" dominant-baseline="middle" font-size="18" fill="#555">{NO_DATA}</text>'
+        f'<text class="no-data" x="50%" y="60" text-anchor="middle" dominant-baseline="middle" '
+        f'font-size="18" fill="#555">{NO_DATA}</text>'
     )
     parts.append("</svg>")
     parts.append(f"<figcaption>{_e(title)}</figcaption>")
@@ -91,25 +103,6 @@ def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) ->
     )
 
 
-def _y_axis(y_max: float, unit: str, ticks: int = 4) -> list[str]:
-    parts = []
-    plot_h = HEIGHT - TOP - BOTTOM
-    for n in range(ticks + 1):
-        value = y_max * n / ticks
-        y = TOP + plot_h - plot_h * n / ticks
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e3e8ef"/>'
-        )
-        parts.append(
-            f'<text class="tick" x="{LEFT - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle" '
-            f'font-size="11" fill="#555">{_e(_format_value(value, unit))}</text>'
-        )
-    parts.append(
-        f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#555"/>'
-    )
-    return parts
-
-
 def bar_chart(
     chart_id: str,
     title: str,
@@ -121,7 +114,10 @@ def bar_chart(
     label_header: str = "Label",
     value_header: str = "Value",
 ) -> Markup:
-    """A vertical bar chart of ``(label, value)`` pairs; an empty list says "No data yet".
+    """Horizontal bars of ``(label, value)`` pairs, top to bottom; an empty list says "No data yet".
+
+    Each bar has its label above it at the left and its value at the right,
+    over a track that stands for the top of the scale.
 
     :param y_max: the top of the scale (default: the largest value, at least 1).
     :param unit: ``"%"`` for percentages (values 0..100), else appended to values.
@@ -130,33 +126,22 @@ def bar_chart(
     if not bars:
         return _no_data(chart_id, title, description, headers)
     top = y_max if y_max is not None else max(1.0, max(v for _, v in bars))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / len(bars)
-    bar_w = max(2.0, slot * 0.7)
-    rotate = len(bars) > 8  # long series: slant the labels so they do not overlap
+    span = 100 - 2 * INSET
     parts = [f'<figure class="chart chart-bars" id="{_e(chart_id)}">']
-    parts += _svg_open(chart_id, title, description)
-    parts += _y_axis(top, unit)
+    parts += _svg_open(chart_id, title, description, ROW * len(bars) + 8)
     for n, (label, value) in enumerate(bars):
+        row = 8 + ROW * n
         shown = max(0.0, min(value, top))
-        h = plot_h * shown / top if top else 0.0
-        x = LEFT + slot * n + (slot - bar_w) / 2
-        y = TOP + plot_h - h
         parts.append(
-            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-            f'fill="{PALETTE[0]}"><title>{_e(label)}: {_e(_format_value(value, unit))}</title></rect>'
+            f'<text class="bar-label" x="{_pct(INSET)}" y="{row + FONT}" font-size="{FONT}" '
+            f'fill="#1d2330">{_e(_clip(label, 36))}</text>'
+            f'<text class="bar-value" x="{_pct(100 - INSET)}" y="{row + FONT}" text-anchor="end" '
+            f'font-size="{FONT}" font-weight="600" fill="#1d2330">{_e(_format_value(value, unit))}</text>'
+            f'<rect class="track" x="{_pct(INSET)}" y="{row + 20}" width="{_pct(span)}" height="{BAR}" '
+            f'rx="2" fill="#e3e8ef"/>'
+            f'<rect class="bar" x="{_pct(INSET)}" y="{row + 20}" width="{_pct(span * shown / top)}" '
+            f'height="{BAR}" rx="2" fill="{PALETTE[0]}"><title>{_e(label)}: {_e(_format_value(value, unit))}</title></rect>'
         )
-        cx = LEFT + slot * n + slot / 2
-        if rotate:
-            parts.append(
-                f'<text class="label" x="{cx:.1f}" y="{TOP + plot_h + 12}" text-anchor="end" font-size="10" '
-                f'fill="#333" transform="rotate(-40 {cx:.1f} {TOP + plot_h + 12})">{_e(label)}</text>'
-            )
-        else:
-            parts.append(
-                f'<text class="label" x="{cx:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-                f'font-size="11" fill="#333">{_e(label)}</text>'
-            )
     parts.append("</svg>")
     parts.append(f"<figcaption>{_e(title)}</figcaption>")
     parts.append(_table(title, headers, [(label, _format_value(value, unit)) for label, value in bars]))
@@ -176,7 +161,10 @@ def line_chart(
     time_header: str = "When",
     value_header: str = "Value",
 ) -> Markup:
-    """Lines of values over time, one per series, with a legend; no points says "No data yet"."""
+    """Lines of values over time, one per series, with a legend; no points says "No data yet".
+
+    The legend is a list after the drawing, so long names wrap like any text.
+    """
     headers = (series_header, time_header, value_header)
     series = [s for s in series if s.points]
     if not series:
@@ -184,60 +172,63 @@ def line_chart(
     times = [t for s in series for t, _ in s.points]
     start, end = min(times), max(times)
     span = (end - start).total_seconds()
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    legend_rows = (len(series) + 2) // 3
-    plot_h -= 14 * max(0, legend_rows - 1)
+    plot_h = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
+    left, right = GUTTER + INSET, 100 - 2 * INSET  # where the first and the last point go
 
-    def x_of(t: dt.datetime) -> float:
+    def x_of(t: dt.datetime) -> str:
         if span <= 0:
-            return LEFT + plot_w / 2
-        return LEFT + 8 + (plot_w - 16) * (t - start).total_seconds() / span
+            return _pct((left + right) / 2)
+        return _pct(left + (right - left) * (t - start).total_seconds() / span)
 
-    def y_of(v: float) -> float:
-        return TOP + plot_h - plot_h * max(0.0, min(v, y_max)) / y_max
+    def y_of(v: float) -> str:
+        return f"{LINE_TOP + plot_h - plot_h * max(0.0, min(v, y_max)) / y_max:.1f}"
 
     parts = [f'<figure class="chart chart-lines" id="{_e(chart_id)}">']
-    parts += _svg_open(chart_id, title, description)
+    parts += _svg_open(chart_id, title, description, LINE_HEIGHT)
     for n in range(5):
         value = y_max * n / 4
-        y = TOP + plot_h - plot_h * n / 4
-        parts.append(f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e3e8ef"/>')
+        y = LINE_TOP + plot_h - plot_h * n / 4
         parts.append(
-            f'<text class="tick" x="{LEFT - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle" '
-            f'font-size="11" fill="#555">{_e(_format_value(value, unit))}</text>'
+            f'<line class="gridline" x1="{_pct(GUTTER)}" y1="{y:.1f}" x2="{_pct(100 - INSET)}" y2="{y:.1f}" '
+            f'stroke="{"#555" if n == 0 else "#e3e8ef"}"/>'
+            f'<text class="tick" x="{_pct(GUTTER)}" dx="-6" y="{y:.1f}" text-anchor="end" dominant-baseline="middle" '
+            f'font-size="{SMALL}" fill="#555">{_e(_format_value(value, unit))}</text>'
         )
-    base = TOP + plot_h
-    parts.append(f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" stroke="#555"/>')
+    base = LINE_TOP + plot_h
+    first_at = f'x="{_pct(left)}"' if span > 0 else f'x="{x_of(start)}" text-anchor="middle"'  # under its point
     parts.append(
-        f'<text class="tick" x="{LEFT}" y="{base + 16}" font-size="11" fill="#555">{_e(f"{start:%Y-%m-%d}")}</text>'
+        f'<text class="tick" {first_at} y="{base + 20}" font-size="{SMALL}" '
+        f'fill="#555">{_e(f"{start:%Y-%m-%d}")}</text>'
     )
     if span > 0:
         parts.append(
-            f'<text class="tick" x="{WIDTH - RIGHT}" y="{base + 16}" text-anchor="end" font-size="11" '
+            f'<text class="tick" x="{_pct(right)}" y="{base + 20}" text-anchor="end" font-size="{SMALL}" '
             f'fill="#555">{_e(f"{end:%Y-%m-%d}")}</text>'
         )
     rows = []
+    legend = []
     for n, s in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         points = sorted(s.points, key=lambda p: p[0])
-        coords = " ".join(f"{x_of(t):.1f},{y_of(v):.1f}" for t, v in points)
         parts.append(f'<g class="series" data-series="{n}">')
-        if len(points) > 1:
-            parts.append(f'<polyline class="line" points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for (t0, v0), (t1, v1) in zip(points, points[1:]):  # a polyline cannot take percentages
+            parts.append(
+                f'<line class="line" x1="{x_of(t0)}" y1="{y_of(v0)}" x2="{x_of(t1)}" y2="{y_of(v1)}" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
         for t, v in points:
             parts.append(
-                f'<circle class="point" cx="{x_of(t):.1f}" cy="{y_of(v):.1f}" r="4" fill="{colour}">'
+                f'<circle class="point" cx="{x_of(t)}" cy="{y_of(v)}" r="4" fill="{colour}">'
                 f"<title>{_e(s.name)}, {_e(f'{t:%Y-%m-%d %H:%M}')}: {_e(_format_value(v, unit))}</title></circle>"
             )
             rows.append((s.name, f"{t:%Y-%m-%d %H:%M} UTC", _format_value(v, unit)))
         parts.append("</g>")
-        lx = LEFT + (n % 3) * (plot_w / 3)
-        ly = base + 34 + 14 * (n // 3)
-        parts.append(
-            f'<g class="legend"><rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{lx + 14:.1f}" y="{ly}" font-size="11" fill="#333">{_e(_clip(s.name, 34))}</text></g>'
+        legend.append(
+            f'<li><svg xmlns="{SVG_NS}" width="12" height="12" aria-hidden="true" focusable="false">'
+            f'<rect width="12" height="12" fill="{colour}"/></svg> {_e(s.name)}</li>'
         )
     parts.append("</svg>")
+    parts.append(f'<ul class="chart-legend">{"".join(legend)}</ul>')
     parts.append(f"<figcaption>{_e(title)}</figcaption>")
     parts.append(_table(title, headers, rows))
     parts.append("</figure>")

@@ -5,12 +5,14 @@ Pure library: no Flask, no database. Public API:
 - :func:`extract_facts` -- the facts of an article (DESIGN.md "Facts")
 - :func:`generate_questions` -- canonical draft questions with provenance
 - :func:`quotes_from_text` -- attributed quotations of plain text
+- :func:`quoted_source` -- the sentences a question's feedback quotes
 - :func:`load_article` / :func:`read_article` / :func:`parse_article` -- articles
 """
 
 from __future__ import annotations
 
 from .article import Article, ArticleError, parse_article, plain_article, read_article
+from .dates import event_sentences
 from .facts import Facts, extract
 
 
@@ -64,6 +66,19 @@ def generate_questions(article, facts=None, all_forms: bool = False, pool=None) 
     return build_questions(facts, all_forms=all_forms, pool=pool)
 
 
+def quoted_source(question: dict) -> dict | None:
+    """The source a question's feedback quotes: its ``source``, but for an ordering
+    question of dated events only the sentences of those events (generated or stored,
+    a bank may hold the whole article between the first and the last).
+    """
+    source = question.get("source")
+    fact = question.get("fact")
+    if question.get("type") != "ordering" or not isinstance(source, dict) or not isinstance(fact, dict):
+        return source
+    events = fact.get("events")
+    return event_sentences(source, events) if isinstance(events, list) else source
+
+
 __all__ = [
     "Article",
     "ArticleError",
@@ -74,6 +89,8 @@ __all__ = [
     "load_article",
     "parse_article",
     "plain_article",
+    "quoted_source",
     "quotes_from_text",
     "read_article",
 ]
+

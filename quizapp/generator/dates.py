@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .article import sentence_spans
 from .lexicon import MONTHS, WEEKDAYS
 
 _MONTH = (
@@ -393,3 +395,80 @@ def _event(sentence: str, start: int, end: int) -> str | None:
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[\"“][^\"“”]*(?:[\"”]|$)", text)]
+
+
+# --- the sentences of dated events ----------------------------------------
+
+#: what a reader sees where sentences of the source were left out
+ELISION = " … "
+_PARAGRAPH_BREAK = re.compile(rf"\n\s*\n|{ELISION}")
+
+
+def event_sentences(source: dict, events: Sequence[dict]) -> dict:
+    """The sentences of ``source`` that state ``events``, as a source of their own.
+
+    An ordering question asks about several dated events; its feedback quotes
+    the sentence of each, in the article's order, joined by " … " where the
+    article goes on between them, never the whole stretch of article from
+    the first event to the last. An event is found by its offsets into the
+    article (``start``/``end``, as the generator writes them) when they fall
+    on its words inside the source, else by its words (``text``): of the
+    sentences holding them, the one sharing the most words with what
+    happened (``event``).
+
+    :param source: a question's ``source`` (``sentence``, ``start``, ``end``, ``article``).
+    :param events: the fact's events, each with ``text`` and optionally ``event``, ``start``, ``end``.
+    :returns: a copy of ``source`` with only those sentences (``start``/``end``
+        narrowed to them), or ``source`` itself when no event is found in it.
+    """
+    text = source.get("sentence")
+    if not isinstance(text, str):
+        return source
+    start, end = source.get("start"), source.get("end")
+    # offsets mean something only in a stretch of article, not in an excerpt already cut
+    base = start if isinstance(start, int) and isinstance(end, int) and end - start == len(text) else None
+    spans = [span for paragraph in _paragraphs(text) for span in sentence_spans(text, *paragraph)]
+    chosen = sorted({n for n in (_sentence_of_event(text, base, spans, e) for e in events) if n is not None})
+    if not chosen:
+        return source
+    pieces = [text[slice(*spans[chosen[0]])]]
+    for before, n in zip(chosen, chosen[1:]):
+        between = text[spans[before][1]:spans[n][0]]
+        pieces.append(ELISION if between.strip() else between)
+        pieces.append(text[slice(*spans[n])])
+    quoted = {**source, "sentence": "".join(pieces)}
+    if base is not None:
+        quoted["start"], quoted["end"] = base + spans[chosen[0]][0], base + spans[chosen[-1]][1]
+    return quoted
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of ``text``, and the pieces of an excerpt between its elisions."""
+    bounds, start = [], 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        bounds.append((start, gap.start()))
+        start = gap.end()
+    bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if text[s:e].strip()]
+
+
+def _sentence_of_event(text: str, base, spans: list[tuple[int, int]], event: dict) -> int | None:
+    """The index of the sentence in ``spans`` stating ``event``, or None."""
+    words = event.get("text") if isinstance(event, dict) else None
+    if not isinstance(words, str) or not words.strip():
+        return None
+    start = event.get("start")
+    offset = start - base if isinstance(base, int) and isinstance(start, int) else -1
+    if offset >= 0 and text[offset:offset + len(words)] == words:
+        at = [offset]
+    else:
+        at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE)]
+    holding = [n for n, (s, e) in enumerate(spans) if any(s <= a < e for a in at)]
+    if not holding:
+        return None
+    described = set(_words(event.get("event") or ""))
+    return max(holding, key=lambda n: (len(described & set(_words(text[slice(*spans[n])]))), -n))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())

@@ -51,7 +51,7 @@ import re
 from ..canonical import normalize_answer, slugify
 from ..services.scoring import moodle_text
 from .article import WIRE_DATELINE
-from .dates import DateMention
+from .dates import DateMention, event_sentences
 from .distractors import (
     Candidate, date_choices, format_date, is_proper_name, plausible, same_referent, shifted, surname,
 )
@@ -893,10 +893,8 @@ class _Builder:
         if len(events) < 3:
             return
         ordered = [events[k] for k in sorted(events)][:6]
-        first = min(d.start for d in ordered)
-        last = max(d.end for d in ordered)
-        s, _ = self.facts.sentence_of(first, first + 1)
-        _, e = self.facts.sentence_of(last - 1, last)
+        article = {"article": self.source_path, "sentence": self.body, "start": 0, "end": len(self.body)}
+        source = event_sentences(article, [d.to_fact() for d in ordered])
         self._add("date-set", _BASE["ordering"] + 0.1, {
             "id": self._id("date-order", "timeline"),
             "type": "ordering",
@@ -905,7 +903,7 @@ class _Builder:
             "general_feedback": "; ".join(f"{format_date(d.value, d.granularity)}: {d.event}" for d in ordered),
             "tags": ["generated", "date", "ordering"],
             "fact": {"kind": "date", "events": [d.to_fact() for d in ordered]},
-            "source": {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e},
+            "source": source,
         })
 
     # -- result ----------------------------------------------------------

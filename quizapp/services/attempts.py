@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
+from quizapp.generator import quoted_source
 from quizapp.models import Answer, Attempt, Enrollment, Question, QuestionVersion, Quiz, QuizQuestion, User
 from quizapp.models._common import utcnow
 from quizapp.models.quiz import quiz_classroom
@@ -524,7 +525,7 @@ def feedback(slot_: Slot) -> dict:
         "correct_answer": scoring.correct_answer(data),
         "chosen_feedback": grade.feedback if grade else None,
         "explanation": data.get("general_feedback"),
-        "source": data.get("source"),
+        "source": quoted_source(data),
         # an essay's mark and comment, once a teacher marked it (quizapp.services.marking)
         "teacher_comment": answer.teacher_comment if answer is not None else None,
         "awaits_mark": data["type"] == "essay" and answer is not None and answer.score is None,

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
+from quizapp.generator import quoted_source
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Quiz, ReviewCard, ReviewLog
 from quizapp.services import question_files, scoring, timing
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
@@ -563,7 +564,7 @@ def review_feedback(log: ReviewLog) -> dict:
         "correct_answer": scoring.correct_answer(data),
         "chosen_feedback": grade.feedback,
         "explanation": data.get("general_feedback"),
-        "source": data.get("source"),
+        "source": quoted_source(data),
         "rating": Rating(log.rating).name,
         "rating_source": rating_source(log),
         "due_after": log.due_after,

@@ -26,6 +26,7 @@ import fsrs
 import sqlalchemy as sa
 
 from quizapp.extensions import db
+from quizapp.generator import quoted_source
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Quiz, ReviewCard, ReviewLog
 from quizapp.services import attempts, scheduling, scoring, timing
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
@@ -95,7 +96,7 @@ def back_of(data: dict) -> dict:
     return {
         "correct_answer": scoring.correct_answer(data),
         "explanation": data.get("general_feedback"),
-        "source": data.get("source"),
+        "source": quoted_source(data),
     }
 
 
@@ -214,7 +215,7 @@ def practice_feedback(item: PracticeItem, response: Any) -> tuple[dict, Any]:
     result = {
         "correct": grade.correct, "score": grade.score, "correct_answer": scoring.correct_answer(data),
         "chosen_feedback": grade.feedback, "explanation": data.get("general_feedback"),
-        "source": data.get("source"), "teacher_comment": None, "awaits_mark": False,
+        "source": quoted_source(data), "teacher_comment": None, "awaits_mark": False,
     }
     if data["type"] == "cloze":
         result["chosen_feedback"] = None

@@ -26,6 +26,11 @@ def svg_of(figure: ET.Element) -> ET.Element:
     return svg
 
 
+def percent(value: str) -> float:
+    assert value.endswith("%"), value  # across the width, whatever the width
+    return float(value[:-1])
+
+
 def table_rows(figure: ET.Element) -> list[list[str]]:
     table = figure.find("details/table")
     assert table is not None and figure.find("details/summary") is not None
@@ -41,10 +46,12 @@ def test_bar_chart_draws_one_bar_per_value_with_a_table():
     assert svg.find(f"{SVG}title").text == "Mastery per kind"
     bars = svg.findall(f".//{SVG}rect[@class='bar']")
     assert len(bars) == 3
-    heights = [float(b.get("height")) for b in bars]
-    assert heights[1] == 2 * heights[0] and heights[2] == 0
+    widths = [percent(b.get("width")) for b in bars]
+    assert widths[1] == 2 * widths[0] and widths[2] == 0
+    assert widths[1] == percent(svg.find(f"{SVG}rect[@class='track']").get("width"))  # 100% fills the track
     assert [b.find(f"{SVG}title").text for b in bars] == ["When: 50%", "Where: 100%", "Who: 0%"]
-    assert [t.text for t in svg.findall(f".//{SVG}text[@class='label']")] == ["When", "Where", "Who"]
+    assert [t.text for t in svg.findall(f".//{SVG}text[@class='bar-label']")] == ["When", "Where", "Who"]
+    assert [t.text for t in svg.findall(f".//{SVG}text[@class='bar-value']")] == ["50%", "100%", "0%"]
     assert table_rows(figure) == [["When", "50%"], ["Where", "100%"], ["Who", "0%"]]
     assert [th.text for th in figure.find("details/table/thead/tr")] == ["Kind", "Mastery"]
     assert "script" not in str(charts.bar_chart("c", "t", "d", [("a", 1)]))
@@ -61,14 +68,18 @@ def test_line_chart_draws_points_and_lines_per_series():
     groups = svg.findall(f"{SVG}g[@class='series']")
     assert len(groups) == 2  # the empty series is left out
     points_a = groups[0].findall(f"{SVG}circle[@class='point']")
-    assert len(points_a) == 2 and groups[0].find(f"{SVG}polyline") is not None
-    assert len(groups[1].findall(f"{SVG}circle")) == 1 and groups[1].find(f"{SVG}polyline") is None
+    (line,) = groups[0].findall(f"{SVG}line[@class='line']")
+    assert len(points_a) == 2 and len(groups[1].findall(f"{SVG}circle")) == 1
+    assert not groups[1].findall(f"{SVG}line")  # one point: nothing to join
+    assert (line.get("x1"), line.get("y1"), line.get("x2"), line.get("y2")) == tuple(
+        p.get(a) for p in points_a for a in ("cx", "cy")
+    )
     y40, y80 = (float(p.get("cy")) for p in points_a)
     assert y80 < y40  # higher scores are drawn higher
-    assert float(points_a[0].get("cx")) < float(points_a[1].get("cx"))
+    assert percent(points_a[0].get("cx")) < percent(points_a[1].get("cx"))
     assert points_a[1].find(f"{SVG}title").text == "Quiz A, 2030-01-08 09:00: 80%"
-    legend = [t.text for t in svg.findall(f"{SVG}g[@class='legend']/{SVG}text")]
-    assert legend == ["Quiz A", "Quiz B"]
+    legend = ["".join(li.itertext()).strip() for li in figure.findall("ul[@class='chart-legend']/li")]
+    assert legend == ["Quiz A", "Quiz B"]  # a list after the drawing: long names wrap
     assert table_rows(figure) == [
         ["Quiz A", "2030-01-07 09:00 UTC", "40%"],
         ["Quiz A", "2030-01-08 09:00 UTC", "80%"],
@@ -103,10 +114,23 @@ def test_every_label_is_escaped():
         assert nasty in "".join(figure.find("details/table").itertext())
 
 
-def test_long_series_slant_their_labels():
-    bars = [(f"Jan {n:02d}", float(n)) for n in range(1, 15)]
+def test_text_keeps_its_size_at_any_width_and_labels_each_have_a_row():
+    """Issue 16, point 4: no viewBox scales the text down on a phone; no label shares a line with another."""
+    bars = [(f"Jan {n:02d}", float(n)) for n in range(1, 15)] + [("Which organization", 3.0)]
+    t = dt.datetime(2030, 1, 7)
+    for markup in (
+        charts.bar_chart("r", "Reviews per day", "d", bars),
+        charts.line_chart("s", "Scores", "d", [charts.Series("Quiz", [(t, 40.0), (t + dt.timedelta(days=3), 90.0)])]),
+        charts.bar_chart("e", "Reviews per day", "d", []),
+    ):
+        svg = svg_of(parse(markup))
+        assert svg.get("viewBox") is None and svg.get("width") == "100%"
+        texts = svg.findall(f".//{SVG}text")
+        assert texts and all(float(text.get("font-size")) >= 13 for text in texts)
+        assert not any(text.get("transform") for text in texts)
     svg = svg_of(parse(charts.bar_chart("r", "Reviews per day", "d", bars)))
-    labels = svg.findall(f".//{SVG}text[@class='label']")
-    assert len(labels) == 14 and all(label.get("transform", "").startswith("rotate(") for label in labels)
-    tallest = max(svg.findall(f".//{SVG}rect[@class='bar']"), key=lambda b: float(b.get("height")))
+    rows = [float(label.get("y")) for label in svg.findall(f".//{SVG}text[@class='bar-label']")]
+    assert len(rows) == 15 and all(b - a >= 2 * charts.FONT for a, b in zip(rows, rows[1:]))
+    assert float(svg.get("height")) >= rows[-1] + charts.BAR
+    tallest = max(svg.findall(f".//{SVG}rect[@class='bar']"), key=lambda b: percent(b.get("width")))
     assert tallest.find(f"{SVG}title").text == "Jan 14: 14"

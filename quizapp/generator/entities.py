@@ -692,6 +692,14 @@ class _Extractor:
         return bool(rest) and all(w.islower() for w in rest) and head not in demonyms() \
             and fold(head) not in gazetteer_index() and self.named.label(first.start, first.end) is None
 
+    def _common_noun_opening(self, word: str, start: int) -> bool:
+        """A word capitalised for opening a sentence that the article also writes in lower case ("Jabs", "jab")."""
+        before = self.body[max(0, start - 3):start].rstrip(" \"“‘'")
+        if before and before[-1] not in ".!?\n":
+            return False
+        low = word.casefold()
+        return low in self.lower_words or (low.endswith("s") and low[:-1] in self.lower_words)
+
     def _common_opening(self, word: str) -> bool:
         """A capitalised first word the article also writes in lower case, and no first name."""
         folded = word.casefold()
@@ -770,6 +778,8 @@ class _Extractor:
                 self._typed(kind, text, start, end, False)
 
     def _person(self, name: str, start: int, end: int, possessive: bool, role: str | None) -> None:
+        if " " not in name and not role and self._common_noun_opening(name, start):
+            return
         entity = None
         if " " not in name and _COURTESY_BEFORE.search(self.body, max(0, start - 6), start):
             entity = self.index.family_name_first(name)  # "Mr Gan" after "Gan Kim Yong"
@@ -807,9 +817,11 @@ class _Extractor:
         kinds = [self._kind_of(start, end) for start, end, *_ in self.pending]
         # a lone surname the model calls a person more than once ("Trump launched …", "… Trump said")
         # (not a team's or a people's name, which the article also writes in the plural: "Springboks")
-        surnames = Counter(fold(text) for (_, _, text, _, _), kind in zip(self.pending, kinds)
+        # (nor a town the model misreads: "from Cairns", "between Townsville and Cairns")
+        surnames = Counter(fold(text) for (start, _, text, _, _), kind in zip(self.pending, kinds)
                            if kind == "person" and " " not in text and not sentence_start_common(text)
-                           and text + "s" not in self.body)
+                           and text + "s" not in self.body
+                           and not _AFTER_PLACE_WORD.search(self.body, max(0, start - 40), start))
         for (start, end, text, possessive, speaker_like), model in zip(self.pending, kinds):
             known = self.index.find(text)
             if known is not None:
@@ -911,6 +923,8 @@ def appositive_role(body: str, end: int) -> str | None:
 
 
 _MAX_ROLE_WORDS = 10
+#: Words after which a lone capitalised name is a place: "from Cairns", "between Townsville and Cairns".
+_AFTER_PLACE_WORD = re.compile(r"\b(?:from|in|near|outside|across|between\s+\S+\s+and)\s+\Z")
 _NOT_IN_ROLE = frozenset(
     "who whom whose which that when while where if because said says told is was are were has had have"
     " will would can could".split()

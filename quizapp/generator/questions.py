@@ -200,6 +200,7 @@ class _Builder:
         self.ids: set[str] = set()
         self._next: dict[str, int] = {}
         self._quote_opens = [q.open for q in facts.quotes]
+        self._lower_words = frozenset(re.findall(r"\b[a-z]+\b", self.body))
         self.people = [e for e in facts.people() if self._named_here(e, "person")]
         self.orgs = [e for e in facts.organizations() if self._named_here(e, "organization")]
         self.places = [e for e in facts.places() if self._named_here(e, "place")]
@@ -239,6 +240,9 @@ class _Builder:
         nor only as a dateline in capitals ("DARMSTADT")."""
         if not is_proper_name(entity.name, kind):
             return False
+        low = entity.name.casefold()
+        if kind == "person" and (low in self._lower_words or low.removesuffix("s") in self._lower_words):
+            return False  # "Jabs will be given …", "Aides said": a common noun opening a sentence
         outside = [(s, e) for s, e in entity.mentions if not self._in_quote(s)]
         if entity.mentions and not outside and not entity.speaker:
             return False
@@ -482,8 +486,10 @@ class _Builder:
 
     def _true_false_quote(self, quote: Quote, key: str, n: int, distractors: list[str], source: dict) -> None:
         speaker = quote.speaker
+        if not distractors:
+            return  # with nobody else to name, "X said …" is always true
         swap = None
-        if n % 2 == 1 and distractors:
+        if n % 2 == 1:
             swap = distractors[0]
         said = swap or named(speaker)
         stem = _fit(lambda text: f'True or false: according to the article, {said} said "{text}".', quote.text, 
@@ -563,6 +569,9 @@ class _Builder:
             return False  # a quotation cut in two by the sentence: the blanked text would be half of it
         if _DATELINE.match(sentence):
             return False
+        opening = sentence.split(maxsplit=1)[0]
+        if opening.isupper() and len(opening) > 1 and opening.casefold() in self._lower_words:
+            return False  # "THE SNP'S dream of …": a lead set in capitals, not the article's sentence
         before = self.body[s:start]
         after = self.body[end:e]
         if before.count("(") > before.count(")"):
@@ -622,6 +631,8 @@ class _Builder:
                 continue
             if self._speaks_in(entity, s, e):
                 continue  # "“…,” said _____": who said it is the quotation's own question
+            if entity.kind == "person" and re.search(r"\bthe\s+$", self.body[s:start], re.IGNORECASE):
+                continue  # "the _____ family lawyer": a family, not the person
             blanked = sentence[: start - s] + "_____" + sentence[end - s:]
             # another mention of the same entity in the sentence would give it away
             if any(len(n) > 2 and re.search(rf"\b{re.escape(n)}\b", blanked) for n in entity.names()):
@@ -933,14 +944,20 @@ class _Builder:
         chosen: list[tuple[float, str]] = []
         later: list[str] = []
         asked: dict[str, int] = {}
-        for score, key in best:
-            slots = answer_slots(forms[key][0][1])
-            if any(asked.get(slot, 0) >= limit for slot, limit in slots):
+        named = len(self.people)
+        for _, key in best:
+            # the best form whose answer is not asked enough already: a speaker's third quotation
+            # is asked "true or false" when "who said" has been asked of them twice
+            form = next((n for n, (_, question) in enumerate(forms[key]) if _default_form(question)
+                         and all(asked.get(slot, 0) < limit for slot, limit in answer_slots(question, named))), None)
+            if form is None:
                 later.append(key)
                 continue
-            for slot, _ in slots:
+            forms[key].insert(0, forms[key].pop(form))
+            for slot, _ in answer_slots(forms[key][0][1], named):
                 asked[slot] = asked.get(slot, 0) + 1
-            chosen.append((score, key))
+            chosen.append((forms[key][0][0], key))
+        chosen.sort(key=lambda sk: -sk[0])
         out: list[tuple[float, dict]] = []
         for score, key in chosen:
             out.append((score, forms[key][0][1]))
@@ -968,7 +985,7 @@ def _as_alternatives(items: list[tuple[float, dict]], *extra: str) -> list[tuple
     return items
 
 
-def answer_slots(question: dict) -> list[tuple[str, int]]:
+def answer_slots(question: dict, people: int = 2) -> list[tuple[str, int]]:
     """What a draft asks, each with how many drafts of a default list may ask it.
 
     The same question asked twice must be one among choices: in an article
@@ -977,7 +994,10 @@ def answer_slots(question: dict) -> list[tuple[str, int]]:
     is not. So a person or organization is the answer of one typed "who
     said", one other typed question (their role, a blank in a sentence) and
     up to three multiple-choice drafts, three drafts in all; a speaker is
-    asked "who said" twice at most. One sentence gives one
+    asked "who said" twice at most, and "true or false: X said …" once.
+    How many ``people`` the article names changes what is a giveaway: with
+    one, that person is typed once in all (any second "who …?" has one
+    answer to guess); with three or more, a speaker may be typed twice. One sentence gives one
     fill-in: a second blank in it would print the first one's answer. A date
     is asked once; sets of quotations or events have no single answer.
     """
@@ -991,14 +1011,19 @@ def answer_slots(question: dict) -> list[tuple[str, int]]:
     if "quotes" in fact or "events" in fact:
         return slots
     choice = question.get("type") == "multiple_choice"
+    if fact.get("kind") == "quote" and question.get("type") == "true_false":
+        answer = normalize_answer(str(fact.get("speaker") or ""))
+        return [*slots, (f"true-false:{answer}", 1), (f"answer:{answer}", 3)]
     if fact.get("kind") == "quote":
         answer = normalize_answer(str(fact.get("speaker") or ""))
-        slots.append((f"said:{answer}", 2 if choice else 1))
-        typed = f"typed-said:{answer}"
+        slots.append((f"said:{answer}", 2))
+        person = fact.get("speaker_kind") == "person"
+        typed = f"typed:{answer}" if person and people < 2 else f"typed-said:{answer}"
+        typed_limit = 2 if person and people >= 3 else 1
     else:
         answer = normalize_answer(str(fact.get("name") or fact.get("key") or ""))
-        typed = f"typed:{answer}"
-    return [*slots, (f"chosen:{answer}", 3) if choice else (typed, 1), (f"answer:{answer}", 3)]
+        typed, typed_limit = f"typed:{answer}", 1
+    return [*slots, (f"chosen:{answer}", 3) if choice else (typed, typed_limit), (f"answer:{answer}", 3)]
 
 
 def _folded_words(text: str) -> list[str]:

@@ -69,8 +69,12 @@ def test_a_speaker_asked_twice_at_most_and_calendar_sums_acronyms_matching_only_
     article = plain_article(text, slug="vans", published="2025-03-12")
     default = generate_questions(article)
     quenby = [q for q in default if q["fact"].get("speaker") == "Marta Quenby"]
-    # quoted three times: asked twice, the second time among three other speakers of the article
-    assert len(quenby) == 2 and quenby[1]["type"] == "multiple_choice"
+    # quoted three times: "who said" twice at most, then "true or false", which names a speaker to judge
+    said = [q for q in quenby if "who-said" in q["tags"]]
+    assert len(said) == 2 and len(quenby) == 3
+    (judged,) = [q for q in quenby if q["type"] == "true_false"]
+    named = "Marta Quenby" if judged["answer"] else judged["fact"]["swapped_speaker"]
+    assert f"according to the article, {named} said" in judged["stem"]
     assert not {"relative-date", "acronym", "matching"} & {t for q in default for t in q["tags"]}
     every = generate_questions(article, all_forms=True)
     assert {"relative-date", "acronym", "matching"} <= {t for q in every for t in q["tags"]}
@@ -382,3 +386,33 @@ def test_a_sentence_holding_a_whole_quotation_can_still_blank_a_name_outside_it(
     cut = plain_article('Officials in Brackmoor said "the bridge will reopen. Traffic from Dunley will wait," '
                         "on Friday.", slug="cut", published="2025-02-10")
     assert not any("fill-in" in q["tags"] for q in generate_questions(cut, all_forms=True))
+
+
+def test_one_named_person_is_asked_once_in_all_and_never_judged_true_or_false():
+    text = ('"The river rose faster than any model predicted," said Wenna Probyn, chief hydrologist at the '
+            "Vale Water Board.\n\n"
+            '"We moved the pumps twice in one night," Probyn said.')
+    every = generate_questions(plain_article(text, slug="river", published="2025-04-02"), all_forms=True)
+    default = [q for q in every if "alternative" not in q["tags"]]
+    # the article's only person: "who is the chief hydrologist" after "who said" is a giveaway
+    assert len([q for q in default if "Wenna Probyn" in (q["fact"].get("speaker"), q["fact"].get("name"))]) == 1
+    # and "true or false: Probyn said …" could only ever be true
+    assert not [q for q in every if q["type"] == "true_false" and q["fact"]["kind"] == "quote"]
+
+
+def test_fill_ins_skip_a_family_name_a_lead_in_capitals_and_common_nouns_or_towns_read_as_people():
+    text = ("THE HARBOUR town of Keswick Bay woke to floods today after a night of storms.\n\n"
+            "Crews from Norland and Cairnmouth worked through the night, said Ruth Avery, the harbour master. "
+            "Boats came in from Cairnmouth at dawn.\n\n"
+            'Sandbags will be handed out in the square – dubbed "the wall" by harbour staff. '
+            "The sandbags ran out by noon, Avery said.\n\n"
+            "The Avery family lawyer said the family would help. Mayor Piet Olsen thanked the crews.\n\n"
+            '"The water reached the second step of the church," said Lina Roth, a teacher at the harbour school.')
+    every = generate_questions(plain_article(text, slug="floods", published="2025-11-03"), all_forms=True)
+    stems = [q["stem"] for q in every]
+    assert not any("The _____ family lawyer" in s for s in stems)
+    assert not any("THE HARBOUR town of _____" in s for s in stems)
+    names = {c["text"] for q in every if q["type"] == "multiple_choice" for c in q["choices"]}
+    names |= {q["fact"].get("name") for q in every} | {q["fact"].get("speaker") for q in every}
+    assert not {"Sandbags", "Cairnmouth"} & {n for n in names if n} - {
+        q["fact"].get("name") for q in every if q["fact"]["kind"] == "place"}

@@ -103,7 +103,7 @@ def _quote_text(text: str, max_words: int = _MAX_QUOTE_WORDS) -> str:
     text = trim_words(text, max_words)
     if text.endswith("…"):
         return text
-    text = text.rstrip(",")
+    text = text.rstrip(",").removesuffix("''")  # two apostrophes typed as the closing mark
     last = text.split()[-1].casefold() if text.split() else ""
     if last in _FUNCTION_WORDS:
         return text + "…"  # the quoted words run on outside the marks

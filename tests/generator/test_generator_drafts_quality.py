@@ -416,3 +416,14 @@ def test_fill_ins_skip_a_family_name_a_lead_in_capitals_and_common_nouns_or_town
     names |= {q["fact"].get("name") for q in every} | {q["fact"].get("speaker") for q in every}
     assert not {"Sandbags", "Cairnmouth"} & {n for n in names if n} - {
         q["fact"].get("name") for q in every if q["fact"]["kind"] == "place"}
+
+
+def test_a_quotation_closed_with_two_apostrophes_is_asked_without_them():
+    text = ('"I call that a flood," said Oona Fell, the county engineer. "The bridge held, but the road behind it '
+            'is gone.\'\'\n\n'
+            '"We will rebuild it by spring," said Dag Moss, a council member.\n\n'
+            '"Nobody was hurt," said Ivo Lund, a police officer.\n\n'
+            '"The ferry runs again tomorrow," said Pia Holm, a ferry captain.')
+    every = generate_questions(plain_article(text, slug="bridge", published="2025-11-03"), all_forms=True)
+    asked = [q["stem"] for q in every if "who-said" in q["tags"] and "road behind it" in q["stem"]]
+    assert asked and all(s.endswith('the road behind it is gone"?') for s in asked), asked

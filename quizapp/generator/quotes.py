@@ -660,6 +660,7 @@ class Attributor:
         found, said = [], []
         for verb in verbs[:3]:
             reported = True  # the quote is in this verb's clause or in what it reports
+            beside = False  # reached through a clause beside the quote's ("…, while Y made a statement that "…"")
             for _ in range(5):
                 if verb.tag_ in ("NNP", "NNPS") and not a <= verb.idx < b:
                     said.append((verb, None))  # '"…," Nate Silver, the guru, tweeted': hung on the name
@@ -668,11 +669,17 @@ class Attributor:
                 for subject in verb.children:
                     inside = subject.left_edge.idx <= a < subject.right_edge.idx + len(subject.right_edge)
                     if subject.dep_ in _PARSE_SUBJECTS and not inside and not a <= subject.idx < b:
-                        (said if cue else found).append((subject, verb.text))
+                        if cue:
+                            said.append((subject, verb.text))
+                        elif beside:  # another event than the quote's: tried after the clauses below
+                            found.insert(0, (subject, verb.text))
+                        else:  # the clause that reports the quote's: tried before them
+                            found.append((subject, verb.text))
                 if verb.dep_ not in _PARSE_CLIMB or verb.head.i == verb.i:
                     break
                 # 'X was quick to agree and said that "…"': a cue shares the subject of the verb it is joined to
                 reported = verb.dep_ == "ccomp" or (verb.dep_ == "conj" and cue)
+                beside = verb.dep_ in ("advcl", "conj")
                 if verb.dep_ == "conj" and cue and not any(c.dep_ in _PARSE_SUBJECTS for c in verb.children):
                     said.extend((c, verb.text) for c in verb.head.children if c.dep_ in _PARSE_SUBJECTS)
                 verb = verb.head

@@ -297,6 +297,15 @@ def test_the_parser_gives_a_reported_clause_to_who_reports_it_not_who_it_is_abou
     assert speakers(text) == ["Ben Harrow"]
 
 
+def test_a_clause_beside_the_quotes_clause_is_another_event_with_its_own_speaker():
+    text = ("Coach Ivo Marsh was a relieved man after the draw, while a furious Sven Ottar made a "
+            "bitter statement that \"the referee decided the game\" and left the ground early.")
+    assert speakers(text) == ["Sven Ottar"]
+    text = ("Mayor Rhea Stone signed the order on Monday, while Senator Amos Vell proposed that the city "
+            "\"wait for the courts\" before it acts.")
+    assert speakers(text) == ["Amos Vell"]
+
+
 def test_the_parsed_subject_comes_before_the_first_capitalised_words_of_the_clause():
     # a place or an opening adverb is not who speaks
     text = "At a town meeting in Dover, N.H., Senator Rosa Vance offered a defense of the \"open borders\" bill."

@@ -229,9 +229,9 @@ def test_login_takes_as_long_for_an_unknown_user(app, make_user):
         client = app.test_client()
         page = client.get("/auth/login")
         data = {"username": username, "password": "wrong password", "csrf_token": csrf_token(page.text)}
-        start = time.perf_counter()
+        start = time.process_time()
         response = client.post("/auth/login", data=data, environ_base={"REMOTE_ADDR": f"10.0.0.{len(username)}"})
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert response.status_code == 422
         return elapsed
 

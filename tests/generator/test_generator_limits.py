@@ -15,12 +15,12 @@ PARAGRAPH = (
 
 def _run(chars: int) -> tuple[float, int]:
     text = "\n\n".join([PARAGRAPH] * (chars // (len(PARAGRAPH) + 2) + 1))
-    began = time.perf_counter()
+    began = time.process_time()
     article = parse_article(text, slug="big", published="2023-03-15")
     facts = extract(article)
     questions = generate_questions(article, facts)
     assert questions
-    return time.perf_counter() - began, len(facts.quotes)
+    return time.process_time() - began, len(facts.quotes)
 
 
 def test_five_megabyte_article_in_linear_time():
@@ -34,12 +34,12 @@ def test_five_megabyte_article_in_linear_time():
 
 def test_pathological_quote_marks_and_punctuation_are_fast():
     text = ('"' * 20000) + ("a, " * 20000) + ("“" * 20000) + ("Mr. " * 20000) + ("(" * 20000)
-    began = time.perf_counter()
+    began = time.process_time()
     quotes_from_text(text)
     extract(plain_article(text))
     # quadratic work here takes minutes; spaCy's NER over the 200k characters
     # now costs a few seconds of its own on a shared 2-core machine
-    assert time.perf_counter() - began < 30
+    assert time.process_time() - began < 30
 
 
 def test_unbalanced_and_odd_text_gives_facts_not_errors():

@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.models._common import utcnow
 from quizapp.quiz import bp
-from quizapp.quiz.forms import JoinForm, MissingAnswer, response_from_form
+from quizapp.quiz.forms import JoinForm, MissingAnswer, form_values, response_from_form
 from quizapp.services import attempts, classes, progress, timing
 from quizapp.services.errors import InvalidInput
 
@@ -103,6 +103,9 @@ def question(attempt_id: int, position: int):
         seconds_left=attempts.seconds_left(attempt),
         states=attempts.states(attempt),
         can_change=attempts.answers_can_change(attempt),
+        # the form starts from what the learner sent (asked again) or their saved answer (to change it)
+        values=request.form.to_dict(flat=False) if error else
+        form_values(slot.data, slot.order, slot.answer.response) if slot.answer else None,
     ), (422 if error else 200)
 
 

@@ -7,6 +7,9 @@
  *    the server records an answer arriving in the grace after the time limit as the
  *    attempt's last and finishes the attempt. The server stays the authority: it finishes an
  *    attempt past its time limit whatever this script does, and refuses later answers.
+ * 2b. Changing a saved answer (deferred feedback): the pager ("Next question") sticks to the
+ *    bottom of the screen; once the learner picks or types something else, saving it is the
+ *    next action, so the form's button sticks there instead (and back, if they undo it).
  * 3. Draft review ([data-select-all]): a "Select all" box ticks every draft checkbox; j/k move
  *    between drafts, a approves, r rejects, e edits the current one (the help text says so).
  *    Keys never fire while typing in a field. Without the script each draft has its own
@@ -66,6 +69,21 @@
   }
 
   function fields(form) { return new URLSearchParams(new FormData(form)).toString(); }
+
+  function changeInReach() {
+    var form = document.getElementById("answer-form");
+    var actions = form && form.querySelector(".actions");
+    var pager = document.querySelector(".pager.sticky");
+    if (!actions || !pager) { return; }
+    var saved = fields(form);
+    function follow() {
+      var changed = fields(form) !== saved;
+      actions.classList.toggle("sticky", changed);
+      pager.classList.toggle("sticky", !changed);
+    }
+    form.addEventListener("input", follow);
+    form.addEventListener("change", follow);
+  }
 
   function selectAll() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), function (box) {
@@ -140,6 +158,7 @@
   function start() {
     localTimes();
     timer();
+    changeInReach();
     selectAll();
     draftKeys();
     copyButtons();

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import ReviewCard
-from tests.browser.conftest import at_both_widths, axe_violations, shoot
+from tests.browser.conftest import assert_in_reach, at_both_widths, axe_violations, shoot
 from tests.browser.test_marking import login
 from tests.teach.test_results import Q_LUKA, Q_MOD, choice, make_learner, make_quiz, make_teacher, take
 
@@ -35,14 +35,18 @@ def test_learner_rates_a_flashcard_and_its_review_date_moves(page, app):
     assert page.get_by_role("button", name="Hard").count() == 0  # nothing to rate before the answer shows
     assert axe_violations(page) == [], "flashcard front"
     shoot(page, "issue16-point3-flashcard-front")
+    show = page.get_by_role("button", name="Show the answer")
+    assert_in_reach(page, show, "Show the answer")
     with page.expect_navigation():
-        page.get_by_role("button", name="Show the answer").click()
+        show.click()
     assert "Back" in page.locator("main").inner_text()
     assert axe_violations(page) == [], "flashcard back"
     shoot(page, "issue16-point3-flashcard-back")
     question_id = int(page.locator('input[name="question"]').first.get_attribute("value"))
+    good = page.get_by_role("button", name="Good")
+    assert_in_reach(page, good, "the rating Good, below the card's back")
     with page.expect_navigation():
-        page.get_by_role("button", name="Good").click()
+        good.click()
     assert "You rated it Good: it comes back on" in page.locator("main").inner_text()
     assert axe_violations(page) == [], "flashcard rated"
     after = due()

@@ -2,8 +2,14 @@
  *
  * 1. <time datetime="…Z" data-local="datetime|time"> shows UTC; rewrite it in the reader's local time.
  * 2. The attempt timer ([data-seconds-left]): count down, warn at one minute in an aria-live
- *    region, and when time is up submit the attempt (form#time-up). The server stays the
- *    authority: it finishes an attempt past its time limit whatever this script does.
+ *    region, and when time is up submit the attempt (form#time-up), or, when the learner has
+ *    typed or picked an answer on the page and not sent it, that answer (form#answer-form):
+ *    the server records an answer arriving in the grace after the time limit as the
+ *    attempt's last and finishes the attempt. The server stays the authority: it finishes an
+ *    attempt past its time limit whatever this script does, and refuses later answers.
+ * 2b. Changing a saved answer (deferred feedback): the pager ("Next question") sticks to the
+ *    bottom of the screen; once the learner picks or types something else, saving it is the
+ *    next action, so the form's button sticks there instead (and back, if they undo it).
  * 3. Draft review ([data-select-all]): a "Select all" box ticks every draft checkbox; j/k move
  *    between drafts, a approves, r rejects, e edits the current one (the help text says so).
  *    Keys never fire while typing in a field. Without the script each draft has its own
@@ -36,6 +42,8 @@
     var ends = Date.now() + 1000 * Number(countdown.getAttribute("data-seconds-left"));
     var warning = document.querySelector("[data-timer-warning]");
     var form = document.getElementById("time-up");
+    var answer = document.getElementById("answer-form");
+    var sent = answer ? fields(answer) : null;  // as the page came: a saved answer, or nothing
     var warned = false;
     Array.prototype.forEach.call(document.querySelectorAll(".countdown-note"), function (el) { el.hidden = true; });
 
@@ -51,10 +59,30 @@
         return;
       }
       warning.textContent = "Time is up: submitting your answers…";
-      // a moment past the deadline, so the server sees the time up too
-      window.setTimeout(function () { if (form) { form.submit(); } }, 1500);
+      // a moment past the deadline (well within the server's grace), so the server sees the time up too
+      window.setTimeout(function () {
+        var unsent = answer && fields(answer) !== sent;
+        if (unsent) { answer.submit(); } else if (form) { form.submit(); }
+      }, 1500);
     }
     tick();
+  }
+
+  function fields(form) { return new URLSearchParams(new FormData(form)).toString(); }
+
+  function changeInReach() {
+    var form = document.getElementById("answer-form");
+    var actions = form && form.querySelector(".actions");
+    var pager = document.querySelector(".pager.sticky");
+    if (!actions || !pager) { return; }
+    var saved = fields(form);
+    function follow() {
+      var changed = fields(form) !== saved;
+      actions.classList.toggle("sticky", changed);
+      pager.classList.toggle("sticky", !changed);
+    }
+    form.addEventListener("input", follow);
+    form.addEventListener("change", follow);
   }
 
   function selectAll() {
@@ -130,6 +158,7 @@
   function start() {
     localTimes();
     timer();
+    changeInReach();
     selectAll();
     draftKeys();
     copyButtons();

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Quiz
@@ -243,13 +244,20 @@ def test_with_deferred_feedback_answered_pages_and_the_summary_give_nothing_away
     verdicts = ("Right!", "Not quite", "Partly right", "The right answer", '<figure class="source">')
     for position, (data, order) in enumerate(slots, 1):
         url = f"/attempts/{attempt_id}/q/{position}"
-        assert post_answer(client, url, answer_fields(data, order, right=position % 2 == 0)).status_code == 302
+        sent = answer_fields(data, order, right=position % 2 == 0)
+        assert post_answer(client, url, sent).status_code == 302
         page = client.get(url).text
         assert "Change my answer" in page, position
-        # what the learner typed is theirs to see again: the rest of the page is checked as unanswered
+        # what the learner typed is theirs to see again, above the form and in it (to change it):
+        # the rest of the page is checked as unanswered
         own = re.search(r'<section class="feedback recorded".*?</section>', page, re.S).group(0)
         assert "Your answer" in own and "You can change it" in own
-        check_unanswered_page(page.replace(own, ""), data, order, f"answered question {position} ({data['type']})")
+        rest = page.replace(own, "")
+        if data["type"] == "short_answer":
+            typed = f' value="{escape(sent["answer"])}"'
+            assert typed in rest, position
+            rest = rest.replace(typed, "")
+        check_unanswered_page(rest, data, order, f"answered question {position} ({data['type']})")
         assert not [v for v in verdicts if v in page], position
     summary = client.get(f"/attempts/{attempt_id}/summary").text
     text = html.unescape(summary)

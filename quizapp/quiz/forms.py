@@ -125,6 +125,71 @@ def _cloze_response(question: dict, order: list, form: MultiDict) -> list:
     return response
 
 
+def form_values(question: dict, order: list, response: Any) -> dict[str, list[str]]:
+    """The fields of the answer form that would send ``response``: the inverse of
+    :func:`response_from_form`, to show a saved answer in the form again (deferred feedback:
+    "Change my answer" starts from the learner's answer, as Moodle's does).
+
+    Values are shown positions, as the form's own; a choice no longer offered is left out.
+    """
+    if response is None:
+        return {}
+
+    def shown(index: Any, offered: list = order) -> str | None:
+        return str(offered.index(index)) if index in offered else None
+
+    qtype = question["type"]
+    if qtype == "multiple_choice":
+        return {"choice": [v for v in [shown(response)] if v is not None]}
+    if qtype == "multiple_response":
+        return {"choice": [v for v in map(shown, response) if v is not None]}
+    if qtype == "true_false":
+        return {"answer": ["true" if response else "false"]}
+    if qtype in ("short_answer", "essay"):
+        return {"answer": [str(response)]}
+    if qtype == "numerical":
+        return {"answer": [_number(response)]}
+    if qtype == "matching":
+        options = scoring.match_options(question)
+        values = {}
+        for number, match in enumerate(response):
+            value = shown(options.index(match)) if match in options else None
+            values[f"match-{number}"] = [value] if value is not None else []
+        return values
+    if qtype == "ordering":
+        items = question["items"]
+        remaining = list(response)
+        values = {}
+        for position, index in enumerate(order):
+            item = items[index]
+            if item in remaining:  # the same text twice takes two positions
+                place = remaining.index(item)
+                remaining[place] = None
+                values[f"position-{position}"] = [str(place + 1)]
+        return values
+    if qtype == "cloze":
+        values = {}
+        for number, (gap, item) in enumerate(zip(question["gaps"], response), start=1):
+            offered = order[number - 1] if number - 1 < len(order) and isinstance(order[number - 1], list) else []
+            if item is None:
+                continue
+            if gap["type"] == "multiple_choice":
+                values[f"gap-{number}"] = [v for v in [shown(item, offered)] if v is not None]
+            elif gap["type"] == "multiple_response":
+                values[f"gap-{number}"] = [v for v in (shown(i, offered) for i in item) if v is not None]
+            elif gap["type"] == "numerical":
+                values[f"gap-{number}"] = [_number(item)]
+            else:
+                values[f"gap-{number}"] = [str(item)]
+        return values
+    return {}
+
+
+def _number(value: float) -> str:
+    """A number as the learner would type it: 1922, not 1922.0."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 class JoinForm(FlaskForm):
     code = StringField("Join code", validators=[DataRequired(), Length(max=16)])
     submit = SubmitField("Join the class")

@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.models._common import utcnow
 from quizapp.quiz import bp
-from quizapp.quiz.forms import JoinForm, MissingAnswer, response_from_form
+from quizapp.quiz.forms import JoinForm, MissingAnswer, form_values, response_from_form
 from quizapp.services import attempts, classes, progress, timing
 from quizapp.services.errors import InvalidInput
 
@@ -88,6 +88,8 @@ def question(attempt_id: int, position: int):
             now = utcnow()
             taken = timing.time_taken_ms(current_user.id, attempts.view_key(attempt, position), now)
             attempts.record_answer(attempt, position, response, taken, current=slot)
+            if attempt.finished_at is not None:  # in the grace after the time limit: the last answer
+                return redirect(url_for("quiz.review", attempt_id=attempt_id))
             return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     elif attempt.finished_at is not None and slot.answer is None:
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
@@ -103,6 +105,9 @@ def question(attempt_id: int, position: int):
         seconds_left=attempts.seconds_left(attempt),
         states=attempts.states(attempt),
         can_change=attempts.answers_can_change(attempt),
+        # the form starts from what the learner sent (asked again) or their saved answer (to change it)
+        values=request.form.to_dict(flat=False) if error else
+        form_values(slot.data, slot.order, slot.answer.response) if slot.answer else None,
     ), (422 if error else 200)
 
 

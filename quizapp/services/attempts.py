@@ -271,6 +271,8 @@ def record_answer(
     Returns the answer and whether it was recorded now. A second submission
     of the same question returns the first answer unchanged, unless the
     quiz defers its feedback (:func:`answers_can_change`): then it replaces it.
+    An answer in the grace after the time limit finishes the attempt
+    (:func:`_commit_answer`).
 
     :param time_taken_ms: measured by the server (see
         :func:`quizapp.services.timing.time_taken_ms`), never by the browser.
@@ -341,8 +343,22 @@ def record_answer(
         db.session.execute(
             sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + grade.score)
         )
-    db.session.commit()
+    _commit_answer(attempt)
     return answer, True
+
+
+def _commit_answer(attempt: Attempt) -> None:
+    """Commit an answer stored under the attempt's lock.
+
+    An answer that arrives in the grace after the time limit (the page's timer sends what the
+    learner had typed when the time ran out) is the attempt's last: the attempt is finished
+    with it, in the same transaction.
+    """
+    now = utcnow()
+    if attempt.deadline_at is not None and now >= attempt.deadline_at:
+        _finish_locked(attempt, now)
+    else:
+        db.session.commit()
 
 
 def answers_can_change(attempt: Attempt) -> bool:
@@ -372,7 +388,7 @@ def _change_answer(
     answer.review_pending = scheduling.is_scheduled(current.data["type"]) and grade.score is not None
     if delta:
         db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + delta))
-    db.session.commit()
+    _commit_answer(attempt)
     return answer
 
 

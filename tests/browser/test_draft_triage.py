@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.browser.conftest import SCREENSHOTS, axe_violations
 from tests.browser.test_teacher import login
 from tests.teach.test_drafts import HARBOR_TITLE, harbor_text
 
@@ -29,6 +29,7 @@ def near_top(page, anchor: str) -> bool:
 def key(page, letter: str) -> None:
     with page.expect_navigation():
         page.keyboard.press(letter)
+    assert axe_violations(page) == [], f"drafts page after {letter}"
 
 
 def test_keyboard_triage_select_all_and_undo(page, app, make_user):
@@ -41,7 +42,7 @@ def test_keyboard_triage_select_all_and_undo(page, app, make_user):
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "tess")
     page.goto(f"{page.base}/teach/imports/{import_id}")
-    assert axe_violations(page, serious_only=False) == [], "drafts page"
+    assert axe_violations(page) == [], "drafts page"
     assert page.get_by_text("Keyboard: j and k move").is_visible()
     total = to_review(page)
     cards = page.locator("article.draft").evaluate_all("cards => cards.map(c => c.id)")
@@ -58,11 +59,12 @@ def test_keyboard_triage_select_all_and_undo(page, app, make_user):
     rejected = landed
     assert to_review(page) == total - 2 and page.locator(f"#{rejected}").count() == 0
     assert near_top(page, current_card(page))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "issue16-draft-triage-1280px.png"), full_page=False)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "issue16-draft-triage-1280px.png"), full_page=False)
     assert page.get_by_role("button", name="Undo").is_visible()  # in the bar, in sight
     with page.expect_navigation():
         page.get_by_role("button", name="Undo").click()
+    assert axe_violations(page) == [], "drafts page after undo"
     assert to_review(page) == total - 1 and current_card(page) == rejected
     assert near_top(page, rejected)
 
@@ -77,13 +79,14 @@ def test_keyboard_triage_select_all_and_undo(page, app, make_user):
     assert folded and ticked == boxes.count() - folded > 3
     with page.expect_navigation():
         page.get_by_role("button", name="Reject selected").first.click()  # the buttons above the list
+    assert axe_violations(page) == [], "drafts page after rejecting the selected"
     assert to_review(page) == total - 1 - ticked
     assert f"{ticked} drafts rejected." in page.locator("main").inner_text()
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(ARTIFACTS / "issue16-draft-triage-390px.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "issue16-draft-triage-390px.png"), full_page=True)
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base + "/teach/quizzes/new")
-    assert axe_violations(page, serious_only=False) == [], "quiz builder"
+    assert axe_violations(page) == [], "quiz builder"
     assert page.get_by_role("group", name=HARBOR_TITLE).is_visible()  # questions grouped by article
-    page.screenshot(path=str(ARTIFACTS / "issue16-quiz-builder-1280px.png"), full_page=False)
+    page.screenshot(path=str(SCREENSHOTS / "issue16-quiz-builder-1280px.png"), full_page=False)

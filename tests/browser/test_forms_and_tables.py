@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Question
-from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.browser.conftest import SCREENSHOTS, axe_violations
 from tests.browser.test_learner import answer_current_question
 from tests.browser.test_marking import login
 from tests.teach.test_drafts import HARBOR_TITLE, harbor_text
@@ -18,7 +18,6 @@ from tests.teach.test_marking import school  # noqa: F401  (fixture)
 from tests.teach.test_results import Q_MOD
 
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
 def page_scrolls_sideways(page) -> bool:
@@ -49,7 +48,7 @@ def sweep(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
-        assert axe_violations(page, serious_only=False) == [], f"{name} at {size['width']} px"
+        assert axe_violations(page) == [], f"{name} at {size['width']} px"
         assert not page_scrolls_sideways(page), (name, size["width"], past_the_right_edge(page))
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}px.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
@@ -59,6 +58,10 @@ def visit(page, path: str, name: str) -> None:
     response = page.goto(page.base + path)
     assert response.status == 200, (name, path, response.status)
     sweep(page, name)
+
+
+def assert_accessible(page, where: str) -> None:
+    assert axe_violations(page) == [], where
 
 
 def main_width(page) -> float:
@@ -76,6 +79,7 @@ def test_form_fields_wide_teacher_tables_and_drafts_that_cannot_be_picked(page, 
 
     # every kind of field in the quiz builder is as tall as the title field, in the same type size
     page.goto(page.base + "/teach/quizzes/new")
+    assert_accessible(page, "quiz builder")
     title = box(page, "#title")
     assert float(title["fontSize"].removesuffix("px")) >= 16  # phones do not zoom into the field
     for field in ("#attempts_allowed", "#time_limit", "#draw_count", "#opens_at", "#closes_at", "#question-search-q"):
@@ -85,11 +89,14 @@ def test_form_fields_wide_teacher_tables_and_drafts_that_cannot_be_picked(page, 
     # the bank and item statistics give the question its room at 1280 px (a learner's page keeps its
     # short lines); at 390 px the page stays put
     page.goto(page.base + "/")
+    assert_accessible(page, "home")
     assert main_width(page) == 46 * 16
     page.goto(page.base + "/teach/questions")
+    assert_accessible(page, "bank")
     assert main_width(page) > 1200  # the whole window, less a scroll bar
     assert column_width(page, "table.bank", "Question") >= 500
     page.goto(page.base + f"/teach/quizzes/{school['quiz']}/statistics")
+    assert_accessible(page, "item statistics")
     assert column_width(page, "table.stats", "Question") >= 500
     page.set_viewport_size(PHONE)
     assert not page_scrolls_sideways(page)
@@ -99,23 +106,30 @@ def test_form_fields_wide_teacher_tables_and_drafts_that_cannot_be_picked(page, 
 
     # a new question starts as Draft: the builder does not offer it, and says where to publish it
     page.goto(page.base + "/teach/questions/new?type=true_false")
+    assert_accessible(page, "question editor")
     stem = "Did the trainers come from Britain?"
     page.locator("#stem").fill(stem)
     page.get_by_label("True", exact=True).check()
     submit(page, "Save question")
+    assert_accessible(page, "question saved as draft")
     page.goto(page.base + "/teach/quizzes/new")
+    assert_accessible(page, "quiz builder with a draft")
     assert page.get_by_label(stem).count() == 0
     hint = page.locator("#drafts-hint")
     assert hint.is_visible()
     assert "Only published questions can be picked. A new question starts as Draft" in hint.inner_text()
     with page.expect_navigation():
         hint.get_by_role("link", name="the question bank’s drafts").click()
+    assert_accessible(page, "the bank's drafts")
     assert page.locator("table.bank").get_by_role("link", name=stem).is_visible()
     with page.expect_navigation():
         page.locator("table.bank").get_by_role("link", name=stem).click()
+    assert_accessible(page, "the draft's editor")
     page.get_by_label("Status").select_option("published")
     submit(page, "Save question")
+    assert_accessible(page, "question published")
     page.goto(page.base + "/teach/quizzes/new")
+    assert_accessible(page, "quiz builder with the question")
     assert page.get_by_label(stem).is_visible()
 
 

@@ -1,36 +1,31 @@
-"""In a real browser: a teacher marks an essay, the learner sees the new grade and the comment
-(issue 16, point 6)."""
+"""In a real browser, at a desktop and a phone width: a teacher marks an essay, the learner sees the
+new grade and the comment (issue 16, point 6)."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.browser.conftest import at_both_widths, axe_violations, shoot
 from tests.teach.test_marking import school  # noqa: F401  (fixture)
 
 
 def login(page, name):
+    """Log in as ``name`` through the form (after logging anyone out); both pages pass axe."""
     page.context.clear_cookies()
     page.goto(page.base + "/auth/login")
+    assert axe_violations(page) == [], "log in"
     page.get_by_label("Username").fill(name)
     page.get_by_label("Password").fill("correct horse")
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
+    assert axe_violations(page) == [], f"home of {name}"
 
 
-def shoot(page, name: str) -> None:
-    """Screenshots of the page at a desktop and a phone width."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in ((1280, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1000, "height": 900})
-
-
+@at_both_widths
 def test_teacher_marks_an_essay_and_the_learner_sees_grade_and_comment(page, school):  # noqa: F811
     login(page, "tess")
     page.goto(page.base + f"/teach/quizzes/{school['quiz']}/marking")
     assert "2 answers to mark" in page.locator("main").inner_text()
     assert axe_violations(page) == [], "marking queue"
-    shoot(page, "marking-queue")
+    shoot(page, "issue16-point6-marking-queue")
     with page.expect_navigation():
         page.get_by_role("link", name="Mark ann's answer").click()
     assert "They trained the army of <b>Belarus</b>." in page.locator("blockquote.essay").inner_text()
@@ -40,12 +35,13 @@ def test_teacher_marks_an_essay_and_the_learner_sees_grade_and_comment(page, sch
         page.get_by_role("button", name="Save the mark").click()
     assert "A mark is from 0 to 1" in page.locator("main").inner_text()
     assert axe_violations(page) == [], "mark form with an error"
-    shoot(page, "mark-form-error")
+    shoot(page, "issue16-point6-mark-form-error")
     page.get_by_label("Mark (0 to 1").fill("0.5")
     page.get_by_label("Comment for the learner").fill("Good start; say who paid for the training.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the mark").click()
     assert "1 answer to mark" in page.locator("main").inner_text()
+    assert axe_violations(page) == [], "marking queue after marking"
 
     login(page, "ann")
     page.goto(page.base + f"/attempts/{school['ann_attempt']}/review")
@@ -54,4 +50,4 @@ def test_teacher_marks_an_essay_and_the_learner_sees_grade_and_comment(page, sch
     assert "Marked: 0.5 of 1 mark" in main
     assert "Good start; say who paid for the training." in main
     assert axe_violations(page) == [], "learner result"
-    shoot(page, "learner-marked-result")
+    shoot(page, "issue16-point6-learner-result")

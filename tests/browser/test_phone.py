@@ -10,30 +10,11 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.browser.conftest import SCREENSHOTS, assert_in_reach, axe_violations
 from tests.browser.test_learner import register
 
-SCREENSHOTS = ARTIFACTS / "screenshots"
 PHONE, DESKTOP = (390, 844), (1280, 800)
 SMALLEST_TEXT = 12  # px, as drawn
-
-
-@pytest.fixture
-def screen(playwright_browser, live_server, request):
-    """A page of ``request.param`` (width, height); any request outside the app fails the test."""
-    width, height = request.param
-    context = playwright_browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    foreign: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((live_server.url, "data:", "about:")) else foreign.append(r.url))
-    page.base = live_server.url
-    page.width = width
-    yield page
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert not foreign, f"requests outside the app: {foreign}"
 
 
 def shoot(page, name: str, full_page: bool = False) -> None:
@@ -42,23 +23,7 @@ def shoot(page, name: str, full_page: bool = False) -> None:
 
 
 def assert_no_axe_violations(page, where: str) -> None:
-    assert axe_violations(page, serious_only=False) == [], where
-
-
-def assert_in_reach(page, control, what: str) -> None:
-    """``control`` is on the screen as it is, whole and uncovered: no scrolling needed to press it."""
-    assert control.count() == 1, what
-    box = control.bounding_box()
-    screen = page.viewport_size
-    inside = box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= screen["width"] \
-        and box["y"] + box["height"] <= screen["height"]
-    assert inside, f"{what} is off the screen at {box} on a {screen['width']}x{screen['height']} screen"
-    on_top = control.evaluate(
-        "el => { const r = el.getBoundingClientRect();"
-        " const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
-        " return hit === el || el.contains(hit); }"
-    )
-    assert on_top, f"{what} is covered"
+    assert axe_violations(page) == [], where
 
 
 def pick_an_answer(page) -> None:
@@ -76,11 +41,11 @@ def pick_an_answer(page) -> None:
         select.select_option(values[n % len(values)])
 
 
-@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"], indirect=True)
-def test_the_next_action_is_in_reach_and_the_charts_are_readable(screen):
-    page = screen
+@pytest.mark.parametrize("page", [PHONE, DESKTOP], ids=["phone", "desktop"], indirect=True)
+def test_the_next_action_is_in_reach_and_the_charts_are_readable(page):
     register(page, f"thumb{page.width}")
     page.goto(page.base + "/quizzes/belarus-trainers-dates")
+    assert_no_axe_violations(page, "quiz overview")
     with page.expect_navigation():
         page.get_by_role("button", name="Start the quiz").click()
     total = int(re.search(r"of (\d+)", page.locator(".progress-line").inner_text()).group(1))
@@ -113,8 +78,10 @@ def test_the_next_action_is_in_reach_and_the_charts_are_readable(screen):
     assert ordering_seen, "the quiz asked no ordering question"
     with page.expect_navigation(url=re.compile(r"/summary$")):
         page.get_by_role("link", name="Finish attempt…").click()
+    assert_no_axe_violations(page, "summary")
     with page.expect_navigation(url=re.compile(r"/review$")):
         page.get_by_role("button", name="Submit all and finish").click()
+    assert_no_axe_violations(page, "result")
 
     page.goto(page.base + "/progress")
     assert_no_axe_violations(page, "progress")

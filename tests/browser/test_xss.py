@@ -16,6 +16,7 @@ import re
 import sqlalchemy as sa
 
 from quizapp.extensions import db
+from tests.browser.conftest import axe_violations
 
 SCRIPT = "<script>window.pwned=1</script>"
 IMG = '<img src=x onerror="window.pwned=2">'
@@ -52,19 +53,23 @@ def hostile_question(app, teacher_id: int) -> tuple[int, str]:
 
 
 def assert_inert(page, *payloads: str) -> None:
+    """No payload ran or made an element; each shows as text; and the page passes axe."""
     assert page.evaluate("typeof window.pwned") == "undefined", "teacher-written script ran"
     assert page.locator("img[src='x'], main script, svg[onload], a[href^='javascript']").count() == 0
     text = page.locator("main").inner_text()
     for payload in payloads:
         assert payload in text, f"{payload!r} is not shown as text"
+    assert axe_violations(page) == [], page.url
 
 
 def log_in(page, username: str, password: str = "correct horse") -> None:
     page.goto(page.base + "/auth/login")
+    assert axe_violations(page) == [], "log in"
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/$"))
+    assert axe_violations(page) == [], f"home of {username}"
 
 
 def test_teacher_html_is_inert_for_learners(page, app, make_user):
@@ -111,6 +116,7 @@ def test_teacher_html_is_inert_for_teachers(page, app, make_user):
         assert response.status == 200, path
         assert page.evaluate("typeof window.pwned") == "undefined", path
         assert page.locator("img[src='x'], main script, svg[onload]").count() == 0, path
+        assert axe_violations(page) == [], path
     page.goto(page.base + f"/teach/questions/{question_id}/preview")
     assert f"Stem {SCRIPT} and {IMG}" in page.locator("main").inner_text()
     with app.app_context():

@@ -121,11 +121,40 @@ def test_the_teachers_export_submits_attempts_left_open_past_their_time(app, cli
     assert any("25" in str(cell) for row in rows for cell in row)
 
 
-def test_an_answer_within_the_grace_still_counts(app, client, auth):
+def test_an_answer_within_the_grace_counts_and_submits_the_attempt(app, client, auth):
+    """The page's timer sends what the learner had typed a moment after the time ran out: it counts,
+    and as the attempt's last answer it submits the attempt."""
     attempt_id = timed_attempt(app, client, auth)
-    run_out(app, attempt_id, ago=dt.timedelta(seconds=1))  # latency: the answer left before the deadline
+    deadline = run_out(app, attempt_id, ago=dt.timedelta(seconds=2))
     data, order = layout(app, attempt_id)[1]
     token = csrf_token(client.get("/").text)
     response = client.post(f"/attempts/{attempt_id}/q/2", data={**answer_fields(data, order), "csrf_token": token})
-    assert response.location.endswith("/q/2")
-    assert state(app, attempt_id)[2] == [1, 2]
+    assert response.location.endswith(f"/attempts/{attempt_id}/review")
+    result = client.get(response.location).text
+    assert "Time was up at" in result and "was not scored" not in result
+    assert "50%" in result and "2 of 4 questions answered" in result
+    finished_at, score, answered = state(app, attempt_id)
+    assert finished_at > deadline and score == 2.0 and answered == [1, 2]
+
+
+def test_a_changed_answer_within_the_grace_counts_too(app, client, auth):
+    attempt_id = timed_attempt(app, client, auth, feedback_timing="after_attempt")
+    run_out(app, attempt_id, ago=dt.timedelta(seconds=2))
+    data, order = layout(app, attempt_id)[0]
+    token = csrf_token(client.get("/").text)
+    response = client.post(f"/attempts/{attempt_id}/q/1",
+                           data={**answer_fields(data, order, right=False), "csrf_token": token})
+    assert response.location.endswith(f"/attempts/{attempt_id}/review")
+    finished_at, score, answered = state(app, attempt_id)
+    assert finished_at is not None and score == 0.0 and answered == [1]
+
+
+def test_an_answer_after_the_grace_is_not_recorded(app, client, auth):
+    attempt_id = timed_attempt(app, client, auth)
+    deadline = run_out(app, attempt_id, ago=dt.timedelta(seconds=30))
+    data, order = layout(app, attempt_id)[1]
+    token = csrf_token(client.get("/").text)
+    response = client.post(f"/attempts/{attempt_id}/q/2", data={**answer_fields(data, order), "csrf_token": token})
+    assert response.location.endswith(f"/attempts/{attempt_id}/review")
+    assert "Your last answer arrived after the time was up, so it was not scored." in client.get(response.location).text
+    assert state(app, attempt_id) == (deadline, 1.0, [1])

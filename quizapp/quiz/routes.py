@@ -87,8 +87,9 @@ def question(attempt_id: int, position: int):
         else:
             now = utcnow()
             taken = timing.time_taken_ms(current_user.id, attempts.view_key(attempt, position), now)
+            deadline = attempt.deadline_at  # read before the commit, which would make reading it a query
             attempts.record_answer(attempt, position, response, taken, current=slot)
-            if attempt.finished_at is not None:  # in the grace after the time limit: the last answer
+            if deadline is not None and utcnow() >= deadline:  # in the grace after the time limit: the last answer
                 return redirect(url_for("quiz.review", attempt_id=attempt_id))
             return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     elif attempt.finished_at is not None and slot.answer is None:

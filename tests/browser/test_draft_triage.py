@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import SCREENSHOTS, axe_violations
+from tests.browser.conftest import SCREENSHOTS, at_both_widths, axe_violations
 from tests.browser.test_teacher import login
 from tests.teach.test_drafts import HARBOR_TITLE, harbor_text
 
@@ -32,6 +32,7 @@ def key(page, letter: str) -> None:
     assert axe_violations(page) == [], f"drafts page after {letter}"
 
 
+@at_both_widths
 def test_keyboard_triage_select_all_and_undo(page, app, make_user):
     from quizapp.services import drafts
 

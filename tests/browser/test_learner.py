@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import at_both_widths, axe_violations
 
 
 def register(page, name="clicker"):
@@ -39,6 +39,7 @@ def answer_current_question(page) -> None:
         page.get_by_role("button", name=re.compile("Check my answer|Continue")).click()
 
 
+@at_both_widths
 def test_learner_takes_the_whole_seed_quiz_by_clicking(page):
     """Every page on the way passes axe: the visitor's, the first question of each type and every
     question's feedback (the same address: each is checked once at least), the summary, the review,

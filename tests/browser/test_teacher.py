@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import at_both_widths, axe_violations
 
 
 def login(page, name):
@@ -24,6 +24,7 @@ def submit(page, name):
         page.get_by_role("button", name=name).click()
 
 
+@at_both_widths
 def test_teacher_adds_a_question_builds_a_quiz_and_downloads_scores(page, make_user):
     make_user("tess", "teacher")
     login(page, "tess")

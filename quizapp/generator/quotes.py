@@ -51,7 +51,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from . import nlp
+from . import nlp, quote_filter
 from .entities import Entity, EntityIndex, Mention
 from .lexicon import (
     AUXILIARIES,
@@ -1151,6 +1151,13 @@ def extract_quotes(body: str, paragraphs, index: EntityIndex, sentences) -> list
     :param index: the article's entities; unknown speakers are added to it.
     :param sentences: ``(start, end)`` spans of the sentences.
     """
+    found = quoted_spans(body, paragraphs, index, sentences)
+    return quote_filter.keep(body, found, paragraphs, sentences)
+
+
+def quoted_spans(body: str, paragraphs, index: EntityIndex, sentences) -> list[Quote]:
+    """Every quoted span of the body, attributed where the rules can, before the
+    filter that tells quotations from titles and scare quotes."""
     attributor = Attributor(body, index, list(sentences))
     for start, end in paragraphs:
         attributor.paragraph(start, end)

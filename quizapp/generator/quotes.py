@@ -922,6 +922,10 @@ class Attributor:
         lows = [w.casefold() for w in words]
         if len(words) == 1 and lows[0] in PRONOUNS:
             return self._pronoun(lows[0], start), text
+        if len(words) == 2 and lows[0] == "the" and words[1] in demonyms() \
+                and words[1].removesuffix("s") not in demonyms() - {words[1]}:  # not "the Americans"
+            # "the Swiss added": a nationality standing for the person the story follows
+            return self.last_person, text
         mentions = [m for m in self.index.mentions_in(start, end)]
         has_report = any(w in REPORT_NOUNS for w in lows)
         head = lows[-1].removesuffix("'s").removesuffix("’s")

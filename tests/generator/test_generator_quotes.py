@@ -350,3 +350,9 @@ def test_a_capital_pronoun_after_a_closing_mark_starts_a_new_sentence():
     text = ("Ivo Marsh wrote to Lea Fenn in May, telling her, \"you are the best we have!\" "
             "She replied that it was \"an honor to serve.\"")
     assert speakers(text) == ["Ivo Marsh", "Lea Fenn"]
+
+
+def test_a_nationality_standing_for_the_person_quoted_is_that_person():
+    text = ("Lukas Brandt won the final on Sunday. \"It was a crazy match,\" said Brandt.\n\n"
+            "He thanked his coach, who flew in from Madrid, and the Austrian added: \"I will be back next year.\"")
+    assert speakers(text) == ["Lukas Brandt", "Lukas Brandt"]

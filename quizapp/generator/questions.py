@@ -788,9 +788,14 @@ class _Builder:
     def dates(self) -> None:
         published = self.article.published
         resolved = [d for d in self.facts.dates if d.value]
+        if published is not None:
+            self._relative_dates(resolved, published)
+        self._ordering(resolved)
+        self._date_fill_ins(resolved)
+
+    def _relative_dates(self, resolved: list[DateMention], published) -> None:
+        """Which day "Wednesday" or "last week" means, for an article with a publication date."""
         asked: set[tuple[str, str]] = set()
-        if published is None:
-            return
         pub = format_date(published.isoformat(), "day")
         for date in resolved:
             if (date.text.casefold(), date.value) in asked or not self._date_worth_asking(date, published):
@@ -822,8 +827,6 @@ class _Builder:
                 "fact": date.to_fact(),
                 "source": {"article": self.source_path, "sentence": self.body[s:e], "start": s, "end": e},
             })
-        self._ordering(resolved)
-        self._date_fill_ins(resolved)
 
     def _date_fill_ins(self, resolved: list[DateMention]) -> None:
         """When something happened: a date the article writes out, blanked from its sentence.
@@ -931,7 +934,12 @@ class _Builder:
         """
         seen: set[tuple[str, str]] = set()
         by_fact: dict[str, list[tuple[float, dict]]] = {}
+        named = len(self.people)
         for score, key, question in self.questions:
+            fact = question.get("fact")
+            if isinstance(fact, dict) and fact.get("kind") in ("quote", "person", "organization"):
+                # what makes a second typed "who …?" a giveaway, kept with the draft for the review page
+                fact["people_named"] = named
             dedup = (question["type"], normalize_answer(question["stem"]))
             if dedup in seen:
                 continue
@@ -944,7 +952,6 @@ class _Builder:
         chosen: list[tuple[float, str]] = []
         later: list[str] = []
         asked: dict[str, int] = {}
-        named = len(self.people)
         for _, key in best:
             # the best form whose answer is not asked enough already: a speaker's third quotation
             # is asked "true or false" when "who said" has been asked of them twice

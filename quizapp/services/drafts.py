@@ -683,11 +683,12 @@ def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
             out.append(draft)
     position = {id(d): n for n, d in enumerate(drafts)}
     out.sort(key=lambda d: position[id(d)])
+    named = people_named([d.data for d in drafts])
     holders: dict[str, Draft] = {}
     asked: dict[str, int] = {}
     listed: list[Draft] = []
     for draft in out:
-        slots = answer_slots(draft.data)
+        slots = answer_slots(draft.data, named)
         full = next((slot for slot, limit in slots if asked.get(slot, 0) >= limit), None)
         if full is None:
             for slot, _ in slots:
@@ -699,12 +700,33 @@ def group_forms(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
             draft.alternatives = []
     more: list[Draft] = []
     for draft in further:
-        first = next((holders[slot] for slot, _ in answer_slots(draft.data) if slot in holders), None)
+        first = next((holders[slot] for slot, _ in answer_slots(draft.data, named) if slot in holders), None)
         if first is not None:
             first.alternatives.append(draft)
         else:
             more.append(draft)
     return listed, more
+
+
+def people_named(drafts: list[dict]) -> int:
+    """How many people the article of an import's drafts names: what makes a second typed "who said"
+    a giveaway or not. The generator keeps its count in each fact (``people_named``); drafts stored
+    before it did are counted by the people they name (a person fact, a person quoted, a person offered)."""
+    kept = [(d.get("fact") or {}).get("people_named") for d in drafts]
+    kept = [n for n in kept if isinstance(n, int) and not isinstance(n, bool)]
+    if kept:
+        return max(kept)
+    names: set[str] = set()
+    for data in drafts:
+        fact = data.get("fact") or {}
+        if fact.get("kind") == "person" and fact.get("name"):
+            names.add(normalize_answer(str(fact["name"])))
+        if fact.get("kind") == "quote" and fact.get("speaker_kind") == "person" and fact.get("speaker"):
+            names.add(normalize_answer(str(fact["speaker"])))
+        if fact.get("kind") in ("person", "quote") and fact.get("speaker_kind", "person") == "person":
+            names.update(normalize_answer(str(c.get("text") or "")) for c in data.get("choices") or [])
+    names.discard("")
+    return len(names)
 
 
 def list_imports(teacher_id: int) -> list[tuple[ArticleImport, int, int]]:

@@ -129,6 +129,16 @@ def test_a_date_the_article_writes_out_is_asked_as_a_fill_in():
     assert not [q for q in generate_questions(lasting) if q["fact"]["kind"] == "date"]  # "last _____"
 
 
+def test_an_article_without_a_publication_date_still_asks_the_dates_it_writes_out():
+    text = ("The harbour bridge opened to traffic on 14 March 2019 after six years of work. "
+            "Engineers closed it again on Monday for repairs to its cables.\n\n"
+            '"The cables are sound now," city engineer Ottilie Varga said.')
+    dates = [q for q in generate_questions(plain_article(text, slug="bridge")) if q["fact"]["kind"] == "date"]
+    # the written-out date is asked; "Monday" cannot be placed without the publication date
+    assert [q["stem"].split("? ", 1)[1] for q in dates] == [
+        "The harbour bridge opened to traffic on _____ after six years of work."]
+
+
 def test_no_stem_over_250_characters_and_exact_provenance():
     article = plain_article(ARTICLE, slug="vans", published="2025-03-12")
     for q in generate_questions(article, all_forms=True):

@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.generator.questions import answer_slots
 from quizapp.models import Question
 from tests.conftest import csrf_token
-from tests.teach.test_drafts import PASSWORD, draft_ids, paste_harbor, review  # noqa: F401 (fixtures below)
+from tests.teach.test_drafts import PASSWORD, draft_ids, import_id_of, paste_harbor, review, start_import  # noqa: F401
 from tests.teach.test_drafts import inline, teacher  # noqa: F401
 
 
@@ -106,3 +106,30 @@ def test_other_forms_of_another_teachers_import_stay_hidden(client, teacher, inl
     assert client.get(f"/teach/imports/{import_id}", query_string={"forms": key}).status_code == 404
     token = csrf_token(client.get("/teach/imports").text)
     assert token
+
+
+SHIPYARD = """Engineers at the Vessel Works shipyard in Port Alden launched the research ship Tern on Tuesday.
+
+"The hull was the hardest part, and we rebuilt it twice," said Ines Carvalho, the shipyard's chief engineer.
+
+Carvalho said the delay came from a shortage of welders. "We trained twelve new welders this spring," she said.
+
+Mayor Owen Pratt called the launch "a proud day for the whole harbour."
+
+The ship's first captain, Dara Quill, will take the Tern to the northern ice next year. "I have waited ten years for a ship like this," Quill said.
+
+"She will carry forty scientists and stay at sea for two months," Carvalho added.
+"""
+
+
+def test_the_review_page_lists_every_draft_the_generator_offers_by_default(client, teacher, inline, app):
+    """With three people in the article, a speaker may be asked "who said" twice; the page must not hide the second."""
+    import_id = import_id_of(start_import(client, "Research ship launched in Port Alden", "2025-04-02", SHIPYARD))
+    by_id = dict(_drafts(app, import_id))
+    html = client.get(f"/teach/imports/{import_id}").text
+    listed = [by_id[i] for i in _shown_ids(html.partition('<details class="draft-more">')[0])]
+    who_said_carvalho = [d for d in listed if d["type"] == "short_answer" and d["stem"].startswith("Who said")
+                         and d["fact"].get("speaker") == "Ines Carvalho"]
+    assert len(who_said_carvalho) == 2
+    defaults = [d for d in by_id.values() if "alternative" not in d["tags"]]
+    assert sorted(d["stem"] for d in listed) == sorted(d["stem"] for d in defaults)

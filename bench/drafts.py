@@ -9,7 +9,8 @@ printed for them:
 
 - ``distractors_in_article``: share of multiple-choice distractors for a
   name (person, organization, place) that occur in the article, or in the
-  bank when ``--bank`` passes the other articles' entities as the pool;
+  bank when ``--bank`` passes as the pool the entities of the other articles
+  that share a person or an organization with it (as the app does);
   dates are left out (their distractors are near dates by design);
 - ``drafts_per_fact``: drafts over distinct facts asked (a fact is a quote,
   an entity, a date, or a matching/ordering set);
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from quizapp.canonical import normalize_answer  # noqa: E402
 from quizapp.generator import extract, generate_questions, read_article  # noqa: E402
+from quizapp.generator.distractors import written_in  # noqa: E402
 
 DEFAULT = Path("..") / "shared" / "eval" / "articles-dev"
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -147,8 +149,12 @@ def _bank_pools(articles, all_facts) -> dict[str, set[str]]:
 
 
 def _bank_entities(articles, all_facts) -> dict[str, list]:
-    return {a.slug: [e for b, f in zip(articles, all_facts) if b.slug != a.slug
-                     for e in f.entities.entities if e.mentions] for a in articles}
+    """For each article, the entities of the other articles that share a person or an
+    organization with it (the app's rule, quizapp.services.drafts.bank_pool)."""
+    facts = {a.slug: [e.to_fact() for e in f.entities.entities if e.mentions] for a, f in zip(articles, all_facts)}
+    return {a.slug: [e for b in articles if b.slug != a.slug
+                     if any(e["kind"] != "place" and written_in(a.body, e) for e in facts[b.slug])
+                     for e in facts[b.slug]] for a in articles}
 
 
 def _generate(article, facts, all_forms: bool, pool=None) -> list[dict]:

@@ -247,7 +247,7 @@ def resolve(match: re.Match, published: dt.date | None, future: bool = False,
         qualifier = "since" if match.group("season").casefold().startswith("since") else None
         if p is None:
             return None, "season", qualifier
-        return f"{_season_year(season, p)}-{_season_name(season)}", "season", qualifier
+        return f"{_season_year(season, p, future and not qualifier)}-{_season_name(season)}", "season", qualifier
     if match.group("year"):
         return match.group("year_value"), "year", None
     word = match.group("day").casefold()
@@ -306,11 +306,17 @@ def _season_name(season: str) -> str:
     return "fall" if season == "autumn" else season
 
 
-def _season_year(season: str, published: dt.date) -> int:
+def _season_year(season: str, published: dt.date, future: bool = False) -> int:
+    """The year of the last such season begun by ``published``; with ``future``, of the first
+    not over by then ("sales will recover by the summer", said in March: this summer)."""
     start = _SEASON_START[season]
     if season == "winter":
-        return published.year if published.month == 12 else published.year - 1
-    return published.year if start <= published.month else published.year - 1
+        year = published.year if published.month == 12 else published.year - 1
+    else:
+        year = published.year if start <= published.month else published.year - 1
+    if future and year * 12 + start - 1 + 2 < published.year * 12 + published.month - 1:
+        year += 1  # that season ended before the article: the one meant is still to come
+    return year
 
 
 def find_dates(body: str, spans, published: dt.date | None) -> list[DateMention]:

@@ -19,6 +19,7 @@ question builder asks the fact another way (short answer) or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from ..canonical import normalize_answer
@@ -153,8 +154,12 @@ def same_referent(a: Candidate, b: Candidate) -> bool:
     return False
 
 
+_ROLE_TAIL = re.compile(r"\s+(?:of|at|for|in|with|from|to)\s")
+
+
 def _role_head(role: str | None) -> str | None:
-    words = _words(role or "")
+    """The noun a role is: "executive" in "chief executive of Lumen Foods" and in "Apple's chief executive"."""
+    words = _words(_ROLE_TAIL.split(role or "", maxsplit=1)[0])
     return words[-1] if words else None
 
 
@@ -307,3 +312,17 @@ def date_choices(value: str, granularity: str, n: int = 3, same_weekday: bool = 
         if len(out) == n:
             break
     return out
+
+
+def written_in(body: str, entity: dict) -> bool:
+    """Whether ``body`` writes the entity's name (or an alias of two words or more) as whole words."""
+    for name in [entity["name"], *(a for a in entity.get("aliases", []) if len(a.split()) > 1 or a.isupper())]:
+        if len(name) < 3:
+            continue
+        at = body.find(name)
+        while at != -1:
+            end = at + len(name)
+            if (at == 0 or not body[at - 1].isalnum()) and (end == len(body) or not body[end].isalnum()):
+                return True
+            at = body.find(name, at + 1)
+    return False

@@ -36,6 +36,7 @@ from quizapp.canonical import normalize_answer, slugify
 from quizapp.extensions import db
 from quizapp.generator import generate_questions, parse_article, plain_article
 from quizapp.generator.article import ArticleError
+from quizapp.generator.distractors import written_in
 from quizapp.generator.questions import answer_slots
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
 from quizapp.models._common import utcnow
@@ -325,10 +326,11 @@ def run_import(import_id: int) -> ArticleImport | None:
         db.session.commit()
 
     store = _DraftStore(job)
+    pool = bank_pool(article)
     done = job.done_steps
     while done < len(paragraphs):
         upto = min(done + CHUNK_PARAGRAPHS, len(paragraphs))
-        store.add(_chunk_drafts(whole, done, upto))
+        store.add(_chunk_drafts(whole, done, upto, pool))
         moved = db.session.execute(
             sa.update(ArticleImport)
             .where(ArticleImport.id == import_id, ArticleImport.state == "running",
@@ -357,18 +359,82 @@ def run_import(import_id: int) -> ArticleImport | None:
     return job
 
 
-def _chunk_drafts(whole, start: int, stop: int) -> list[dict]:
+def _chunk_drafts(whole, start: int, stop: int, pool: list[dict] | None = None) -> list[dict]:
     """The generator's drafts for paragraphs ``start:stop``, offsets into the whole body."""
     paragraphs = whole.paragraphs
     chunk = dataclasses.replace(whole, paragraphs=paragraphs[max(0, start - CONTEXT_PARAGRAPHS):stop])
     lo, hi = paragraphs[start][0], paragraphs[stop - 1][1]
     kept = []
-    for draft in generate_questions(chunk, all_forms=True):  # other forms stored, shown on request
+    # other forms are stored too, shown on request
+    for draft in generate_questions(chunk, all_forms=True, pool=pool or None):
         begin = (draft.get("source") or {}).get("start")
         if isinstance(begin, int) and start > 0 and not lo <= begin <= hi:
             continue  # it belongs to the context paragraphs, stored with the chunk before
         kept.append(draft)
     return kept
+
+
+#: Bank questions read for distractors of a new article (the newest first).
+BANK_POOL_QUESTIONS = 5000
+_ENTITY_KINDS = ("person", "organization", "place")
+
+
+def bank_pool(article: Article) -> list[dict]:
+    """People, organizations and places of the bank's other articles that share a person or an
+    organization with ``article``: distractors for it when it names too few of its own.
+
+    They come from the facts of those articles' questions (drafts a teacher rejected left out),
+    each entity once. An article shares when it names, in so many words, a person or an
+    organization this one names; a shared place alone ("China") does not make two stories alike.
+    The generator still offers only candidates of the answer's kind and role.
+    """
+    rows = db.session.execute(
+        sa.select(Question.article_id, QuestionVersion.data)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.article_id.is_not(None), Question.article_id != article.id,
+               Question.rejected_at.is_(None), Question.status != "retired",
+               Question.fact_kind.in_([*_ENTITY_KINDS, "quote"]))
+        .order_by(Question.id.desc())
+        .limit(BANK_POOL_QUESTIONS)
+    ).all()
+    by_article: dict[int, dict[tuple[str, str], dict]] = {}
+    for article_id, data in rows:
+        for entity in _entities_of((data or {}).get("fact")):
+            key = (entity["kind"], normalize_answer(entity["name"]))
+            known = by_article.setdefault(article_id, {}).setdefault(key, entity)
+            for field_ in ("role", "type"):  # a quoted speaker is also a person with a role elsewhere
+                if field_ in entity and field_ not in known:
+                    known[field_] = entity[field_]
+    body = article.body
+    pool: dict[tuple[str, str], dict] = {}
+    for entities in by_article.values():
+        if any(e["kind"] != "place" and written_in(body, e) for e in entities.values()):
+            for key, entity in entities.items():
+                known = pool.setdefault(key, entity)
+                for field_ in ("role", "type"):
+                    if field_ in entity and field_ not in known:
+                        known[field_] = entity[field_]
+    return list(pool.values())
+
+
+def _entities_of(fact: Any) -> list[dict]:
+    """The people, organizations and places a question's fact names, shaped as generator facts."""
+    if not isinstance(fact, dict):
+        return []
+    kind = fact.get("kind")
+    if kind in _ENTITY_KINDS and isinstance(fact.get("name"), str) and fact["name"].strip():
+        aliases = fact.get("aliases")
+        entity = {"kind": kind, "name": fact["name"].strip(),
+                  "aliases": [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []}
+        for field_ in ("role", "type"):
+            if isinstance(fact.get(field_), str):
+                entity[field_] = fact[field_]
+        return [entity]
+    speaker = fact.get("speaker")
+    if kind == "quote" and isinstance(speaker, str) and speaker.strip() \
+            and fact.get("speaker_kind") in ("person", "organization"):
+        return [{"kind": fact["speaker_kind"], "name": speaker.strip(), "aliases": []}]
+    return []
 
 
 class _DraftStore:

@@ -437,3 +437,16 @@ def test_a_quotation_closed_with_two_apostrophes_is_asked_without_them():
     every = generate_questions(plain_article(text, slug="bridge", published="2025-11-03"), all_forms=True)
     asked = [q["stem"] for q in every if "who-said" in q["tags"] and "road behind it" in q["stem"]]
     assert asked and all(s.endswith('the road behind it is gone"?') for s in asked), asked
+
+
+def test_a_bank_role_written_with_its_organization_matches_the_same_role():
+    """"chief executive of Lumen Foods" is a chief executive, a distractor for one."""
+    text = ('"Sales will recover by the summer," chief executive Hana Ostrow said.\n\n'
+            "Analyst Ben Carrow of Fenwick Research expects a slow year.")
+    bank = [{"kind": "person", "name": "Nora Vance", "role": "chief executive of Lumen Foods"},
+            {"kind": "person", "name": "Karl Dempe", "role": "Orchard Mills' chief executive"},
+            {"kind": "person", "name": "Rosa Mint", "role": "coach of the Harbour City team"}]
+    drafts = generate_questions(plain_article(text, slug="sales", published="2025-03-12"), pool=bank)
+    mc = next(q for q in drafts if q["type"] == "multiple_choice" and "who-said" in q["tags"])
+    wrong = {c["text"] for c in mc["choices"] if c["weight"] == 0}
+    assert {"Nora Vance", "Karl Dempe"} <= wrong and "Rosa Mint" not in wrong

@@ -119,3 +119,14 @@ def test_a_lone_surname_the_article_repeats_is_a_person_unless_it_is_also_a_plur
     assert people == {"Kowalski"}
     # "the Kowalskis" is a family or a team: no single person to ask about
     assert not extract(plain_article(text + " The Kowalskis left early.")).people()
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Sales will recover by the summer, the chief executive said.", "2025-summer"),
+    ("The ferry will return in the winter.", "2025-winter"),
+    ("Sales fell sharply in the summer, the company said.", "2024-summer"),
+    ("Since the summer, prices have risen.", "2024-summer"),
+])
+def test_a_season_still_to_come_is_not_pushed_into_the_past(sentence, value):
+    facts = extract(plain_article(sentence, published="2025-03-12"))
+    assert [(d.text, d.value) for d in facts.dates] == [(sentence.split("the ")[1].split()[0].strip(",."), value)]

@@ -204,7 +204,7 @@ def _norm(text: str) -> str:
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sen rep gov gen lt col maj sgt capt cmdr adm rev hon fr st jr sr inc ltd co corp"
-    " jan feb mar apr aug sept sep oct nov dec no vs etc approx dept est fig al"
+    " jan feb mar apr jun jul aug sept sep oct nov dec no vs etc approx dept est fig al"
     " pres sec atty supt ave blvd mt ft".split()
 )
 # Linear time (issue 14): a match starts only at the first mark of a run

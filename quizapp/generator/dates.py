@@ -37,6 +37,8 @@ _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 )
+#: A month before or after a day number may also be abbreviated without a period ("Jun 23", "4 Sep 2024").
+_MONTH_DAY = _MONTH[:-1] + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?![\w.]))"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _SEASON = r"(?:summer|spring|fall|autumn|winter)"
 #: Holidays with a fixed day (month, day) or a rule ("thanksgiving": fourth Thursday of November).
@@ -52,8 +54,8 @@ _HOLIDAY = "(?i:" + "|".join(
     for h in sorted({h.replace("’", "'") for h in _HOLIDAYS}, key=len, reverse=True)
 ) + ")"
 _PATTERN = re.compile(
-    rf"(?P<md>\b{_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_year>(?:19|20)\d\d)\b)?)"
-    rf"|(?P<dm>\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm_month>{_MONTH})(?:,?\s+(?P<dm_year>(?:19|20)\d\d)\b)?)"
+    rf"(?P<md>\b{_MONTH_DAY}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_year>(?:19|20)\d\d)\b)?)"
+    rf"|(?P<dm>\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm_month>{_MONTH_DAY})(?:,?\s+(?P<dm_year>(?:19|20)\d\d)\b)?)"
     rf"|(?P<rel>\b(?:(?i:earlier|later)\s+)?(?i:this|last|next|past)\s+(?P<rel_unit>week(?:end)?|month|year|{_SEASON})\b)"
     rf"|(?P<wd>\b(?:(?P<wd_mod>(?i:last|next|this))\s+)?(?P<wd_day>{_WEEKDAY})\b)"
     rf"|(?P<mon>\b(?:(?P<mon_part>(?i:early|mid|late))[-\s]+)?(?P<mon_name>{_MONTH})(?:\s+(?:of\s+)?(?P<mon_year>(?:19|20)\d\d))?\b)"

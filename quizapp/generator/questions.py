@@ -556,11 +556,12 @@ class _Builder:
         })
 
     # -- organizations, people, places -------------------------------------
-    def _blank_ok(self, start: int, end: int, s: int, e: int) -> bool:
+    def _blank_ok(self, start: int, end: int, s: int, e: int, date: bool = False) -> bool:
         """Whether the mention at ``start:end`` can be blanked out of its sentence ``s:e``.
 
         Not in a list, a dateline, parentheses (tickers, acronym
-        definitions), a headline, nor half of a longer name.
+        definitions), a headline, nor half of a longer name. A ``date`` is
+        not half of a name: "On Jun 23, MOH detected" blanks the date.
         """
         sentence = self.body[s:e].rstrip()
         if not sentence or sentence[-1] not in ".!?\"”’'":
@@ -594,6 +595,8 @@ class _Builder:
             if len(prev) >= 1 and capital((prev[-2] if prev[-1].casefold() in ("and", "or") and len(prev) > 1
                                            else prev[-1]).strip(",")):
                 return False  # "…, Paris, _____" or "Paris and _____"
+        if date:
+            return True  # what follows a date starts the clause ("…, MOH detected"), it is not more of it
         if after.startswith(",") and nxt and len(nxt) > 1 and capital(nxt[1]) and nxt[0] == ",":
             return False
         if nxt and (nxt[0].startswith(",") is False) and after[:1] == "," and len(nxt) > 1 and capital(nxt[1]):
@@ -846,7 +849,7 @@ class _Builder:
                 continue
             s, e = self._sentence(date.start, date.end)
             sentence = self.body[s:e]
-            if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(date.start, date.end, s, e):
+            if len(prefix) + len(sentence) > MAX_STEM or not self._blank_ok(date.start, date.end, s, e, date=True):
                 continue
             blanked = sentence[: date.start - s] + "_____" + sentence[date.end - s:]
             answer = format_date(date.value, date.granularity, weekday=False)

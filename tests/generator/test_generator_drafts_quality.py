@@ -139,6 +139,16 @@ def test_an_article_without_a_publication_date_still_asks_the_dates_it_writes_ou
         "The harbour bridge opened to traffic on _____ after six years of work."]
 
 
+def test_a_date_opening_its_sentence_before_a_name_is_still_blanked():
+    text = ("On Jun 23, Harbour Council approved the new bridge after a long debate.\n\n"
+            '"It is a good day for the town," councillor Mira Olsen said.')
+    dates = [q for q in generate_questions(plain_article(text, slug="bridge", published="2020-07-02"))
+             if q["fact"]["kind"] == "date"]
+    assert [q["stem"].split("? ", 1)[1] for q in dates] == [
+        "On _____, Harbour Council approved the new bridge after a long debate."]
+    assert [c["text"] for c in dates[0]["choices"] if c["weight"] == 1.0] == ["23 June 2020"]
+
+
 def test_no_stem_over_250_characters_and_exact_provenance():
     article = plain_article(ARTICLE, slug="vans", published="2025-03-12")
     for q in generate_questions(article, all_forms=True):

@@ -130,3 +130,21 @@ def test_a_lone_surname_the_article_repeats_is_a_person_unless_it_is_also_a_plur
 def test_a_season_still_to_come_is_not_pushed_into_the_past(sentence, value):
     facts = extract(plain_article(sentence, published="2025-03-12"))
     assert [(d.text, d.value) for d in facts.dates] == [(sentence.split("the ")[1].split()[0].strip(",."), value)]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("On Jun 23, the ministry detected a case in a dormitory.", [("Jun 23", "2020-06-23")]),
+    ("The minister spoke on Thursday (Jul 2) at a press conference.",
+     [("Thursday", "2020-07-02"), ("Jul 2", "2020-07-02")]),
+    ("The vote was held on 4 Sep 2019 in the old town hall.", [("4 Sep 2019", "2019-09-04")]),
+    ("The 4 Marks were sold at auction. He met Jan Novak there.", []),
+])
+def test_a_month_abbreviated_without_a_period_is_read_beside_a_day(text, found):
+    facts = extract(plain_article(text, published="2020-07-02"))
+    assert [(d.text, d.value) for d in facts.dates] == found
+
+
+def test_a_month_abbreviation_with_a_period_does_not_end_the_sentence():
+    article = plain_article("On Jun. 23, the ministry detected a case. It was the first in a month.")
+    assert [article.body[s:e] for s, e in article.sentences()] == [
+        "On Jun. 23, the ministry detected a case.", "It was the first in a month."]

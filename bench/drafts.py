@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from quizapp.canonical import normalize_answer  # noqa: E402
 from quizapp.generator import extract, generate_questions, read_article  # noqa: E402
-from quizapp.generator.distractors import written_in  # noqa: E402
+from quizapp.generator.distractors import shares_subject  # noqa: E402
 
 DEFAULT = Path("..") / "shared" / "eval" / "articles-dev"
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -153,7 +153,7 @@ def _bank_entities(articles, all_facts) -> dict[str, list]:
     organization with it (the app's rule, quizapp.services.drafts.bank_pool)."""
     facts = {a.slug: [e.to_fact() for e in f.entities.entities if e.mentions] for a, f in zip(articles, all_facts)}
     return {a.slug: [e for b in articles if b.slug != a.slug
-                     if any(e["kind"] != "place" and written_in(a.body, e) for e in facts[b.slug])
+                     if shares_subject(a.body, facts[b.slug])
                      for e in facts[b.slug]] for a in articles}
 
 

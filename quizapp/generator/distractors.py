@@ -326,3 +326,31 @@ def written_in(body: str, entity: dict) -> bool:
                 return True
             at = body.find(name, at + 1)
     return False
+
+
+#: Organizations every kind of story cites: sharing one does not make two stories alike.
+_EVERY_STORY = frozenset({"news agency", "newspaper", "broadcaster", "magazine", "news site", "fact-checker"})
+
+
+def shares_subject(body: str, entities: list[dict]) -> bool:
+    """Whether an article (its ``body``) names a person or an organization of another article's
+    ``entities`` (fact dicts), so that the other's names are plausible distractors for it.
+
+    A person counts by a full name (two words or more); an organization by a name of two words
+    or more, or an acronym, and not when it is a news outlet ("Associated Press"). A place alone
+    ("China"), one capitalised word ("Congress", "Union") or an outlet any story quotes does not
+    make two stories alike.
+    """
+    for entity in entities:
+        name = str(entity.get("name") or "")
+        if entity.get("kind") == "person":
+            telling = len(name.split()) >= 2
+        elif entity.get("kind") == "organization":
+            acronym = name.replace(".", "").isupper() and len(name.replace(".", "")) >= 2
+            telling = (len(name.split()) >= 2 or acronym) and entity.get("type") not in _EVERY_STORY
+        else:
+            telling = False
+        if telling and written_in(body, entity):
+            return True
+    return False
+

@@ -36,7 +36,7 @@ from quizapp.canonical import normalize_answer, slugify
 from quizapp.extensions import db
 from quizapp.generator import generate_questions, parse_article, plain_article
 from quizapp.generator.article import ArticleError
-from quizapp.generator.distractors import written_in
+from quizapp.generator.distractors import shares_subject
 from quizapp.generator.questions import answer_slots
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
 from quizapp.models._common import utcnow
@@ -384,9 +384,10 @@ def bank_pool(article: Article) -> list[dict]:
     organization with ``article``: distractors for it when it names too few of its own.
 
     They come from the facts of those articles' questions (drafts a teacher rejected left out),
-    each entity once. An article shares when it names, in so many words, a person or an
-    organization this one names; a shared place alone ("China") does not make two stories alike.
-    The generator still offers only candidates of the answer's kind and role.
+    each entity once. An article shares when this one names, in so many words, one of its people
+    or organizations (see :func:`~quizapp.generator.distractors.shares_subject`: a place, a news
+    agency or a one-word name such as "Congress" does not count). The generator still offers
+    only candidates of the answer's kind and role.
     """
     rows = db.session.execute(
         sa.select(Question.article_id, QuestionVersion.data)
@@ -408,7 +409,7 @@ def bank_pool(article: Article) -> list[dict]:
     body = article.body
     pool: dict[tuple[str, str], dict] = {}
     for entities in by_article.values():
-        if any(e["kind"] != "place" and written_in(body, e) for e in entities.values()):
+        if shares_subject(body, list(entities.values())):
             for key, entity in entities.items():
                 known = pool.setdefault(key, entity)
                 for field_ in ("role", "type"):

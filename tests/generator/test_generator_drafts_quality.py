@@ -460,3 +460,18 @@ def test_a_bank_role_written_with_its_organization_matches_the_same_role():
     mc = next(q for q in drafts if q["type"] == "multiple_choice" and "who-said" in q["tags"])
     wrong = {c["text"] for c in mc["choices"] if c["weight"] == 0}
     assert {"Nora Vance", "Karl Dempe"} <= wrong and "Rosa Mint" not in wrong
+
+
+def test_two_stories_are_alike_by_a_person_or_an_organization_not_by_an_outlet_a_word_or_a_place():
+    from quizapp.generator.distractors import shares_subject
+
+    body = ("Associated Press reported that Congress met in Port Alden. "
+            "Nora Vance of Lumen Foods and the FAA were there.")
+    assert not shares_subject(body, [{"kind": "organization", "name": "Associated Press", "type": "news agency"},
+                                     {"kind": "organization", "name": "Congress", "type": "legislature"},
+                                     {"kind": "place", "name": "Port Alden"},
+                                     {"kind": "person", "name": "Vance"}])
+    assert shares_subject(body, [{"kind": "person", "name": "Nora Vance"}])
+    assert shares_subject(body, [{"kind": "organization", "name": "Lumen Foods"}])
+    assert shares_subject(body, [{"kind": "organization", "name": "FAA"}])
+    assert not shares_subject(body, [{"kind": "organization", "name": "Lumen"}])  # a word of a name

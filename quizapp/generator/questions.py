@@ -740,7 +740,7 @@ class _Builder:
 
     def _role(self, person: Entity, n: int) -> None:
         role = person.role
-        mention = sorted(person.mentions)[0]
+        mention = self._role_mention(person)
         stem = f"Who is described in the article as {_the(role)}?"
         distractors, from_article = self._distractors(person)
         fact = person.to_fact()
@@ -782,6 +782,18 @@ class _Builder:
             "fact": {**fact, **({"swapped_role": swap.role} if swap else {})},
             "source": source,
         })
+
+    def _role_mention(self, person: Entity) -> tuple[int, int]:
+        """The mention whose sentence states the person's role (the feedback quotes it), else the first."""
+        mentions = sorted(person.mentions)
+        role = person.role.casefold().replace("’", "'")
+        head = role.split()[-1] if role.split() else ""
+        for wanted in (lambda text: role in text, lambda text: head in _folded_words(text)):
+            for start, end in mentions:
+                s, e = self._sentence(start, end)
+                if wanted(self.body[s:e].casefold().replace("’", "'")):
+                    return start, end
+        return mentions[0]
 
     def places_questions(self) -> None:
         for place in self.places:

@@ -475,3 +475,15 @@ def test_two_stories_are_alike_by_a_person_or_an_organization_not_by_an_outlet_a
     assert shares_subject(body, [{"kind": "organization", "name": "Lumen Foods"}])
     assert shares_subject(body, [{"kind": "organization", "name": "FAA"}])
     assert not shares_subject(body, [{"kind": "organization", "name": "Lumen"}])  # a word of a name
+
+
+def test_a_role_question_cites_the_sentence_that_states_the_role():
+    text = ("Ravi Menon opens the new harbour\n\n"
+            "The new harbour at Port Alden opened to ships on Monday after four years of work.\n\n"
+            '"It is a great day for the town," said Ravi Menon, the port authority\'s director, at the ceremony.\n\n'
+            "Tessa Holm, the town's mayor, cut the ribbon.")
+    drafts = generate_questions(plain_article(text, slug="harbour", published="2025-03-12"), all_forms=True)
+    roles = [q for q in drafts if "role" in q["tags"] and "Ravi Menon" in str(q.get("accepted") or q.get("choices"))]
+    assert roles
+    for q in roles:
+        assert "director" in q["stem"] and "director" in q["source"]["sentence"]

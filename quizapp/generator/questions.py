@@ -205,6 +205,7 @@ class _Builder:
         self.orgs = [e for e in facts.organizations() if self._named_here(e, "organization")]
         self.places = [e for e in facts.places() if self._named_here(e, "place")]
         self._cands = {id(e): Candidate.of(e) for e in facts.entities.entities}
+        self._clozed: list[Entity] = []  # places and organizations asked by a fill-in so far
         folded_body = f" {normalize_answer(self.body)} "
         for cand in self._cands.values():
             # show the name the reader met: "EU" rather than a canonical "European Union" never written
@@ -624,6 +625,11 @@ class _Builder:
             return
         if entity.name.casefold() in _EVERYWHERE:
             return  # "the long trip back to _____": Earth is known without the article
+        if entity.kind != "person":
+            # "Notre Dame" and "Notre Dame Cathedral" are one place: asked once
+            cand = self._cands[id(entity)]
+            if any(same_referent(cand, self._cands[id(e)]) for e in self._clozed if e.kind == entity.kind):
+                return
         prefix = f"Which {label} completes this sentence from the article? "
         for start, end in sorted(entity.mentions):
             if self._in_quote(start):
@@ -643,6 +649,7 @@ class _Builder:
             break
         else:
             return
+        self._clozed.append(entity)
         # nobody the sentence itself names can fill its blank ("India's coach … shutting out _____")
         in_sentence = {id(m.entity): m.entity for m in self.facts.entities.mentions_in(s, e)
                        if m.entity is not entity and m.entity.kind == entity.kind}

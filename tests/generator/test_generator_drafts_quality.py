@@ -487,3 +487,13 @@ def test_a_role_question_cites_the_sentence_that_states_the_role():
     assert roles
     for q in roles:
         assert "director" in q["stem"] and "director" in q["source"]["sentence"]
+
+
+
+def test_a_place_named_short_and_in_full_is_asked_once():
+    text = ("Workers began clearing the scaffolding around Notre Dame Cathedral on Monday, five years after the fire.\n\n"
+            '"The roof is finished and the bells are back," site manager Paul Drouet said on Monday.\n\n'
+            "Visitors will be able to climb the towers of Notre Dame again from next spring, the city said.")
+    drafts = generate_questions(plain_article(text, slug="nd", published="2025-03-12"))
+    places = [q for q in drafts if q["fact"]["kind"] == "place"]
+    assert [q["fact"]["name"] for q in places] == ["Notre Dame Cathedral"]

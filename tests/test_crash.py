@@ -9,6 +9,8 @@ sum of its answers.
 
 from __future__ import annotations
 
+import http.client
+
 import signal
 import threading
 import time
@@ -50,7 +52,8 @@ class Learner(threading.Thread):
                     self.acknowledged.append(position)
                 else:
                     self.failures.append(f"q{position}: {status}")
-        except (OSError, AttributeError):  # the server died under us (AttributeError: no page to read a token from)
+        except (OSError, http.client.HTTPException, AttributeError):
+            # the server died under us: mid-reply (IncompleteRead) or before it (AttributeError: no token)
             return
 
 

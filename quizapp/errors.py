@@ -31,6 +31,13 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         return _render(400, "Form expired", "The form was stale or not sent from this site. Go back, reload the page and try again.")
 
+    @app.errorhandler(413)
+    def too_large(exc):
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) / 1048576
+        return _render(413, "File too large",
+                       f"What you sent is larger than the {limit:.0f} MB this site accepts; nothing was saved. "
+                       "Go back and upload a smaller file, or paste the text.")
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return _render(exc.code or 500, exc.name, exc.description or "")

@@ -20,11 +20,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from pathlib import PurePath
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,14 +38,12 @@ from quizapp.generator.questions import answer_slots
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
 from quizapp.models._common import utcnow
 from quizapp.services.bank import content_hash, sync_columns
-from quizapp.services import audit, ownership
+from quizapp.services import article_files, audit, ownership
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
 #: Upload extensions we can read, and the largest upload / pasted text.
-UPLOAD_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 5 * 1024 * 1024
 #: Paragraphs generated per step. Each chunk also sees the paragraphs just
 #: before it, so that "he" or "the ministry" still finds its speaker; an
@@ -62,125 +57,7 @@ STALL_AFTER = dt.timedelta(minutes=2)
 
 # --- reading what the teacher brings ------------------------------------
 
-def read_upload(filename: str, data: bytes) -> str:
-    """The article text of an uploaded .txt, .md or .html file.
-
-    Markdown loses its markup (headings, emphasis, links keep their text);
-    HTML keeps its text and paragraphs and loses scripts, styles and menus.
-
-    :raises InvalidInput: naming the file when its extension is not one of
-        :data:`UPLOAD_EXTENSIONS`, or it is empty, too large, binary or not
-        UTF-8.
-    """
-    name = PurePath(filename or "").name or "the file"
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in UPLOAD_EXTENSIONS:
-        raise InvalidInput("only .txt, .md and .html files can be imported", where=name)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            f"the file is {len(data) / 1048576:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1048576} MB", where=name
-        )
-    if not data.strip():
-        raise InvalidInput("the file is empty", where=name)
-    if b"\x00" in data:
-        raise InvalidInput("this looks like a binary file, not text", where=name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInput(f"line {line}: the file is not UTF-8 text; save it as UTF-8 and upload it again",
-                           where=name) from None
-    if suffix in (".html", ".htm"):
-        text = html_to_text(text)
-    elif suffix in (".md", ".markdown"):
-        text = markdown_to_text(text)
-    if not text.strip():
-        raise InvalidInput("the file has no text", where=name)
-    return text
-
-
-class _HTMLText(HTMLParser):
-    """Collect the visible text of an HTML page, one paragraph per block."""
-
-    BLOCKS = frozenset(
-        "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header"
-        " hr li main ol p pre section table tbody td th thead tr ul".split()
-    )
-    SKIP = frozenset("button form iframe nav noscript object script select style svg template textarea title".split())
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in self.BLOCKS:
-            self.flush()
-
-    def handle_startendtag(self, tag, attrs) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag in self.BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
-            self.flush()
-
-    def handle_data(self, data) -> None:
-        if not self.skipping:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-    def flush(self) -> None:
-        lines = [line.strip() for line in "".join(self.parts).split("\n")]
-        self.parts = []
-        # two <br> in a row separate paragraphs, as a blank line does
-        text = re.sub(r"\n{2,}", "\n\n", "\n".join(lines)).strip()
-        if text:
-            self.paragraphs.append(text)
-
-
-def html_to_text(html: str) -> str:
-    """The text of an HTML page, paragraphs separated by blank lines."""
-    parser = _HTMLText()
-    parser.feed(html)
-    parser.close()
-    parser.flush()
-    return "\n\n".join(parser.paragraphs)
-
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_MARKDOWN = (
-    (re.compile(r"^ {0,3}(?:```|~~~).*$", re.M), ""),  # code fences (their text stays)
-    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M), r"\1"),  # ATX headings
-    (re.compile(r"^ {0,3}(?:[=-]{3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})[ \t]*$", re.M), ""),  # rules, setext
-    (re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+.*$", re.M), ""),  # link reference definitions
-    (re.compile(r"^ {0,3}(?:>[ \t]?)+", re.M), ""),  # block quotes
-    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M), ""),  # list markers
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images: their alt text is page chrome
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # inline links keep their text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
-)
-
-
-def markdown_to_text(text: str) -> str:
-    """Markdown without its markup; front matter is kept for the article reader."""
-    match = _FRONT_MATTER.match(text)
-    head, body = (text[: match.end()], text[match.end():]) if match else ("", text)
-    for pattern, replacement in _MARKDOWN:
-        body = pattern.sub(replacement, body)
-    return head + body
+read_upload = article_files.read_upload  # .txt, .md, a saved web page, .docx, .pdf
 
 
 # --- starting an import -------------------------------------------------

@@ -11,14 +11,14 @@ from quizapp.services.drafts import MAX_TEXT_CHARS
 class ImportForm(FlaskForm):
     title = StringField(
         "Title", validators=[Optional(), Length(max=300)],
-        description="Leave empty when the file's front matter gives it.",
+        description="Leave empty when the file gives it (a saved page's title, a document's title, front matter).",
     )
     published = DateField(
         "Published on", validators=[Optional()],
-        description="Relative dates such as “last Monday” are worked out from it.",
+        description="Relative dates such as “last Monday” are worked out from it. Left empty, a saved page's date is used.",
     )
     text = TextAreaField("Paste the article", validators=[Optional(), Length(max=MAX_TEXT_CHARS)])
-    upload = FileField("…or upload a .txt, .md or .html file")
+    upload = FileField("…or upload a saved web page (.html), a Word document (.docx), a PDF, or a .txt or .md file")
     submit = SubmitField("Make draft questions")
 
     def validate(self, extra_validators=None) -> bool:

@@ -205,11 +205,11 @@ def test_upload_txt_md_and_html(client, teacher, inline, app, filename, title, f
 
 
 @pytest.mark.parametrize(("filename", "content", "message"), [
-    ("notes.pdf", b"%PDF-1.7 some article", "notes.pdf: only .txt, .md and .html files can be imported"),
+    ("notes.rtf", b"{\\rtf1 some article}", "notes.rtf: only .txt, .md, .html, .docx and .pdf files can be imported"),
     ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.txt: this looks like a binary file"),
     ("latin1.txt", "Caf\u00e9 society\nNa\u00efve art".encode("latin-1"), "latin1.txt: line 1: the file is not UTF-8"),
     ("empty.md", b"", "empty.md: the file is empty"),
-    ("blank.html", b"<html><body><script>x()</script></body></html>", "blank.html: the file has no text"),
+    ("blank.html", b"<html><body><script>x()</script></body></html>", "blank.html: no article text was found"),
 ])
 def test_bad_uploads_say_why_and_create_nothing(client, teacher, inline, scalar, filename, content, message):
     before = scalar(count(Article)), scalar(count(ArticleImport)), scalar(count(Question))

@@ -91,7 +91,14 @@ def _with_front_matter(body: str, meta: dict) -> str:
 
 # --- saved web pages ------------------------------------------------------
 
-def page_text(html: str, name: str = "the page") -> tuple[str, dict]:
+def fetched_page(data: bytes, url: str) -> str:
+    """The article text, under its front matter, of a page fetched from ``url`` (any charset)."""
+    body, meta = page_text(data, url)
+    meta["url"] = meta.get("url") or url[:500]
+    return _with_front_matter(body, meta)
+
+
+def page_text(html: str | bytes, name: str = "the page") -> tuple[str, dict]:
     """The article of a saved web page and its metadata (title, site, author, date, address).
 
     :raises InvalidInput: when the page holds no article text.

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from quizapp.services.drafts import MAX_TEXT_CHARS
@@ -19,6 +19,8 @@ class ImportForm(FlaskForm):
     )
     text = TextAreaField("Paste the article", validators=[Optional(), Length(max=MAX_TEXT_CHARS)])
     upload = FileField("…or upload a saved web page (.html), a Word document (.docx), a PDF, or a .txt or .md file")
+    url = URLField("…or give the article's address", validators=[Optional(), Length(max=2000)],
+                   description="A public news page, starting with https://; the article is read from it.")
     submit = SubmitField("Make draft questions")
 
     def validate(self, extra_validators=None) -> bool:
@@ -26,11 +28,13 @@ class ImportForm(FlaskForm):
             return False
         pasted = bool((self.text.data or "").strip())
         uploaded = bool(self.upload.data and self.upload.data.filename)
-        if pasted and uploaded:
-            self.upload.errors.append("Paste the article or upload a file, not both.")
+        linked = bool((self.url.data or "").strip())
+        if pasted + uploaded + linked > 1:
+            (self.url if linked else self.upload).errors.append(
+                "Paste the article, upload a file or give its address: one of the three.")
             return False
-        if not (pasted or uploaded):
-            self.text.errors.append("Paste the article's text or upload a file.")
+        if not (pasted or uploaded or linked):
+            self.text.errors.append("Paste the article's text, upload a file or give its address.")
             return False
         return True
 

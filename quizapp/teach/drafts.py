@@ -9,7 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user
 
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES
-from quizapp.services import drafts, quizzes
+from quizapp.services import article_files, drafts, fetch, quizzes
 from quizapp.services.errors import InvalidInput
 from quizapp.teach import bp, co_teachers
 from quizapp.teach.draft_forms import ArticleQuizForm, ImportForm, ReviewForm
@@ -28,8 +28,15 @@ def import_new():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.upload.data if form.upload.data and form.upload.data.filename else None
+        url = (form.url.data or "").strip()
         try:
-            text = drafts.read_upload(upload.filename, upload.read()) if upload else form.text.data
+            if upload:
+                text = drafts.read_upload(upload.filename, upload.read())
+            elif url:
+                data, found_at = fetch.fetch_page(url, allow=current_app.config.get("FETCH_ALLOWED_ADDRESSES", ()))
+                text = article_files.fetched_page(data, found_at)
+            else:
+                text = form.text.data
             job = drafts.start_import(current_user.id, form.title.data, form.published.data, text)
         except InvalidInput as exc:
             _show_error(form, exc, upload)
@@ -43,6 +50,8 @@ def _show_error(form: ImportForm, exc: InvalidInput, upload) -> None:
     """Put a service's message next to the field it is about."""
     if exc.where == "title":
         form.title.errors.append(exc.message)
+    elif exc.where == "url" or (upload is None and (form.url.data or "").strip()):
+        form.url.errors.append(exc.message)
     elif upload is None:
         form.text.errors.append(exc.message)
     else:  # about the file: name it

@@ -221,10 +221,10 @@ def test_bad_uploads_say_why_and_create_nothing(client, teacher, inline, scalar,
 
 def test_form_needs_one_article_and_a_title(client, teacher, inline, scalar):
     response = start_import(client, title="A title")
-    assert response.status_code == 422 and "Paste the article&#39;s text or upload a file." in response.text
+    assert response.status_code == 422 and "Paste the article&#39;s text, upload a file or give its address." in response.text
     upload = (io.BytesIO(harbor_text().encode()), "teach-harbor-bridge.txt")
     response = start_import(client, title="A title", text="Some text.", upload=upload)
-    assert response.status_code == 422 and "Paste the article or upload a file, not both." in response.text
+    assert response.status_code == 422 and "Paste the article, upload a file or give its address: one of the three." in response.text
     response = start_import(client, text=harbor_text())
     assert response.status_code == 422 and "Give the article a title." in response.text
     assert scalar(count(ArticleImport)) == 0

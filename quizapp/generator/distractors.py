@@ -353,4 +353,3 @@ def shares_subject(body: str, entities: list[dict]) -> bool:
         if telling and written_in(body, entity):
             return True
     return False
-

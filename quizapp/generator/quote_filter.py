@@ -134,7 +134,7 @@ def features(body: str, quote, sentence: tuple[int, int], paragraph: tuple[int, 
         f["prev_cue"] = 1.0
     elif prev_word in _WATCH_READ:
         f["prev_watch_read"] = 1.0
-    if prev and re.search(r"['’]s$", prev.group(1)) and prev.end() >= len(before.rstrip()):
+    if prev and re.search(r"['’]s$", prev.group(1)) and prev.end() >= len(stripped):
         f["prev_possessive"] = 1.0
     after = body[quote.close:min(len(body), quote.close + 60)]
     near = [w.casefold() for w in _WORDS_AROUND.findall(before[-40:])][-4:]

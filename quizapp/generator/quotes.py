@@ -923,7 +923,7 @@ class Attributor:
         if len(words) == 1 and lows[0] in PRONOUNS:
             return self._pronoun(lows[0], start), text
         if len(words) == 2 and lows[0] == "the" and words[1] in demonyms() \
-                and words[1].removesuffix("s") not in demonyms() - {words[1]}:  # not "the Americans"
+                and (words[1][-1:] != "s" or words[1][:-1] not in demonyms()):  # not "the Americans"
             # "the Swiss added": a nationality standing for the person the story follows
             return self.last_person, text
         mentions = [m for m in self.index.mentions_in(start, end)]

@@ -1,6 +1,6 @@
 """From a teacher's article to reviewed questions.
 
-A teacher pastes or uploads an article (:func:`read_upload`,
+A teacher pastes or uploads an article (:func:`~quizapp.services.article_files.read_upload`,
 :func:`start_import`); the generator turns it into draft questions
 (:func:`run_import`), a few paragraphs at a time, committing its progress
 after each chunk so that any app process can show "paragraph X of Y"; the
@@ -38,7 +38,7 @@ from quizapp.generator.questions import answer_slots
 from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
 from quizapp.models._common import utcnow
 from quizapp.services.bank import content_hash, sync_columns
-from quizapp.services import article_files, audit, ownership
+from quizapp.services import audit, ownership
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -55,11 +55,6 @@ CONTEXT_PARAGRAPHS = 2
 STALL_AFTER = dt.timedelta(minutes=2)
 
 
-# --- reading what the teacher brings ------------------------------------
-
-read_upload = article_files.read_upload  # .txt, .md, a saved web page, .docx, .pdf
-
-
 # --- starting an import -------------------------------------------------
 
 def start_import(teacher_id: int, title: str, published: dt.date | None, text: str) -> ArticleImport:
@@ -68,7 +63,7 @@ def start_import(teacher_id: int, title: str, published: dt.date | None, text: s
     :param title: the article's title; front matter in ``text`` may give it instead.
     :param published: the publication date relative dates resolve against;
         front matter may give it instead.
-    :param text: the article as pasted or read by :func:`read_upload`.
+    :param text: the article as pasted or read by :func:`~quizapp.services.article_files.read_upload`.
     :raises InvalidInput: for an empty or oversized article or a missing title
         (``where`` names the form field: ``title`` or ``text``).
     """
@@ -278,21 +273,22 @@ def bank_pool(article: Article) -> list[dict]:
     by_article: dict[int, dict[tuple[str, str], dict]] = {}
     for article_id, data in rows:
         for entity in _entities_of((data or {}).get("fact")):
-            key = (entity["kind"], normalize_answer(entity["name"]))
-            known = by_article.setdefault(article_id, {}).setdefault(key, entity)
-            for field_ in ("role", "type"):  # a quoted speaker is also a person with a role elsewhere
-                if field_ in entity and field_ not in known:
-                    known[field_] = entity[field_]
-    body = article.body
+            _merge(by_article.setdefault(article_id, {}), (entity["kind"], normalize_answer(entity["name"])), entity)
     pool: dict[tuple[str, str], dict] = {}
     for entities in by_article.values():
-        if shares_subject(body, list(entities.values())):
+        if shares_subject(article.body, list(entities.values())):
             for key, entity in entities.items():
-                known = pool.setdefault(key, entity)
-                for field_ in ("role", "type"):
-                    if field_ in entity and field_ not in known:
-                        known[field_] = entity[field_]
+                _merge(pool, key, entity)
     return list(pool.values())
+
+
+def _merge(table: dict, key: tuple[str, str], entity: dict) -> None:
+    """Keep ``entity`` once under ``key``, with a role or type another fact of it gave
+    (a quoted speaker is also a person with a role elsewhere)."""
+    known = table.setdefault(key, entity)
+    for field_ in ("role", "type"):
+        if field_ in entity and field_ not in known:
+            known[field_] = entity[field_]
 
 
 def _entities_of(fact: Any) -> list[dict]:

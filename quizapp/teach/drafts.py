@@ -31,7 +31,7 @@ def import_new():
         url = (form.url.data or "").strip()
         try:
             if upload:
-                text = drafts.read_upload(upload.filename, upload.read())
+                text = article_files.read_upload(upload.filename, upload.read())
             elif url:
                 data, found_at = fetch.fetch_page(url, allow=current_app.config.get("FETCH_ALLOWED_ADDRESSES", ()))
                 text = article_files.fetched_page(data, found_at)

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .lexicon import (
+    AUXILIARIES,
     COMMON_CAPS,
     CONNECTORS,
     CUE_VERBS,
@@ -33,6 +34,7 @@ from .lexicon import (
     NER_KINDS,
     NER_PLACE_TYPES,
     NOT_NAMES,
+    OCCUPATIONS,
     ORG_DESCRIPTORS,
     ORG_HEADS,
     PLACE_DESCRIPTORS,
@@ -58,6 +60,12 @@ _ROLE_MODIFIERS = frozenset(
     " minority white house news".split()
 )
 _RUN_CONNECTORS = CONNECTORS - {"and", "y"}
+#: Role words capitalised only because they open a sentence or follow a dateline ("Former officer").
+_NEVER_TITLES = frozenset({"former", "retired", "acting", "interim"})
+#: Lowercase words that never make a role more precise (cue verbs, pronouns, "and").
+_NOT_COMPOUNDS = CUE_VERBS | AUXILIARIES | PRONOUNS | CONNECTORS | DETERMINERS | frozenset(
+    "new top veteran longtime long-time then now also who whose which that with without from"
+    " for about after before into over under against between among including like".split())
 #: A courtesy title right before a name: it is the family name ("Mr Gan").
 _COURTESY_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Madam)\.?\s$")
 #: Particles inside a person's name: "Lula da Silva", "Ursula von der Leyen".
@@ -557,6 +565,10 @@ class _Extractor:
         for k in range(len(words) - 1):
             if folded[k] in _TITLES and not any(f in ORG_HEADS for f in folded[k + 1:]):
                 title_at = k
+        # an occupation capitalised for opening the sentence: "Engineer Tove Marsh, 52, …"
+        if title_at < 0 and sentence_start and len(words) >= 3 and folded[0] in OCCUPATIONS \
+                and self._kind_of(run[1].start, end) == "person":
+            title_at = 0
         if title_at >= 0 and (gaz and gaz[0] != "person" or model in ("organization", "place")
                               or self._kind_of(run[title_at].start, end) in ("organization", "place")):
             title_at = -1
@@ -795,23 +807,43 @@ class _Extractor:
             low = tok.text.casefold()
             if tok.kind != "w" or low in DETERMINERS:
                 break
-            if low in ROLE_NOUNS or low in _ROLE_MODIFIERS or (is_cap(tok.text) and words):
+            if low in ROLE_NOUNS or low in _ROLE_MODIFIERS or (is_cap(tok.text) and words) \
+                    or low in OCCUPATIONS and not words \
+                    or self._role_compound(tokens, k - 1, words):
                 words.insert(0, tok.text)
                 k -= 1
                 continue
             if is_cap(tok.text) and not words:
                 break
             break
-        if not any(w.casefold() in ROLE_NOUNS for w in words):
+        if not any(w.casefold() in ROLE_NOUNS or w.casefold() in OCCUPATIONS for w in words):
             return None
         while words and words[0].casefold() not in ROLE_NOUNS and words[0].casefold() in _ROLE_MODIFIERS \
                 and words[0].casefold() in {"news", "white", "house"}:
             words.pop(0)
             k += 1
         role = " ".join(words)
-        if role and (k == 0 or tokens[k - 1].text in ".!?") and self._capital_of_position(role, tokens[k]):
+        if role and ((k == 0 or tokens[k - 1].text in ".!?") and self._capital_of_position(role, tokens[k])
+                     or words[0].casefold() in _NEVER_TITLES):
             role = role[:1].lower() + role[1:]  # "Flight director Ann Lee said": a flight director
         return role or None
+
+    @staticmethod
+    def _role_compound(tokens: list[Token], k: int, words: list[str]) -> bool:
+        """A noun that makes a role precise, right before its head: "police" officer, "family" attorney.
+
+        Only when the noun phrase opens there (a capitalised word, a modifier,
+        "the" or the start of a sentence before it), so that "said spokesman",
+        "a veteran police officer" stay what they were.
+        """
+        low = tokens[k].text.casefold()
+        if len(words) != 1 or not (words[0].casefold() in ROLE_NOUNS or words[0].casefold() in OCCUPATIONS) \
+                or not low.isalpha() or len(low) < 3 \
+                or low in _NOT_COMPOUNDS or tokens[k].text != low:
+            return False
+        before = tokens[k - 1] if k > 0 else None
+        return before is None or before.text in ".!?,;:" or (before.kind == "w" and (
+            is_cap(before.text) or before.text.casefold() in DETERMINERS or before.text.casefold() in _ROLE_MODIFIERS))
 
     def _resolve_pending(self) -> None:
         kinds = [self._kind_of(start, end) for start, end, *_ in self.pending]

@@ -134,6 +134,18 @@ TITLES = _forms(
     " founder ceo executive editor correspondent columnist activist strategist pollster official"
     " coach manager head envoy diplomat prosecutor lawyer"
 )
+#: Occupations written before a name like a title ("Jordanian referee Ann Lee", "Barcelona star X"):
+#: a role where they open one, though not a title that makes a name a person's.
+OCCUPATIONS = _forms(
+    "referee umpire athlete paralympian olympian champion player striker midfielder defender goalkeeper"
+    " quarterback pitcher jockey driver pilot astronaut scientist researcher physicist chemist biologist"
+    " historian archaeologist economist doctor surgeon physician nurse paramedic teacher headteacher"
+    " principal student author writer novelist poet journalist reporter photographer artist singer"
+    " songwriter actor actress musician rapper comedian producer designer architect engineer"
+    " entrepreneur investor banker farmer detective inspector constable soldier firefighter priest"
+    " pastor bishop archbishop rabbi imam cardinal co-founder cofounder supremo boss chef owner tycoon"
+    " magnate mogul star"
+)
 #: Title words that are a whole role by themselves (not "vice", "deputy").
 ROLE_NOUNS = TITLES - _forms(
     "mr mr. mrs mrs. ms ms. miss dr dr. vice deputy sir dame lord lady rev rev. sec. lt. col. maj. capt."

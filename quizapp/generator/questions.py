@@ -173,6 +173,8 @@ def specific_role(role: str | None) -> bool:
     return True
 
 
+#: A courtesy title right before a name: blanked with it.
+_COURTESY_END = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?[ \t]+\Z")
 _DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^()]{0,40}\))?\s*(?:--|[-–—])")
 _GENERIC_ROLE = frozenset(
     "prime vice deputy chief general senior former first acting interim minister president secretary justice"
@@ -642,6 +644,8 @@ class _Builder:
                 continue  # "“…,” said _____": who said it is the quotation's own question
             if entity.kind == "person" and re.search(r"\bthe\s+$", self.body[s:start], re.IGNORECASE):
                 continue  # "the _____ family lawyer": a family, not the person
+            if entity.kind == "person" and (courtesy := _COURTESY_END.search(self.body, s, start)):
+                start = courtesy.start()  # "in front of Mr _____" tells a man from a woman among the choices
             blanked = sentence[: start - s] + "_____" + sentence[end - s:]
             # another mention of the same entity in the sentence would give it away
             if any(len(n) > 2 and re.search(rf"\b{re.escape(n)}\b", blanked) for n in entity.names()):

@@ -497,3 +497,34 @@ def test_a_place_named_short_and_in_full_is_asked_once():
     drafts = generate_questions(plain_article(text, slug="nd", published="2025-03-12"))
     places = [q for q in drafts if q["fact"]["kind"] == "place"]
     assert [q["fact"]["name"] for q in places] == ["Notre Dame Cathedral"]
+
+
+def test_a_role_keeps_the_nouns_that_make_it_precise_and_occupations_count_as_roles():
+    text = ("HALDEN (Wire) -- Former Halden police officer Rolf Anker was found guilty on Friday of taking bribes.\n\n"
+            "Anker family lawyer Siv Brekke said the family would appeal.\n\n"
+            "Norwegian referee Jon Vik, who sent off two players, said nothing after the match.\n\n"
+            '"We will read the ruling first," a veteran police officer Lars Hove told reporters, and '
+            "the court's spokesman Eli Dahl said sentencing would follow in May.")
+    facts_roles = {q["fact"]["name"]: q["stem"]
+                   for q in generate_questions(plain_article(text, slug="bribes", published="2025-05-09"), all_forms=True)
+                   if "role" in q["tags"] and q["stem"].startswith("Who is")}
+    # "police" and "family" make the role precise; "Former" is only capitalised after the dateline
+    assert facts_roles["Rolf Anker"] == "Who is described in the article as the former Halden police officer?"
+    assert facts_roles["Siv Brekke"] == "Who is described in the article as the Anker family lawyer?"
+    # an occupation before a name is a role like a title
+    assert facts_roles["Jon Vik"] == "Who is described in the article as the Norwegian referee?"
+    # "a veteran police officer": the noun phrase opens before "police", so no made-up "veteran police" role
+    assert "Lars Hove" not in facts_roles
+
+
+def test_a_blank_after_mr_or_mrs_takes_the_title_with_it():
+    text = ("The new bridge over the Aln opened on Saturday.\n\n"
+            "Engineer Tove Marsh, 52, led the works for the county.\n\n"
+            "The ribbon was cut in front of Mr Pell Arden, who chairs the council.\n\n"
+            '"It was worth the wait," said Nora Quill, who crosses it daily. Ivo Strand and Kari Lund agreed.')
+    every = generate_questions(plain_article(text, slug="bridge", published="2025-05-10"), all_forms=True)
+    blanks = [q["stem"] for q in every if "fill-in" in q["tags"] and "in front of" in q["stem"]]
+    assert blanks and all("Mr _____" not in s and "in front of _____," in s for s in blanks), blanks
+    # an occupation opening a sentence is not part of the name
+    names = {q["fact"]["name"] for q in every if q["fact"].get("kind") == "person"}
+    assert "Tove Marsh" in names and "Engineer Tove Marsh" not in names

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from werkzeug.routing import IntegerConverter
 
-from quizapp import config, writer_lock
+from quizapp import config, jobs, writer_lock
 from quizapp.extensions import csrf, db, login_manager, migrate
 
 
@@ -39,6 +39,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     writer_lock.configure(app.config, app.instance_path)
+    jobs.configure(app)
+    # addresses the link fetcher may reach though not public (an intranet news site; the tests' 127.0.0.1)
+    app.config.setdefault("FETCH_ALLOWED_ADDRESSES", tuple(
+        a.strip() for a in os.environ.get("FETCH_ALLOWED_ADDRESSES", "").split(",") if a.strip()))
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)

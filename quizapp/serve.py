@@ -6,7 +6,9 @@ import io
 import json
 import logging
 import os
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -153,9 +155,15 @@ def default_workers() -> int:
     return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
-def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_cookies: bool, timeout: int) -> None:
-    """Run gunicorn with :class:`SlowClientWorker` workers, each running ``threads`` requests at once."""
-    app_config = {"TRUSTED_PROXIES": trusted_proxies}
+def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_cookies: bool, timeout: int,
+          job_workers: int = 1) -> None:
+    """Run gunicorn with :class:`SlowClientWorker` workers, each running ``threads`` requests at once.
+
+    Web workers never run background jobs (nor load the generator's models):
+    ``job_workers`` ``quizapp worker`` processes run beside gunicorn and stop
+    with it; with 0, start them yourself (another machine, a service manager).
+    """
+    app_config = {"TRUSTED_PROXIES": trusted_proxies, "JOBS_IN_PROCESS": False}
     if secure_cookies:
         app_config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     options = {
@@ -177,4 +185,46 @@ def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_co
     # gunicorn's "-" access log is stdout; keep every log line on stderr
     options["accesslog"] = "/dev/stderr" if os.path.exists("/dev/stderr") else "-"
     SlowClientWorker.app_threads = threads
-    QuizappServer({k: v for k, v in options.items() if v is not None}, app_config).run()
+    with JobWorkers(job_workers):
+        QuizappServer({k: v for k, v in options.items() if v is not None}, app_config).run()
+
+
+class JobWorkers:
+    """``quizapp worker`` processes beside gunicorn: started first, restarted if one dies, stopped last."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.processes: list[subprocess.Popen] = []
+        self.stopping = threading.Event()
+        self.watcher = threading.Thread(target=self._watch, name="job-workers", daemon=True)
+
+    def __enter__(self) -> "JobWorkers":
+        self.owner = os.getpid()
+        self.processes = [self._start() for _ in range(self.count)]
+        if self.count:
+            self.watcher.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if os.getpid() != self.owner:
+            return  # a gunicorn worker (a fork of the arbiter) exiting: the job workers are not its own
+        self.stopping.set()
+        for process in self.processes:
+            process.send_signal(signal.SIGINT)  # huey's graceful stop: the running job finishes
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    @staticmethod
+    def _start() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", "from quizapp.cli import main; main()", "worker"])
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(2.0):
+            for n, process in enumerate(self.processes):
+                if process.poll() is not None and not self.stopping.is_set():
+                    logging.getLogger(__name__).warning("job worker %s exited (%s); starting another",
+                                                        process.pid, process.returncode)
+                    self.processes[n] = self._start()

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from quizapp import jobs
 from quizapp.app import create_app
 from quizapp.extensions import db
 
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_JOB_QUEUE = os.environ.get("TEST_JOB_QUEUE", "memory")
 
 
 class PostgresDatabases:
@@ -79,6 +81,12 @@ def make_config(db: Path | str, **extra) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url_for_database(db),
+        # jobs run in a thread of the test process, on a queue of this app's own
+        # (TEST_JOB_QUEUE=redis://… runs them through a real broker, as CI does)
+        "JOB_QUEUE": TEST_JOB_QUEUE,
+        "JOB_QUEUE_NAME": f"quizapp-test-{uuid.uuid4().hex[:12]}",
+        "JOBS_IN_PROCESS": True,
+        "JOB_RETRY_DELAY": 0.2,
     }
     if POSTGRES is not None:
         # No pooled connections outlive a request: an app dropped by a test
@@ -146,6 +154,7 @@ def database_url(db_path) -> str:
 def app(db_path):
     app = create_app(make_config(db_path))
     yield app
+    jobs.shutdown(app)
     with app.app_context():
         db.engine.dispose()
 

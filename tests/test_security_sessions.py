@@ -94,7 +94,7 @@ def test_serve_sends_secure_cookies_behind_https(monkeypatch, database_url, make
     monkeypatch.setattr(serve.QuizappServer, "run", lambda self: started.setdefault("server", self))
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SECRET_KEY", "serve-test")
-    result = CliRunner().invoke(cli.cli, ["serve", "--workers", "1", *args])
+    result = CliRunner().invoke(cli.cli, ["serve", "--workers", "1", "--job-workers", "0", *args])
     assert result.exit_code == 0, result.output
     app = started["server"].load()
     assert app.config["SESSION_COOKIE_SECURE"] is secure

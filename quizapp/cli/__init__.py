@@ -11,6 +11,7 @@
 ``scores``     ``scores export``
 ``backup``     ``backup``
 ``serve``      ``serve`` (gunicorn, see :mod:`quizapp.serve`)
+``worker``     ``worker``: background jobs (see :mod:`quizapp.jobs`)
 ``common``     ``fail``: one line on stderr, exit 1
 =============  ==============================================================
 

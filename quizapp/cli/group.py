@@ -20,6 +20,7 @@ from quizapp.cli.generator import extract_command, generate_command
 from quizapp.cli.scores import scores_group
 from quizapp.cli.serve import serve_command
 from quizapp.cli.users import user_group
+from quizapp.cli.worker import worker_command
 
 
 def _create_app():
@@ -61,7 +62,7 @@ def cli() -> None:
 #: Commands on the ``quizapp`` group and on ``app.cli`` (see quizapp.app.register_commands).
 #: extract, generate and bank convert are pure: they never create the app.
 APP_COMMANDS = (init_db, user_group, bank_group, scores_group, extract_command, generate_command, serve_command,
-                backup_command)
+                backup_command, worker_command)
 
 for _command in APP_COMMANDS:
     cli.add_command(_command)

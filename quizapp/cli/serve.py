@@ -16,14 +16,22 @@ from quizapp.cli.common import fail
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Send cookies over HTTPS only (default: on when --trusted-proxies is set).")
 @click.option("--timeout", type=click.IntRange(5, 600), default=30, show_default=True, help="Worker timeout in seconds.")
-def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeout) -> None:
-    """Run the production server (gunicorn)."""
+@click.option("--job-workers", type=click.IntRange(0, 32), default=1, show_default=True,
+              help="`quizapp worker` processes to run beside gunicorn for background jobs (0: you start them).")
+def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeout, job_workers) -> None:
+    """Run the production server (gunicorn) and its background-job workers.
+
+    Web workers never run jobs: articles become drafts in `quizapp worker`
+    processes, here --job-workers of them, or started elsewhere with
+    --job-workers 0 (another machine sharing the database and a Redis or
+    PostgreSQL JOB_QUEUE).
+    """
     from quizapp.serve import default_workers, serve
 
     _check_database()
     if secure_cookies is None:
         secure_cookies = trusted_proxies > 0
-    serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout)
+    serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout, job_workers)
 
 
 def _check_database() -> None:

@@ -23,6 +23,10 @@ class ArticleImport(db.Model):
     done_steps: Mapped[int] = mapped_column(default=0)
     total_steps: Mapped[int] = mapped_column(default=0)
     message: Mapped[str | None] = mapped_column(sa.Text)
+    #: Runs of this import so far; a run commits only while the attempt is still its own.
+    attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The link a teacher gave: the job fetches it and fills in the article, empty until then.
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -8,11 +8,13 @@ teacher then approves or rejects the drafts (:func:`approve`,
 :func:`reject`), seeing which ones likely duplicate the bank
 (:func:`find_duplicates`).
 
-Long articles run in a background thread (:func:`launch`) with its own app
-context. Progress lives in the :class:`ArticleImport` row, never in process
-memory: a runner that dies leaves its import "running" with an old
-``updated_at``; the page shows it as stalled, and :func:`retry_import`
-resumes it from the last committed chunk.
+Imports run as jobs on the queue of :mod:`quizapp.jobs` (:func:`launch`,
+:func:`run_queued`), each in its own app context. Progress lives in the
+:class:`ArticleImport` row, never in process memory: a worker that dies
+leaves its import "running" with an old ``updated_at``; a worker queues it
+again (:func:`requeue_stalled`) and the next run resumes from the last
+committed chunk. Should no worker run at all, the page shows the import as
+stalled after :data:`STALL_AFTER`, with a retry (:func:`retry_import`).
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from quizapp import canonical
+from quizapp import canonical, jobs
 from quizapp.canonical import normalize_answer, slugify
 from quizapp.extensions import db
 from quizapp.generator import generate_questions, parse_article, plain_article
@@ -51,8 +54,11 @@ MAX_TEXT_CHARS = 5 * 1024 * 1024
 #: with distractors drawn from the whole article.
 CHUNK_PARAGRAPHS = 20
 CONTEXT_PARAGRAPHS = 2
-#: A pending or running import not updated for this long has lost its runner.
-STALL_AFTER = dt.timedelta(minutes=2)
+#: A pending or running import not updated for this long is shown as stopped, with a retry:
+#: the job queue's workers queue it again sooner (``JOB_STALL_SECONDS``), so no worker is running.
+STALL_AFTER = dt.timedelta(minutes=10)
+#: Runs of one import before a stalled one is failed rather than queued again.
+MAX_ATTEMPTS = 4
 
 
 # --- starting an import -------------------------------------------------
@@ -67,6 +73,54 @@ def start_import(teacher_id: int, title: str, published: dt.date | None, text: s
     :raises InvalidInput: for an empty or oversized article or a missing title
         (``where`` names the form field: ``title`` or ``text``).
     """
+    parsed = _parsed(text, title, published)
+    for _ in range(5):
+        article = Article(body="")
+        _fill(article, parsed)
+        job = ArticleImport(teacher_id=teacher_id, article=article, state="pending",
+                            done_steps=0, total_steps=len(parsed.paragraphs))
+        db.session.add_all([article, job])
+        try:
+            db.session.commit()
+            return job
+        except IntegrityError:  # another import took the slug at the same moment
+            db.session.rollback()
+    raise Conflict("Could not name the article; try again.")
+
+
+def start_link_import(teacher_id: int, url: str, title: str, published: dt.date | None) -> ArticleImport:
+    """A pending import of the page at ``url``: the job fetches it (:func:`_fetch_article`), not the request.
+
+    Until then the article is a placeholder named after the link, with no
+    text; it is listed nowhere but on the teacher's imports.
+
+    :raises InvalidInput: for a link that is not an http(s) address (``where="url"``).
+    """
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(url) > 2000:
+        raise InvalidInput("Give the page's address, starting with http:// or https://.", where="url")
+    title = (title or "").strip()
+    if len(title) > 300:
+        raise InvalidInput("Keep the title under 300 characters.", where="title")
+    for _ in range(5):
+        slug = _free_slug(slugify(f"link {parts.hostname}{parts.path}", 80))
+        # the title the teacher gave, if any, until the page gives its own
+        article = Article(slug=slug, path=f"imports/{slug}.txt", title=title, url=url[:500], published=published,
+                          body="")
+        job = ArticleImport(teacher_id=teacher_id, article=article, state="pending", done_steps=0, total_steps=0,
+                            source_url=url)
+        db.session.add_all([article, job])
+        try:
+            db.session.commit()
+            return job
+        except IntegrityError:
+            db.session.rollback()
+    raise Conflict("Could not name the article; try again.")
+
+
+def _parsed(text: str, title: str | None, published: dt.date | None):
+    """The article in ``text``, checked: not empty, not too long, with a title and a body."""
     if not text or not text.strip():
         raise InvalidInput("Paste the article's text or upload a file.", where="text")
     if len(text) > MAX_TEXT_CHARS:
@@ -82,28 +136,35 @@ def start_import(teacher_id: int, title: str, published: dt.date | None, text: s
         raise InvalidInput("Keep the title under 300 characters.", where="title")
     if not parsed.body.strip():
         raise InvalidInput("No article text is left once page furniture is removed.", where="text")
+    return parsed
 
-    for _ in range(5):
-        slug = _free_slug(slugify(title, 80))
-        article = Article(
-            slug=slug,
-            path=f"imports/{slug}.txt",
-            title=title,
-            source=_short(parsed.source, 120),
-            author=_short(parsed.author, 120),
-            published=parsed.published,
-            url=_short(parsed.url, 500),
-            body=parsed.body,
-        )
-        job = ArticleImport(teacher_id=teacher_id, article=article, state="pending",
-                            done_steps=0, total_steps=len(parsed.paragraphs))
-        db.session.add_all([article, job])
-        try:
-            db.session.commit()
-            return job
-        except IntegrityError:  # another import took the slug at the same moment
-            db.session.rollback()
-    raise Conflict("Could not name the article; try again.")
+
+def _fill(article: Article, parsed) -> None:
+    """Give ``article`` the parsed article's text, title, metadata and a free slug named after the title."""
+    title = parsed.title.strip()
+    article.slug = _free_slug(slugify(title, 80))
+    article.path = f"imports/{article.slug}.txt"
+    article.title = title
+    article.source = _short(parsed.source, 120)
+    article.author = _short(parsed.author, 120)
+    article.published = parsed.published
+    article.url = _short(parsed.url, 500) or article.url
+    article.body = parsed.body
+
+
+def _fetch_article(job: ArticleImport) -> None:
+    """Fetch the import's link and make its page the article (the job's first step).
+
+    :raises InvalidInput: when the link cannot be fetched or holds no article.
+    """
+    from quizapp.services import article_files, fetch  # the network and trafilatura: in the job only
+
+    allow = current_app.config.get("FETCH_ALLOWED_ADDRESSES", ())
+    data, found_at = fetch.fetch_page(job.source_url, allow=allow)
+    parsed = _parsed(article_files.fetched_page(data, found_at), job.article.title, job.article.published)
+    _fill(job.article, parsed)
+    job.total_steps = len(parsed.paragraphs)
+    job.updated_at = utcnow()
 
 
 def _short(value: Any, limit: int) -> str | None:
@@ -123,10 +184,10 @@ def _free_slug(base: str) -> str:
 # --- running an import --------------------------------------------------
 
 def launch(app, import_id: int, *, inline: bool | None = None) -> None:
-    """Run an import in a background thread, or at once with ``DRAFTS_RUN_INLINE``.
+    """Put an import on the job queue (:mod:`quizapp.jobs`), or run it at once with ``DRAFTS_RUN_INLINE``.
 
     :param app: the real application object (``current_app._get_current_object()``);
-        the runner pushes its own app context, so it never shares the
+        the job pushes its own app context, so it never shares the
         request's database session.
     :param inline: run in the calling thread; defaults to the app's
         ``DRAFTS_RUN_INLINE`` setting (False).
@@ -136,9 +197,17 @@ def launch(app, import_id: int, *, inline: bool | None = None) -> None:
     if inline:
         run_in_app(app, import_id)
         return
-    thread = threading.Thread(target=run_in_app, args=(app, import_id), name=f"article-import-{import_id}",
-                              daemon=True)
-    thread.start()
+    try:
+        jobs.enqueue(app, "article_import", import_id)
+    except jobs.QueueError as exc:
+        db.session.rollback()
+        db.session.execute(
+            sa.update(ArticleImport).where(ArticleImport.id == import_id, ArticleImport.state == "pending")
+            .values(state="failed", updated_at=utcnow(),
+                    message=f"The article is saved, but {exc}, so no drafts are being made. Try again in a "
+                            "minute; if it happens again, tell whoever runs quizapp.")
+        )
+        db.session.commit()
 
 
 def run_in_app(app, import_id: int) -> None:
@@ -146,7 +215,7 @@ def run_in_app(app, import_id: int) -> None:
     with app.app_context():
         try:
             run_import(import_id)
-        except Exception as exc:  # the import is marked failed, the thread survives
+        except Exception as exc:  # the import is marked failed, the caller goes on
             log.exception("article import %s failed", import_id)
             db.session.rollback()
             try:
@@ -156,14 +225,84 @@ def run_in_app(app, import_id: int) -> None:
                 log.exception("could not record the failure of article import %s", import_id)
 
 
+def run_queued(app, import_id: int, retries_left: int, next_delay: float) -> None:
+    """The job queue's run of an import: a failure is tried again later while tries are left.
+
+    A fault in the article itself is final at once (trying again cannot
+    help); any other error puts the import back to "pending", says when it
+    is tried again, and re-raises so that the queue retries it with backoff.
+    The last try records the failure in words a teacher can act on.
+    """
+    with app.app_context():
+        try:
+            run_import(import_id)
+        except NotFound:
+            db.session.rollback()  # the import went with its article: nothing to do
+        except (ArticleError, InvalidInput) as exc:
+            db.session.rollback()
+            _mark_failed(import_id, exc)
+        except Exception as exc:
+            log.exception("article import %s failed (%s tries left)", import_id, retries_left)
+            db.session.rollback()
+            if not retries_left:
+                _mark_failed(import_id, exc)
+                return
+            db.session.execute(
+                sa.update(ArticleImport)
+                .where(ArticleImport.id == import_id, ArticleImport.state == "running")
+                .values(state="pending", updated_at=utcnow(),
+                        message=f"Something went wrong; trying again in {next_delay:.0f} seconds.")
+            )
+            db.session.commit()
+            raise
+
+
+def requeue_stalled(app) -> int:
+    """Queue again the imports whose run stopped without a word (a killed or restarted worker).
+
+    A pending or running import whose heartbeat (``updated_at``) is older
+    than ``JOB_STALL_SECONDS`` goes back to "pending" and on the queue; its
+    next run resumes after the last committed chunk. After
+    :data:`MAX_ATTEMPTS` runs it is failed instead: an article that stops
+    its worker every time is not tried for ever. Returns how many were queued.
+    """
+    with app.app_context():
+        before = utcnow() - dt.timedelta(seconds=float(app.config.get("JOB_STALL_SECONDS", 120)))
+        stalled = [ArticleImport.state.in_(("pending", "running")), ArticleImport.updated_at < before]
+        db.session.execute(
+            sa.update(ArticleImport).where(*stalled, ArticleImport.attempt >= MAX_ATTEMPTS)
+            .values(state="failed", updated_at=utcnow(),
+                    message=f"The generator stopped {MAX_ATTEMPTS} times on this article without finishing "
+                            "(its worker was stopped each time). Try again; it resumes where it stopped.")
+            .execution_options(synchronize_session=False)
+        )
+        waiting = jobs.waiting(app, "article_import")  # still on the queue behind others: not lost
+        ids = [i for i in db.session.scalars(sa.select(ArticleImport.id).where(*stalled)) if i not in waiting]
+        if ids:
+            db.session.execute(
+                sa.update(ArticleImport).where(ArticleImport.id.in_(ids), *stalled)
+                .values(state="pending", updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        db.session.commit()
+    for import_id in ids:
+        log.warning("article import %s stalled; queued again", import_id)
+        jobs.queue(app).quizapp_tasks["article_import"](import_id)
+    return len(ids)
+
+
 def _mark_failed(import_id: int, exc: Exception) -> None:
     job = db.session.get(ArticleImport, import_id)
-    if job is None:
+    if job is None or job.state in ("done", "failed"):
         return
     where = f" at paragraph {min(job.done_steps + 1, job.total_steps)} of {job.total_steps}" if job.total_steps else ""
     detail = str(exc) if isinstance(exc, (ArticleError, InvalidInput)) else "an unexpected error (it was logged)"
     job.state = "failed"
-    job.message = f"The generator stopped{where}: {detail}. Try again; it resumes where it stopped."
+    if job.source_url and not job.article.body:
+        job.message = (f"The page at the link could not be used: {detail.rstrip('.')}. Check that it opens in a "
+                       "browser and try again, or paste the article's text instead.")
+    else:
+        job.message = f"The generator stopped{where}: {detail.rstrip('.')}. Try again; it resumes where it stopped."
     job.updated_at = utcnow()
     db.session.commit()
 
@@ -180,7 +319,7 @@ def run_import(import_id: int) -> ArticleImport | None:
     claimed = db.session.execute(
         sa.update(ArticleImport)
         .where(ArticleImport.id == import_id, ArticleImport.state == "pending")
-        .values(state="running", message=None, updated_at=utcnow())
+        .values(state="running", message=None, attempt=ArticleImport.attempt + 1, updated_at=utcnow())
     ).rowcount
     db.session.commit()
     job = db.session.get(ArticleImport, import_id)
@@ -188,6 +327,10 @@ def run_import(import_id: int) -> ArticleImport | None:
         raise NotFound("There is no such import.")
     if not claimed:
         return None
+    mine = job.attempt  # a later run of this import takes the next number: this one then stops
+    if job.source_url and not job.article.body:
+        _fetch_article(job)
+        db.session.commit()
     article = job.article
     whole = plain_article(article.body, slug=article.slug, published=article.published, title=article.title)
     whole = dataclasses.replace(whole, source=article.source, author=article.author, url=article.url,
@@ -206,7 +349,7 @@ def run_import(import_id: int) -> ArticleImport | None:
         moved = db.session.execute(
             sa.update(ArticleImport)
             .where(ArticleImport.id == import_id, ArticleImport.state == "running",
-                   ArticleImport.done_steps == done)
+                   ArticleImport.attempt == mine, ArticleImport.done_steps == done)
             .values(done_steps=upto, updated_at=utcnow())
         ).rowcount
         if not moved:  # a retry took over this import: leave it to that runner
@@ -216,6 +359,9 @@ def run_import(import_id: int) -> ArticleImport | None:
         done = upto
 
     job = db.session.get(ArticleImport, import_id)
+    db.session.refresh(job)
+    if job.attempt != mine or job.state != "running":
+        return None  # a later run took over between the last chunk and here
     total = store.count
     job.state = "done"
     job.updated_at = utcnow()
@@ -406,8 +552,10 @@ def fail_stalled(teacher_id: int, import_id: int | None = None) -> None:
         return
     db.session.execute(
         sa.update(ArticleImport).where(*stalled)
-        .values(state="failed", message="The generator stopped and did not answer for two minutes (the server may "
-                                        "have restarted). Try again; it resumes where it stopped.")
+        .values(state="failed", message="No worker has made progress on this article for ten minutes: the "
+                                        "server's job worker may be stopped. Try again; it resumes where it "
+                                        "stopped. If it stalls again, ask whoever runs quizapp to start "
+                                        "`quizapp worker`.")
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

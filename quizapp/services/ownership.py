@@ -93,12 +93,13 @@ def visible_articles_clause(teacher_id: int):
 
     An article is shown once a question of it is out of draft, when no
     import brought it (the shipped bank), or when the teacher brought or
-    co-teaches one of its imports.
+    co-teaches one of its imports. A link's article is shown once its page
+    is fetched (until then it has no text).
     """
     imported = sa.exists().where(ArticleImport.article_id == Article.id)
     mine = sa.exists().where(ArticleImport.article_id == Article.id, ArticleImport.id.in_(taught_import_ids(teacher_id)))
     shared = sa.exists().where(Question.article_id == Article.id, Question.status != "draft")
-    return sa.or_(~imported, mine, shared)
+    return sa.and_(Article.body != "", sa.or_(~imported, mine, shared))
 
 
 def draft_owner(question: Question) -> int | None:

@@ -1,15 +1,16 @@
 """Teacher views: from an article to reviewed draft questions.
 
-Starting an import returns at once: the generator runs in a background
-thread (``DRAFTS_RUN_INLINE`` runs it inside the request instead), and the
-import page shows its progress from the database until the drafts are ready.
+Starting an import returns at once: the generator runs as a job on the
+queue (:mod:`quizapp.jobs`; ``DRAFTS_RUN_INLINE`` runs it inside the request
+instead), and the import page shows its progress from the database until the
+drafts are ready.
 """
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from quizapp.canonical import FACT_KINDS, QUESTION_TYPES
-from quizapp.services import article_files, drafts, fetch, quizzes
+from quizapp.services import article_files, drafts, quizzes
 from quizapp.services.errors import InvalidInput
 from quizapp.teach import bp, co_teachers
 from quizapp.teach.draft_forms import ArticleQuizForm, ImportForm, ReviewForm
@@ -32,12 +33,11 @@ def import_new():
         try:
             if upload:
                 text = article_files.read_upload(upload.filename, upload.read())
-            elif url:
-                data, found_at = fetch.fetch_page(url, allow=current_app.config.get("FETCH_ALLOWED_ADDRESSES", ()))
-                text = article_files.fetched_page(data, found_at)
+                job = drafts.start_import(current_user.id, form.title.data, form.published.data, text)
+            elif url:  # fetched by the job: a slow site holds a worker, never a web process
+                job = drafts.start_link_import(current_user.id, url, form.title.data, form.published.data)
             else:
-                text = form.text.data
-            job = drafts.start_import(current_user.id, form.title.data, form.published.data, text)
+                job = drafts.start_import(current_user.id, form.title.data, form.published.data, form.text.data)
         except InvalidInput as exc:
             _show_error(form, exc, upload)
         else:

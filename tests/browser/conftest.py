@@ -50,7 +50,8 @@ def playwright_browser():
 
 @pytest.fixture
 def live_server(database_url):
-    with Server(database_url, workers=2) as server:
+    # as `quizapp serve`: one job worker; the tests' article pages are served from 127.0.0.1
+    with Server(database_url, workers=2, job_workers=1, FETCH_ALLOWED_ADDRESSES="127.0.0.1") as server:
         yield server
 
 

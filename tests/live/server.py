@@ -26,13 +26,17 @@ def free_port() -> int:
 class Server:
     """``quizapp serve`` on 127.0.0.1; stopped by :meth:`stop` (or as a context manager)."""
 
-    def __init__(self, database_url: str, workers: int = 2, secret: str = "live-test-secret", **env):
+    def __init__(self, database_url: str, workers: int = 2, secret: str = "live-test-secret", job_workers: int = 0,
+                 **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret, **env}
-        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"quizapp-serve-{self.port}.log", "w+")
+        tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+        environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret,
+                       "JOB_QUEUE": f"sqlite:///{tmp / f'quizapp-jobs-{self.port}.sqlite3'}", **env}
+        self.log = open(tmp / f"quizapp-serve-{self.port}.log", "w+")
         self.process = subprocess.Popen(
-            [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
+            [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--job-workers", str(job_workers)],
             env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:
@@ -53,6 +57,12 @@ class Server:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"server did not start: {self.output()}")
+
+    def whole_log(self) -> str:
+        """Everything the server (and its job workers) wrote so far."""
+        if not self.log.closed:
+            self.log.flush()
+        return Path(self.log.name).read_text()
 
     def output(self) -> str:
         if self.log.closed:

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Article, ArticleImport
+from quizapp.models import Article, ArticleImport, Question
+from quizapp.services import authoring
 from quizapp.services.errors import InvalidInput
 from quizapp.services.fetch import check_address, fetch_page
 from tests.conftest import csrf_token
@@ -164,11 +165,25 @@ def test_a_teacher_pastes_a_link_and_gets_drafts_of_the_article(client, teacher,
     assert "drafts to review" in client.get(f"/teach/imports/{import_id}").text
 
 
-def test_a_link_into_the_network_is_refused_on_the_form_and_nothing_is_stored(client, teacher, inline, app, pages):
+def test_a_link_into_the_network_fails_in_its_job_with_the_reason_and_reaches_no_list(client, teacher, inline, app,
+                                                                                       pages, scalar):
+    import_id = import_id_of(_submit(client, pages + "/story", title="Anything"))
+    page = client.get(f"/teach/imports/{import_id}").text
+    assert "Making the drafts failed" in page and "The page at the link could not be used" in page
+    assert "127.0.0.1, a loopback address" in page and "Try again" in page
+    assert scalar(_count(Question).where(Question.import_id == import_id)) == 0
+    with app.app_context():
+        article = db.session.get(ArticleImport, import_id).article
+        assert article.body == ""  # nothing of the page was kept
+        assert article.id not in {a.id for a in authoring.list_articles(teacher_id=1)}
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/a.html", "example.com/story", "http://"])
+def test_a_link_that_is_no_web_address_is_refused_on_the_form_and_nothing_is_stored(client, teacher, app, url):
     with app.app_context():
         before = (db.session.scalar(_count(Article)), db.session.scalar(_count(ArticleImport)))
-    response = _submit(client, pages + "/story", title="Anything")
+    response = _submit(client, url, title="Anything")
     assert response.status_code == 422
-    assert "127.0.0.1, a loopback address" in response.text and 'id="url-error"' in response.text
+    assert "starting with http:// or https://" in response.text and 'id="url-error"' in response.text
     with app.app_context():
         assert (db.session.scalar(_count(Article)), db.session.scalar(_count(ArticleImport))) == before

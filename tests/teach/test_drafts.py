@@ -329,7 +329,7 @@ def test_stalled_import_offers_a_retry_that_resumes(client, teacher, inline, app
     with app.app_context():
         job = db.session.get(ArticleImport, import_id)
         job.state, job.done_steps = "running", 0
-        job.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=3)
+        job.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=11)
         db.session.commit()
     url = f"/teach/imports/{import_id}"
     html = client.get(url).text

@@ -16,7 +16,7 @@ def test_an_import_whose_runner_died_is_marked_failed_and_can_be_retried(client,
     with app.app_context():  # a worker killed mid-chunk: the row still says "running", and nothing moves
         job = db.session.get(ArticleImport, import_id)
         job.state, job.done_steps = "running", 0
-        job.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=3)
+        job.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=11)
         db.session.commit()
     listing = client.get("/teach/imports").text
     assert "running" not in listing and "failed" in listing

@@ -1,0 +1,180 @@
+"""Background jobs: a huey queue, embedded by default, a broker by configuration.
+
+Work too slow for a request (an article becoming drafts) goes on a queue
+that `huey <https://huey.readthedocs.io>`_ keeps and a worker consumes:
+
+- ``JOB_QUEUE`` names the queue's storage: ``sqlite:///path`` (the default:
+  ``jobs.sqlite3`` in the instance folder, nothing to start), ``redis://…``
+  or ``postgresql://…`` when a school outgrows one machine, ``memory`` for
+  one process only (the tests).
+- ``quizapp worker`` consumes it (``quizapp serve`` starts one beside
+  gunicorn); with ``JOBS_IN_PROCESS`` (``quizapp run``, the tests) the
+  process that enqueues also consumes, in a thread started on first use.
+
+huey removes a task from the queue when a worker takes it, so a worker
+killed mid-task loses it. The state that matters is not in the queue but in
+the database: an import is ``pending`` or ``running`` with a heartbeat
+(``updated_at``), and :func:`quizapp.services.drafts.requeue_stalled` — run
+when a worker starts and every minute — puts any whose heartbeat stopped
+back on the queue. A re-run resumes after the last committed chunk and is
+fenced by the import's ``attempt`` number, so no draft is stored twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask
+from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+
+log = logging.getLogger(__name__)
+
+#: Tries of a failing import after the first, the first wait (seconds), and its growth.
+RETRIES = 3
+RETRY_DELAY = 10.0
+RETRY_BACKOFF = 2.0
+_KEY = "quizapp.jobs"
+_lock = threading.Lock()
+
+
+class QueueError(Exception):
+    """The job queue cannot be used: a bad ``JOB_QUEUE`` or a broker that does not answer."""
+
+
+def configure(app: Flask) -> None:
+    """Fill in the job settings from the environment (``create_app`` calls this)."""
+    config = app.config
+    config.setdefault("JOB_QUEUE", os.environ.get("JOB_QUEUE")
+                      or "sqlite:///" + str(Path(app.instance_path) / "jobs.sqlite3"))
+    config.setdefault("JOB_QUEUE_NAME", os.environ.get("JOB_QUEUE_NAME", "quizapp"))
+    config.setdefault("JOBS_IN_PROCESS", os.environ.get("QUIZAPP_JOBS_IN_PROCESS", "1") != "0")
+    config.setdefault("JOB_RETRY_DELAY", RETRY_DELAY)
+    config.setdefault("JOB_STALL_SECONDS", float(os.environ.get("JOB_STALL_SECONDS", 120)))
+
+
+def queue(app: Flask) -> Huey:
+    """The app's huey instance with quizapp's tasks, made on first use."""
+    state = app.extensions.get(_KEY)
+    if state is None:
+        with _lock:
+            state = app.extensions.get(_KEY)
+            if state is None:
+                state = app.extensions[_KEY] = {"huey": _make(app), "consumer": None}
+    return state["huey"]
+
+
+def _storage(app: Flask) -> Huey:
+    url = str(app.config["JOB_QUEUE"])
+    name = app.config["JOB_QUEUE_NAME"]
+    options = {"results": False, "utc": True}
+    if url == "memory":
+        return MemoryHuey(name, **options)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(name, filename=str(path), **options)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(name, url=url, blocking=True, read_timeout=1, **options)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresHuey(name, dsn=url.replace("postgres://", "postgresql://", 1), **options)
+    raise QueueError(f"JOB_QUEUE {url.split(':', 1)[0]!r} is not a queue quizapp can use: "
+                     "give sqlite:///path, redis://host:port/db, postgresql://… or memory")
+
+
+def _make(app: Flask) -> Huey:
+    from quizapp.services import drafts  # the tasks' own code; it imports nothing from here at load time
+
+    huey = _storage(app)
+    delay = float(app.config["JOB_RETRY_DELAY"])
+
+    @huey.task(retries=RETRIES, retry_delay=delay, retry_backoff=RETRY_BACKOFF, context=True, name="article_import")
+    def article_import(import_id: int, task=None) -> None:
+        drafts.run_queued(app, import_id, retries_left=task.retries if task is not None else 0,
+                          next_delay=task.retry_delay if task is not None else delay)
+
+    @huey.periodic_task(crontab(minute="*"), name="requeue_stalled")
+    def requeue_stalled() -> None:
+        drafts.requeue_stalled(app)
+
+    @huey.on_startup(name="requeue_stalled_at_start")
+    def requeue_at_start() -> None:
+        drafts.requeue_stalled(app)
+
+    huey.quizapp_tasks = {"article_import": article_import}
+    return huey
+
+
+def enqueue(app: Flask, task: str, *args) -> None:
+    """Put ``task(*args)`` on the queue; with ``JOBS_IN_PROCESS``, make sure this process consumes it.
+
+    :raises QueueError: when the queue cannot take it (the broker is down).
+    """
+    huey = queue(app)
+    try:
+        huey.quizapp_tasks[task](*args)
+    except QueueError:
+        raise
+    except Exception as exc:  # the broker's own errors: connection refused, a locked file, …
+        log.exception("could not enqueue %s%r", task, args)
+        raise QueueError(f"the job queue did not answer ({type(exc).__name__})") from exc
+    if app.config["JOBS_IN_PROCESS"]:
+        consume_in_process(app)
+
+
+def waiting(app: Flask, task: str) -> set:
+    """The first arguments of ``task`` runs waiting on the queue or scheduled for a retry."""
+    huey = queue(app)
+    name = huey.quizapp_tasks[task].name
+    found = set()
+    for item in [*huey.pending(), *huey.scheduled()]:
+        if item.name == name and item.args:
+            found.add(item.args[0])
+    return found
+
+
+def consume_in_process(app: Flask) -> None:
+    """Start a consumer thread in this process (once): ``quizapp run`` and the tests need no worker."""
+    state = app.extensions.get(_KEY) or (queue(app) and app.extensions[_KEY])
+    with _lock:
+        if state["consumer"] is not None:
+            return
+        consumer = _QuietConsumer(state["huey"], workers=1, worker_type="thread", initial_delay=0.05,
+                                  backoff=1.5, max_delay=0.5, periodic=True, check_worker_health=False)
+        consumer.start()
+        state["consumer"] = consumer
+
+
+class _QuietConsumer(Consumer):
+    """A consumer inside another program (a request thread): the program keeps its own signal handlers."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def shutdown(app: Flask) -> None:
+    """Stop this process's consumer thread (a running task finishes) and close the queue's connection."""
+    state = app.extensions.pop(_KEY, None)
+    if state is None:
+        return
+    if state["consumer"] is not None:
+        state["consumer"].stop(graceful=True)
+    state["huey"].storage.close()
+
+
+def describe(app: Flask) -> str:
+    """The queue in words, without a password: "the SQLite queue /srv/jobs.sqlite3"."""
+    url = str(app.config["JOB_QUEUE"])
+    if url.startswith("sqlite:///"):
+        return f"the SQLite queue {url[len('sqlite:///'):]}"
+    scheme, _, rest = url.partition("://")
+    return f"the {scheme} queue {rest.rsplit('@', 1)[-1]} ({app.config['JOB_QUEUE_NAME']})"
+
+
+def worker(app: Flask, workers: int = 1) -> Consumer:
+    """The consumer ``quizapp worker`` runs: ``workers`` threads taking jobs from the queue."""
+    return Consumer(queue(app), workers=workers, worker_type="thread", initial_delay=0.1, backoff=1.5,
+                    max_delay=1.0, periodic=True, check_worker_health=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 from flask import Flask
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
+from huey.exceptions import ConfigurationError
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,15 @@ def _storage(app: Flask) -> Huey:
         path = Path(url[len("sqlite:///"):])
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name, filename=str(path), **options)
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(name, url=url, blocking=True, read_timeout=1, **options)
-    if url.startswith(("postgresql://", "postgres://")):
-        return PostgresHuey(name, dsn=url.replace("postgres://", "postgresql://", 1), **options)
+    try:
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            return RedisHuey(name, url=url, blocking=True, read_timeout=1, **options)
+        if url.startswith(("postgresql://", "postgres://")):
+            return PostgresHuey(name, dsn=url.replace("postgres://", "postgresql://", 1), **options)
+    except ConfigurationError:  # the broker's client library is missing
+        extra = "redis" if url.startswith(("redis", "unix")) else "postgres"
+        raise QueueError(f"JOB_QUEUE names a {extra} queue, but its client library is not installed: "
+                         f"pip install 'quizapp[{extra}]'") from None
     raise QueueError(f"JOB_QUEUE {url.split(':', 1)[0]!r} is not a queue quizapp can use: "
                      "give sqlite:///path, redis://host:port/db, postgresql://… or memory")
 
@@ -113,9 +119,8 @@ def enqueue(app: Flask, task: str, *args) -> None:
 
     :raises QueueError: when the queue cannot take it (the broker is down).
     """
-    huey = queue(app)
     try:
-        huey.quizapp_tasks[task](*args)
+        queue(app).quizapp_tasks[task](*args)
     except QueueError:
         raise
     except Exception as exc:  # the broker's own errors: connection refused, a locked file, …

@@ -219,7 +219,7 @@ class Server:
 # --------------------------------------------------------------------------- client
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-ANSWER_FORM = re.compile(r'<form method="post" novalidate>(.*?)</form>', re.S)
+ANSWER_FORM = re.compile(r'<form (?:id="answer-form" )?method="post" novalidate>(.*?)</form>', re.S)
 INPUT = re.compile(r"<input\b([^>]*)>", re.S)
 SELECT = re.compile(r'<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
 OPTION = re.compile(r'<option value="([^"]*)"')

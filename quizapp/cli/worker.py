@@ -16,8 +16,9 @@ from quizapp.cli.common import fail
 @click.option("--threads", type=click.IntRange(1, 32), default=1, show_default=True,
               help="Jobs run at once by this worker (the generator uses one core per process: "
                    "for more cores, start more workers).")
-@click.option("--nice", type=click.IntRange(0, 19), default=10, show_default=True,
-              help="Scheduling niceness: learners' answers in the web processes go first on a shared machine.")
+@click.option("--nice", type=click.IntRange(0, 19), default=19, show_default=True,
+              help="Scheduling niceness: learners' answers in the web processes go first on a shared machine "
+                   "(19, the default, also asks Linux for SCHED_IDLE: only CPU time nobody else wants).")
 def worker_command(threads: int, nice: int) -> None:
     """Run jobs from the queue named by JOB_QUEUE until stopped (Ctrl-C waits for the running job).
 
@@ -37,6 +38,9 @@ def worker_command(threads: int, nice: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if nice:
         os.nice(nice)
+    if nice == 19 and hasattr(os, "SCHED_IDLE"):
+        # Linux: run only on CPU time nobody else wants, so that a learner's request is never kept waiting
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     try:
         consumer = jobs.worker(app, threads)
     except jobs.QueueError as exc:

@@ -471,12 +471,21 @@ class _DraftStore:
         self.invalid = 0
 
     def add(self, drafts: list[dict]) -> None:
+        """Store the new drafts of a chunk, in the session's transaction (no commit).
+
+        Everything that takes CPU (checking, naming, hashing) is done before the
+        first write, and the rows go in at one flush: with SQLite the import
+        holds the database's one writer lock for milliseconds, not for the
+        whole chunk, so learners' answers do not wait behind it.
+        """
+        prepared: list[tuple[dict, str]] = []
         for draft in drafts:
             key = (draft.get("type"), normalize_answer(draft.get("stem") or ""))
             if key in self.seen:
                 continue
+            base = slugify(str(draft.get("id") or f"{self.article.slug}-{draft.get('stem', '')}"), 100)
             data = dict(draft)
-            data["id"] = self._uid(draft)
+            data["id"] = base
             data["status"] = "draft"
             source = dict(data.get("source") or {})
             source["article"] = self.article.path
@@ -485,30 +494,40 @@ class _DraftStore:
             if problems:
                 self.invalid += 1
                 log.warning("import %s: generated question %s left out: %s",
-                            self.job.id, data["id"], "; ".join(map(str, problems)))
+                            self.job.id, base, "; ".join(map(str, problems)))
                 continue
             self.seen.add(key)
-            question = Question(uid=data["id"], article_id=self.article.id, import_id=self.job.id,
+            prepared.append((data, base))
+        if not prepared:
+            return
+        taken = self._taken({base for _, base in prepared})
+        rows: list = []
+        for data, base in prepared:
+            uid, n = base, 2
+            while uid in taken:
+                uid, n = f"{base}-{n}", n + 1
+            taken.add(uid)
+            data["id"] = uid
+            question = Question(uid=uid, article_id=self.article.id, import_id=self.job.id,
                                 created_by_id=self.job.teacher_id, status="draft")
             sync_columns(question, data)
             version = QuestionVersion(question=question, number=1, data=data, content_hash=content_hash(data),
                                       created_by_id=self.job.teacher_id)
             question.current = version
-            db.session.add_all([question, version])
-            db.session.flush()  # so that the next uid check sees this one
+            rows += [question, version]
+        db.session.add_all(rows)
+        for question in rows[::2]:
             audit.record(question, "created", self.job.teacher_id, version_number=1,
                          detail=f"draft generated from article import {self.job.id}")  # audit (issue 9)
-            self.count += 1
+        db.session.flush()
+        self.count += len(prepared)
 
-    def _uid(self, draft: dict) -> str:
-        base = slugify(str(draft.get("id") or f"{self.article.slug}-{draft.get('stem', '')}"), 100)
-        taken = set(db.session.scalars(
-            sa.select(Question.uid).where(sa.or_(Question.uid == base, Question.uid.like(f"{base}-%")))
-        ))
-        uid, n = base, 2
-        while uid in taken:
-            uid, n = f"{base}-{n}", n + 1
-        return uid
+    @staticmethod
+    def _taken(bases: set[str]) -> set[str]:
+        """The question ids already used by any of ``bases`` or their numbered forms ("base-2"), in one query."""
+        found = db.session.scalars(sa.select(Question.uid).where(sa.or_(
+            Question.uid.in_(bases), *(Question.uid.like(f"{base}-%") for base in bases))))
+        return set(found)
 
 
 def retry_import(import_id: int, teacher_id: int) -> bool:

@@ -137,6 +137,11 @@ def test_a_worker_process_turns_a_pasted_article_into_drafts(client, teacher, qu
     assert "drafts to review" in client.get(f"/teach/imports/{import_id}").text
     assert _stems(queued, import_id)
     assert "Executing quizapp.jobs.article_import" in workers.log(0)
+    # and it ran behind the learners: nice 19, and on Linux the idle scheduling class
+    worker = workers.processes[0]
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) == 19
+    if hasattr(os, "SCHED_IDLE"):
+        assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE
 
 
 def test_a_worker_killed_mid_article_is_replaced_and_the_article_is_finished_once(client, teacher, queued, workers):

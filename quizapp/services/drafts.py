@@ -249,7 +249,8 @@ def run_queued(app, import_id: int, retries_left: int, next_delay: float) -> Non
                 return
             db.session.execute(
                 sa.update(ArticleImport)
-                .where(ArticleImport.id == import_id, ArticleImport.state == "running")
+                .where(ArticleImport.id == import_id, ArticleImport.state == "running",
+                       ArticleImport.attempt == getattr(exc, "import_attempt", ArticleImport.attempt))
                 .values(state="pending", updated_at=utcnow(),
                         message=f"Something went wrong; trying again in {next_delay:.0f} seconds.")
             )
@@ -295,6 +296,8 @@ def _mark_failed(import_id: int, exc: Exception) -> None:
     job = db.session.get(ArticleImport, import_id)
     if job is None or job.state in ("done", "failed"):
         return
+    if getattr(exc, "import_attempt", job.attempt) != job.attempt:
+        return  # a later run took the import over: its progress is not this run's failure
     where = f" at paragraph {min(job.done_steps + 1, job.total_steps)} of {job.total_steps}" if job.total_steps else ""
     detail = str(exc) if isinstance(exc, (ArticleError, InvalidInput)) else "an unexpected error (it was logged)"
     job.state = "failed"
@@ -328,6 +331,16 @@ def run_import(import_id: int) -> ArticleImport | None:
     if not claimed:
         return None
     mine = job.attempt  # a later run of this import takes the next number: this one then stops
+    try:
+        return _run_claimed(job, mine)
+    except Exception as exc:
+        exc.import_attempt = mine  # the run that failed: a failure may end only its own run (_mark_failed)
+        raise
+
+
+def _run_claimed(job: ArticleImport, mine: int) -> ArticleImport | None:
+    """The generating part of :func:`run_import`, for the run holding attempt ``mine``."""
+    import_id = job.id
     if job.source_url and not job.article.body:
         _fetch_article(job)
         db.session.commit()

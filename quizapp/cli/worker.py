@@ -24,8 +24,9 @@ def worker_command(threads: int, nice: int) -> None:
 
     Start as many as the machine has cores to spare, here or on other
     machines sharing the database and a Redis or PostgreSQL queue. A
-    worker killed mid-job loses nothing: the job is queued again when a
-    worker starts or within a minute, and resumes where it stopped.
+    worker killed mid-job loses nothing: once the job's heartbeat has been
+    silent for JOB_STALL_SECONDS it is queued again (by the next worker to
+    start, or within the minute after) and resumes where it stopped.
     """
     from flask import current_app
 

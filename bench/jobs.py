@@ -56,11 +56,9 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -103,35 +101,6 @@ def create_teacher(url: str) -> str:
     finally:
         engine.dispose()
     return TEACHER
-
-
-class JobServer(load.Server):
-    """``quizapp serve`` as :class:`load.Server` starts it, with ``--job-workers`` workers beside gunicorn."""
-
-    def __init__(self, url: str, workers: int, job_workers: int, env: dict, log: Path):
-        self.port = load.free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log
-        # append mode: gunicorn reopens /dev/stderr for its access log, and the
-        # job workers write to the same file; without O_APPEND they overwrite each other
-        self.log = open(log, "a")
-        self.process = subprocess.Popen(
-            [str(load.QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", "1", "--job-workers", str(job_workers)],
-            env={**env, "DATABASE_URL": url}, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"quizapp serve exited; see {log}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit(f"quizapp serve did not start in 60 s; see {log}")
 
 
 # --------------------------------------------------------------------------- timed statistics
@@ -514,7 +483,7 @@ def main(argv=None) -> int:
         teacher = create_teacher(url)
         print(f"sqlite: schema and seed bank loaded, {len(users)} learners and a teacher created "
               f"in {time.monotonic() - began:.1f} s")
-        server = JobServer(url, args.workers, args.job_workers, env, workdir / "serve.log")
+        server = load.Server(url, args.workers, 1, env, workdir / "serve.log", job_workers=args.job_workers)
         try:
             result = asyncio.run(run(server, url, users, teacher, args))
             check = load.check_answers(url, result.stats.acked, result.stats.attempts)

@@ -160,14 +160,16 @@ def free_port() -> int:
 class Server:
     """``quizapp serve`` on 127.0.0.1 in its own process group."""
 
-    def __init__(self, url: str, workers: int, threads: int, env: dict, log: Path):
+    def __init__(self, url: str, workers: int, threads: int, env: dict, log: Path, job_workers: int = 0):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log
-        self.log = open(log, "w")
+        # append mode: gunicorn reopens /dev/stderr for its access log, and job workers write
+        # to the same file; without O_APPEND they overwrite each other's lines
+        self.log = open(log, "a")
         self.process = subprocess.Popen(
             [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--threads", str(threads)],
+             "--workers", str(workers), "--threads", str(threads), "--job-workers", str(job_workers)],
             env={**env, "DATABASE_URL": url}, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + 60

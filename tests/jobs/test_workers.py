@@ -177,8 +177,11 @@ def test_two_workers_share_one_queue_and_run_each_article_once(client, teacher, 
     for import_id in ids:
         state = _wait(queued, import_id, lambda s: s[0] == "done", "never finished", workers=workers)
         assert state[3] == 1  # one run each: no article was taken by both workers
+    # both workers took articles; a worker starting may queue again an article the other had just
+    # taken and not yet claimed (at-least-once), and that second run finds it claimed and does nothing:
+    # every article above was run under attempt 1
     ran = [workers.log(n).count("Executing quizapp.jobs.article_import") for n in range(2)]
-    assert sum(ran) == len(ids) and all(ran), ran  # both worked, and no job ran twice
+    assert all(ran) and sum(ran) >= len(ids), ran
 
 
 def test_a_failing_article_is_retried_then_fails_in_words_a_teacher_understands(app, client, teacher, monkeypatch):

@@ -143,7 +143,8 @@ def waiting(app: Flask, task: str) -> set:
 
 def consume_in_process(app: Flask) -> None:
     """Start a consumer thread in this process (once): ``quizapp run`` and the tests need no worker."""
-    state = app.extensions.get(_KEY) or (queue(app) and app.extensions[_KEY])
+    queue(app)
+    state = app.extensions[_KEY]
     with _lock:
         if state["consumer"] is not None:
             return

@@ -32,3 +32,8 @@ class ArticleImport(db.Model):
 
     teacher = relationship("User")
     article = relationship("Article")
+
+    @property
+    def awaits_page(self) -> bool:
+        """An import of a link whose page the job has not fetched yet (its article has no text)."""
+        return bool(self.source_url) and not self.article.body

@@ -74,18 +74,14 @@ def start_import(teacher_id: int, title: str, published: dt.date | None, text: s
         (``where`` names the form field: ``title`` or ``text``).
     """
     parsed = _parsed(text, title, published)
-    for _ in range(5):
+
+    def build() -> ArticleImport:
         article = Article(body="")
         _fill(article, parsed)
-        job = ArticleImport(teacher_id=teacher_id, article=article, state="pending",
-                            done_steps=0, total_steps=len(parsed.paragraphs))
-        db.session.add_all([article, job])
-        try:
-            db.session.commit()
-            return job
-        except IntegrityError:  # another import took the slug at the same moment
-            db.session.rollback()
-    raise Conflict("Could not name the article; try again.")
+        return ArticleImport(teacher_id=teacher_id, article=article, state="pending",
+                             done_steps=0, total_steps=len(parsed.paragraphs))
+
+    return _insert(build)
 
 
 def start_link_import(teacher_id: int, url: str, title: str, published: dt.date | None) -> ArticleImport:
@@ -103,14 +99,24 @@ def start_link_import(teacher_id: int, url: str, title: str, published: dt.date 
     title = (title or "").strip()
     if len(title) > 300:
         raise InvalidInput("Keep the title under 300 characters.", where="title")
-    for _ in range(5):
+
+    def build() -> ArticleImport:
         slug = _free_slug(slugify(f"link {parts.hostname}{parts.path}", 80))
         # the title the teacher gave, if any, until the page gives its own
         article = Article(slug=slug, path=f"imports/{slug}.txt", title=title, url=url[:500], published=published,
                           body="")
-        job = ArticleImport(teacher_id=teacher_id, article=article, state="pending", done_steps=0, total_steps=0,
-                            source_url=url)
-        db.session.add_all([article, job])
+        return ArticleImport(teacher_id=teacher_id, article=article, state="pending", done_steps=0, total_steps=0,
+                             source_url=url)
+
+    return _insert(build)
+
+
+def _insert(build) -> ArticleImport:
+    """Store the import ``build()`` makes, with its article; a slug another import took at the
+    same moment makes ``build`` run again, for a free one (five tries)."""
+    for _ in range(5):
+        job = build()
+        db.session.add_all([job.article, job])
         try:
             db.session.commit()
             return job
@@ -172,13 +178,21 @@ def _short(value: Any, limit: int) -> str | None:
 
 
 def _free_slug(base: str) -> str:
-    taken = set(db.session.scalars(
-        sa.select(Article.slug).where(sa.or_(Article.slug == base, Article.slug.like(f"{base}-%")))
-    ))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return _first_free(base, _used(Article.slug, {base}))
+
+
+def _used(column, bases: set[str]) -> set[str]:
+    """The values of ``column`` that are one of ``bases`` or a numbered form of one ("base-2"), in one query."""
+    return set(db.session.scalars(sa.select(column).where(sa.or_(
+        column.in_(bases), *(column.like(f"{base}-%") for base in bases)))))
+
+
+def _first_free(base: str, taken: set[str]) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first not in ``taken``."""
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name
 
 
 # --- running an import --------------------------------------------------
@@ -301,7 +315,7 @@ def _mark_failed(import_id: int, exc: Exception) -> None:
     where = f" at paragraph {min(job.done_steps + 1, job.total_steps)} of {job.total_steps}" if job.total_steps else ""
     detail = str(exc) if isinstance(exc, (ArticleError, InvalidInput)) else "an unexpected error (it was logged)"
     job.state = "failed"
-    if job.source_url and not job.article.body:
+    if job.awaits_page:
         job.message = (f"The page at the link could not be used: {detail.rstrip('.')}. Check that it opens in a "
                        "browser and try again, or paste the article's text instead.")
     else:
@@ -341,7 +355,7 @@ def run_import(import_id: int) -> ArticleImport | None:
 def _run_claimed(job: ArticleImport, mine: int) -> ArticleImport | None:
     """The generating part of :func:`run_import`, for the run holding attempt ``mine``."""
     import_id = job.id
-    if job.source_url and not job.article.body:
+    if job.awaits_page:
         _fetch_article(job)
         db.session.commit()
     article = job.article
@@ -371,7 +385,6 @@ def _run_claimed(job: ArticleImport, mine: int) -> ArticleImport | None:
         db.session.commit()
         done = upto
 
-    job = db.session.get(ArticleImport, import_id)
     db.session.refresh(job)
     if job.attempt != mine or job.state != "running":
         return None  # a later run took over between the last chunk and here
@@ -513,34 +526,24 @@ class _DraftStore:
             prepared.append((data, base))
         if not prepared:
             return
-        taken = self._taken({base for _, base in prepared})
-        rows: list = []
+        taken = _used(Question.uid, {base for _, base in prepared})
+        questions: list[Question] = []
         for data, base in prepared:
-            uid, n = base, 2
-            while uid in taken:
-                uid, n = f"{base}-{n}", n + 1
+            uid = _first_free(base, taken)
             taken.add(uid)
             data["id"] = uid
             question = Question(uid=uid, article_id=self.article.id, import_id=self.job.id,
                                 created_by_id=self.job.teacher_id, status="draft")
             sync_columns(question, data)
-            version = QuestionVersion(question=question, number=1, data=data, content_hash=content_hash(data),
-                                      created_by_id=self.job.teacher_id)
-            question.current = version
-            rows += [question, version]
-        db.session.add_all(rows)
-        for question in rows[::2]:
+            question.current = QuestionVersion(question=question, number=1, data=data,
+                                               content_hash=content_hash(data), created_by_id=self.job.teacher_id)
+            questions.append(question)
+        db.session.add_all([row for question in questions for row in (question, question.current)])
+        for question in questions:
             audit.record(question, "created", self.job.teacher_id, version_number=1,
                          detail=f"draft generated from article import {self.job.id}")  # audit (issue 9)
         db.session.flush()
         self.count += len(prepared)
-
-    @staticmethod
-    def _taken(bases: set[str]) -> set[str]:
-        """The question ids already used by any of ``bases`` or their numbered forms ("base-2"), in one query."""
-        found = db.session.scalars(sa.select(Question.uid).where(sa.or_(
-            Question.uid.in_(bases), *(Question.uid.like(f"{base}-%") for base in bases))))
-        return set(found)
 
 
 def retry_import(import_id: int, teacher_id: int) -> bool:

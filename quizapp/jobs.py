@@ -1,6 +1,7 @@
 """Background jobs: a huey queue, embedded by default, a broker by configuration.
 
-Work too slow for a request (an article becoming drafts) goes on a queue
+Work too slow for a request (an article becoming drafts, a large bank
+import, a whole-school score export) goes on a queue
 that `huey <https://huey.readthedocs.io>`_ keeps and a worker consumes:
 
 - ``JOB_QUEUE`` names the queue's storage: ``sqlite:///path`` (the default:
@@ -13,24 +14,33 @@ that `huey <https://huey.readthedocs.io>`_ keeps and a worker consumes:
 
 huey removes a task from the queue when a worker takes it, so a worker
 killed mid-task loses it. The state that matters is not in the queue but in
-the database: an import is ``pending`` or ``running`` with a heartbeat
-(``updated_at``), and :func:`quizapp.services.drafts.requeue_stalled` — run
-when a worker starts and every minute — puts any whose heartbeat stopped
-back on the queue. A re-run resumes after the last committed chunk and is
-fenced by the import's ``attempt`` number, so no draft is stored twice.
+the database: an article import or a :class:`~quizapp.models.BackgroundJob`
+is ``pending`` or ``running`` with a heartbeat (``updated_at``), and the
+``requeue_stalled`` of :mod:`quizapp.services.drafts` and
+:mod:`quizapp.services.background` — run when a worker starts and every
+minute — put any whose heartbeat stopped back on the queue. A re-run is
+fenced by the row's ``attempt`` number and does no harm: an article import
+resumes after its last committed chunk (no draft is stored twice), a bank
+import discards what the killed run staged, an export writes its file anew.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import datetime as dt
 import threading
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from flask import Flask
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import ConfigurationError
+
+from quizapp.extensions import db
+from quizapp.models._common import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +65,8 @@ def configure(app: Flask) -> None:
     config.setdefault("JOBS_IN_PROCESS", os.environ.get("QUIZAPP_JOBS_IN_PROCESS", "1") != "0")
     config.setdefault("JOB_RETRY_DELAY", RETRY_DELAY)
     config.setdefault("JOB_STALL_SECONDS", float(os.environ.get("JOB_STALL_SECONDS", 120)))
+    config.setdefault("JOB_FILES", os.environ.get("JOB_FILES") or str(Path(app.instance_path) / "job-files"))
+    config.setdefault("BANK_JOB_QUESTIONS", int(os.environ.get("BANK_JOB_QUESTIONS", 1000)))
 
 
 def queue(app: Flask) -> Huey:
@@ -92,7 +104,7 @@ def _storage(app: Flask) -> Huey:
 
 
 def _make(app: Flask) -> Huey:
-    from quizapp.services import drafts  # the tasks' own code; it imports nothing from here at load time
+    from quizapp.services import background, drafts  # the tasks' code; it imports nothing from here at load time
 
     huey = _storage(app)
     delay = float(app.config["JOB_RETRY_DELAY"])
@@ -102,15 +114,18 @@ def _make(app: Flask) -> Huey:
         drafts.run_queued(app, import_id, retries_left=task.retries if task is not None else 0,
                           next_delay=task.retry_delay if task is not None else delay)
 
-    @huey.periodic_task(crontab(minute="*"), name="requeue_stalled")
-    def requeue_stalled() -> None:
-        drafts.requeue_stalled(app)
+    @huey.task(retries=RETRIES, retry_delay=delay, retry_backoff=RETRY_BACKOFF, context=True, name="background_job")
+    def background_job(job_id: int, task=None) -> None:
+        background.run_queued(app, job_id, retries_left=task.retries if task is not None else 0,
+                              next_delay=task.retry_delay if task is not None else delay)
 
-    @huey.on_startup(name="requeue_stalled_at_start")
-    def requeue_at_start() -> None:
+    def requeue_all() -> None:
         drafts.requeue_stalled(app)
+        background.requeue_stalled(app)
 
-    huey.quizapp_tasks = {"article_import": article_import}
+    huey.periodic_task(crontab(minute="*"), name="requeue_stalled")(requeue_all)
+    huey.on_startup(name="requeue_stalled_at_start")(requeue_all)
+    huey.quizapp_tasks = {"article_import": article_import, "background_job": background_job}
     return huey
 
 
@@ -139,6 +154,38 @@ def waiting(app: Flask, task: str) -> set:
         if item.name == name and item.args:
             found.add(item.args[0])
     return found
+
+
+def requeue_rows(app, model, task: str, max_attempts: int, give_up: str) -> int:
+    """Put back on the queue the ``model`` rows (article imports, background jobs) that stalled.
+
+    A pending or running row whose heartbeat (``updated_at``) is older than
+    ``JOB_STALL_SECONDS`` and that is not waiting on the queue goes back to
+    "pending" and on the queue for ``task``; after ``max_attempts`` runs it
+    is failed with the message ``give_up`` instead, so work that stops its
+    worker every time is not tried for ever. Returns how many were queued.
+    """
+    with app.app_context():
+        before = utcnow() - dt.timedelta(seconds=float(app.config.get("JOB_STALL_SECONDS", 120)))
+        stalled = [model.state.in_(("pending", "running")), model.updated_at < before]
+        db.session.execute(
+            sa.update(model).where(*stalled, model.attempt >= max_attempts)
+            .values(state="failed", updated_at=utcnow(), message=give_up)
+            .execution_options(synchronize_session=False)
+        )
+        waiting_ids = waiting(app, task)  # still on the queue behind others: not lost
+        ids = [i for i in db.session.scalars(sa.select(model.id).where(*stalled)) if i not in waiting_ids]
+        if ids:
+            db.session.execute(
+                sa.update(model).where(model.id.in_(ids), *stalled).values(state="pending", updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        db.session.commit()
+    for row_id in ids:
+        log.warning("%s %s stalled; queued again", task, row_id)
+        # the task itself, not enqueue: inside a worker that would start a second consumer
+        queue(app).quizapp_tasks[task](row_id)
+    return len(ids)
 
 
 def consume_in_process(app: Flask) -> None:

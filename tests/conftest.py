@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -59,9 +60,12 @@ class PostgresDatabases:
 
 
 POSTGRES = PostgresDatabases(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
+#: Where background jobs keep their files (exports) for a database given as a URL.
+JOB_FILES = tempfile.mkdtemp(prefix="quizapp-test-job-files-")
 
 
 def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(JOB_FILES, ignore_errors=True)
     if POSTGRES is not None:
         POSTGRES.drop_all()
 
@@ -87,6 +91,8 @@ def make_config(db: Path | str, **extra) -> dict:
         "JOB_QUEUE_NAME": f"quizapp-test-{uuid.uuid4().hex[:12]}",
         "JOBS_IN_PROCESS": True,
         "JOB_RETRY_DELAY": 0.2,
+        # an export's file beside the test's database, so a copy of the database can have its own
+        "JOB_FILES": str(Path(db).parent / "job-files") if isinstance(db, Path) else JOB_FILES,
     }
     if POSTGRES is not None:
         # No pooled connections outlive a request: an app dropped by a test

@@ -6,7 +6,7 @@ the ids the authorization matrix and the leakage tests fill URLs with:
 * teacher A runs class A (learner L1) and built quiz QA for it;
 * teacher B runs class B (learner L2) and built quiz QB for it;
 * L1 has an open attempt at QA with its first question answered, and one
-  answer on the Review page; teacher A has an article import.
+  answer on the Review page; teacher A has an article import and a finished export.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def published_ids(qtype: str, limit: int) -> list[int]:
 
 def build_world() -> dict:
     """Create the users, classes, quizzes, attempt, review answer and import; return their ids."""
-    from quizapp.services import accounts, attempts, classes, drafts, quizzes, scheduling, scoring
+    from quizapp.services import accounts, attempts, background, classes, drafts, quizzes, scheduling, scoring
 
     users = {role: accounts.create_user(name, PASSWORD, "teacher" if "teacher" in role else "learner").id
              for role, name in USERNAMES.items()}
@@ -78,7 +78,13 @@ def build_world() -> dict:
     )
     db.session.commit()
     job = drafts.start_import(users["teacher"], "A council votes", None, ARTICLE)
+    export = background.BackgroundJob(teacher_id=users["teacher"], kind="score_export", title="Export A",
+                                      params={"kind": "gradebook", "fmt": "csv", "file": "world"})
+    db.session.add(export)
+    db.session.commit()
+    background.run_job(export.id)  # teacher A's finished export, with its file
     return {
+        "job": export.id,
         "upload": _bank_upload(users["teacher"], first.data),
         "users": users,
         "class_a": class_a.id, "class_b": class_b.id,
@@ -116,11 +122,13 @@ def _bank_upload(teacher_id: int, data: dict) -> int | None:
 
 
 def clone_database(source: Path, target: Path) -> None:
-    """Copy a test database file (or clone the PostgreSQL database standing for it)."""
+    """Copy a test database file (or clone the PostgreSQL database standing for it) and its job files."""
     if POSTGRES is not None:
         POSTGRES.for_key(str(target), template=POSTGRES.by_key[str(source)])
     else:
         shutil.copy(source, target)
+    if (source.parent / "job-files").is_dir():  # the world's export files go with it
+        shutil.copytree(source.parent / "job-files", target.parent / "job-files", dirs_exist_ok=True)
 
 
 def log_in(client, app: Flask, user_id: int | None) -> None:

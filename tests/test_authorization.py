@@ -130,6 +130,13 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.bank_export", "GET"): TEACHERS,
     ("teach.bank_import_preview", "GET"): OWNER_TEACHER,
     ("teach.bank_import_confirm", "POST"): OWNER_TEACHER,
+    # background work (issue 17): any teacher's own list and exports; teacher A's job only
+    ("teach.job_list", "GET"): TEACHERS,
+    ("teach.export_all", "GET"): TEACHERS,
+    ("teach.export_all", "POST"): TEACHERS,
+    ("teach.job_detail", "GET"): OWNER_TEACHER,
+    ("teach.job_download", "GET"): OWNER_TEACHER,
+    ("teach.job_delete", "POST"): OWNER_TEACHER,
 }
 
 
@@ -145,6 +152,7 @@ def url_values(world: dict) -> dict:
         "user_id": world["users"]["learner"],
         "import_id": world["import"],
         "upload_id": world["upload"],
+        "job_id": world["job"],
         "question_id": world["question"],
         "answer_id": world["answer"],
         "filename": "style.css",

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from quizapp.files import replacing
 from quizapp.formats import tables
 
 FORMAT_NAMES = ", ".join(tables.FORMATS)
@@ -71,20 +70,14 @@ def export_command(out, fmt, excel, kind, quiz, classroom, since, until) -> None
 
 
 def _write(out: str, fmt: str, table, excel: bool) -> int:
+    from quizapp.services import exports
+
     if out == "-":
         stream = sys.stdout
         if fmt == "csv":
             return tables.write_csv(stream, table.headers, table.rows, excel=excel)
         return tables.write_jsonl(stream, table.headers, table.rows)
-    with replacing(out) as tmp:
-        if fmt == "xlsx":
-            return tables.write_xlsx(tmp, table.headers, table.rows)
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            if fmt == "csv":
-                return tables.write_csv(handle, table.headers, table.rows, excel=excel)
-            return tables.write_jsonl(handle, table.headers, table.rows)
-
-
+    return exports.write_file(out, fmt, table, excel=excel)
 
 
 @scores_group.command("regrade")

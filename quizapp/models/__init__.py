@@ -2,6 +2,7 @@
 
 from quizapp.models.article import Article
 from quizapp.models.attempt import Answer, Attempt, QuestionView
+from quizapp.models.background import BackgroundJob
 from quizapp.models.bank_upload import BankUpload
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.co_teacher import CoTeacher, CoTeacherEvent
@@ -14,7 +15,7 @@ from quizapp.models.security import AuditEvent, LoginAttempt
 from quizapp.models.user import User
 
 __all__ = [
-    "Answer", "Article", "ArticleImport", "Attempt", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
+    "Answer", "Article", "ArticleImport", "Attempt", "BackgroundJob", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
     "Enrollment", "Question", "QuestionFile",
     "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -330,7 +331,9 @@ def preview_import(questions: list[dict], fmt: str | None = None,
 
 def import_questions(questions: list[dict], author_id: int | None = None, fmt: str | None = None,
                      *, upload_id: int | None = None, parsed: formats.ParseReport | None = None,
-                     source: str | None = None, update: bool = False) -> ImportReport:
+                     source: str | None = None, update: bool = False, staging: str | None = None,
+                     before_chunk: Callable[[int, int], None] | None = None,
+                     on_live: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Add new questions, make a new version of changed ones; all or nothing.
 
     A question is matched to the bank by its ``id``. A change of content
@@ -355,6 +358,11 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     :param parsed: the lenient parse's report (see :func:`preview_import`);
         the questions it skipped are not imported, and the report lists them.
     :param source: the file's name; :param update: an explicit update (see :func:`preview_import`).
+    :param staging: the token new questions are staged under (:func:`new_staging_token`; a job
+        records it first, so that a run after a killed one can :func:`discard_staged` them).
+    :param before_chunk: called with (new questions written so far, all new questions) before each
+        chunk is written: a job's heartbeat and progress, which may stop the import.
+    :param on_live: called in the last transaction, before it commits, with the report (a job marks itself done).
     :raises InvalidInput: a question that breaks the canonical rules; nothing is written.
     :raises Conflict: someone changed (or is importing) the same questions
         at the same moment; nothing is written.
@@ -364,7 +372,7 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     if any(step.question is not None and _is_pending(step.question.status) for step in steps):
         db.session.rollback()
         raise Conflict("Another import of these questions is under way; import the file again in a few minutes.")
-    pending = PENDING_PREFIX + secrets.token_hex(4)
+    pending = staging or new_staging_token()
     new = [(step.data, step.article.id if step.article is not None else None)
            for step in steps if step.kind == "new"]
     origin = _import_source(fmt, source)
@@ -373,13 +381,17 @@ def import_questions(questions: list[dict], author_id: int | None = None, fmt: s
     staged: list[int] = []
     try:
         for start in range(0, len(new), IMPORT_CHUNK):
+            if before_chunk is not None:
+                before_chunk(start, len(new))
             staged.extend(_stage_new(new[start:start + IMPORT_CHUNK], pending, author_id, fmt, origin))
             db.session.commit()
         _go_live(steps, staged, pending, author_id, fmt, upload_id)
+        if on_live is not None:
+            on_live(report)
         db.session.commit()
     except BaseException as exc:
         db.session.rollback()
-        if staged:
+        if staged or staging:
             _delete_pending(pending)
         if isinstance(exc, IntegrityError):
             raise Conflict("Someone changed the bank at the same moment; import the file again.") from None
@@ -457,6 +469,17 @@ def _go_live(steps: list[_Step], staged: list[int], pending: str, author_id: int
     for article in touched.values():
         if _has_bank_quizzes(article):
             _rebuild_bank_quizzes(article)
+
+
+def new_staging_token() -> str:
+    """The status an import's new questions have until they go live (``pending:`` and 8 hex digits)."""
+    return PENDING_PREFIX + secrets.token_hex(4)
+
+
+def discard_staged(token: str) -> None:
+    """Delete what an import that died on the way staged under ``token`` (its job runs again)."""
+    if _is_pending(token):
+        _delete_pending(token)
 
 
 def _is_pending(status: str | None) -> bool:
@@ -797,25 +820,28 @@ def upload_preview(upload_id: int, teacher_id: int) -> UploadPreview:
     :raises NotFound: no such upload of this teacher (confirmed already, or expired).
     :raises InvalidInput: the file no longer fits the bank (a type changed meanwhile).
     """
-    upload = _own_upload(upload_id, teacher_id)
+    upload = own_upload(upload_id, teacher_id)
     questions, parsed = _parse_upload(upload)
     return UploadPreview(upload, preview_import(questions, upload.fmt, parsed, source=upload.filename))
 
 
-def confirm_upload(upload_id: int, teacher_id: int) -> ImportReport:
+def confirm_upload(upload_id: int, teacher_id: int, **hooks) -> ImportReport:
     """Import a staged upload, all or nothing, and forget the upload.
+
+    ``hooks`` (``staging``, ``before_chunk``, ``on_live``) go to
+    :func:`import_questions`: a job running the import passes them.
 
     :raises NotFound: no such upload of this teacher.
     :raises InvalidInput: the file no longer fits the bank; nothing is written.
     """
-    upload = _own_upload(upload_id, teacher_id)
+    upload = own_upload(upload_id, teacher_id)
     questions, parsed = _parse_upload(upload)
     # deleted in the import's last transaction: gone only if the import is done
     return import_questions(questions, author_id=teacher_id, fmt=upload.fmt, upload_id=upload.id, parsed=parsed,
-                            source=upload.filename)
+                            source=upload.filename, **hooks)
 
 
-def _own_upload(upload_id: int, teacher_id: int) -> BankUpload:
+def own_upload(upload_id: int, teacher_id: int) -> BankUpload:
     upload = db.session.get(BankUpload, upload_id)
     if upload is None or upload.teacher_id != teacher_id:
         raise NotFound("This upload is not waiting for confirmation any more; upload the file again.")

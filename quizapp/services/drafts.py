@@ -281,29 +281,10 @@ def requeue_stalled(app) -> int:
     :data:`MAX_ATTEMPTS` runs it is failed instead: an article that stops
     its worker every time is not tried for ever. Returns how many were queued.
     """
-    with app.app_context():
-        before = utcnow() - dt.timedelta(seconds=float(app.config.get("JOB_STALL_SECONDS", 120)))
-        stalled = [ArticleImport.state.in_(("pending", "running")), ArticleImport.updated_at < before]
-        db.session.execute(
-            sa.update(ArticleImport).where(*stalled, ArticleImport.attempt >= MAX_ATTEMPTS)
-            .values(state="failed", updated_at=utcnow(),
-                    message=f"The generator stopped {MAX_ATTEMPTS} times on this article without finishing "
-                            "(its worker was stopped each time). Try again; it resumes where it stopped.")
-            .execution_options(synchronize_session=False)
-        )
-        waiting = jobs.waiting(app, "article_import")  # still on the queue behind others: not lost
-        ids = [i for i in db.session.scalars(sa.select(ArticleImport.id).where(*stalled)) if i not in waiting]
-        if ids:
-            db.session.execute(
-                sa.update(ArticleImport).where(ArticleImport.id.in_(ids), *stalled)
-                .values(state="pending", updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-        db.session.commit()
-    for import_id in ids:
-        log.warning("article import %s stalled; queued again", import_id)
-        jobs.queue(app).quizapp_tasks["article_import"](import_id)
-    return len(ids)
+    return jobs.requeue_rows(
+        app, ArticleImport, "article_import", MAX_ATTEMPTS,
+        f"The generator stopped {MAX_ATTEMPTS} times on this article without finishing (its worker was stopped "
+        "each time). Try again; it resumes where it stopped.")
 
 
 def _mark_failed(import_id: int, exc: Exception) -> None:

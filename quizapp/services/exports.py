@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -41,6 +42,8 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from quizapp.extensions import db
+from quizapp.files import replacing
+from quizapp.formats import tables
 from quizapp.models import (
     Answer, Attempt, Classroom, Enrollment, Question, QuestionVersion, Quiz, User, quiz_classroom,
 )
@@ -113,6 +116,20 @@ def export_table(kind: str, filters: ExportFilters) -> Table:
     if kind == "responses":
         return response_rows(filters)
     raise InvalidInput(f"Unknown export “{kind}”; choose {' or '.join(KINDS)}.", where="kind")
+
+
+def write_file(path: str | os.PathLike, fmt: str, table: Table, *, excel: bool = False) -> int:
+    """Write ``table`` to the file ``path`` as CSV, XLSX or JSON lines, whole or not at all.
+
+    :returns: the number of rows written.
+    """
+    with replacing(path) as tmp:
+        if fmt == "xlsx":
+            return tables.write_xlsx(tmp, table.headers, table.rows)
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                return tables.write_csv(handle, table.headers, table.rows, excel=excel)
+            return tables.write_jsonl(handle, table.headers, table.rows)
 
 
 # --- scope ------------------------------------------------------------------

@@ -23,7 +23,7 @@ def require_teacher():
 
 
 from quizapp.teach import (  # noqa: E402,F401
-    audit, bank_io, classes, co_teachers, drafts, exports, home, marking, mastery, questions, quizzes, results,
+    audit, bank_io, classes, co_teachers, drafts, exports, home, jobs, marking, mastery, questions, quizzes, results,
 )
 
 

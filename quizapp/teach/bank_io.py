@@ -8,14 +8,14 @@ back by the browser.
 
 import datetime as dt
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
 from wtforms import SubmitField
 
-from quizapp.services import bank, ownership
+from quizapp.services import background, bank, ownership
 from quizapp.services.errors import Conflict, InvalidInput
 from quizapp.teach import bp
 
@@ -52,16 +52,20 @@ def bank_import():
 def bank_import_preview(upload_id: int):
     """What importing the uploaded file would do: new, changed and unchanged questions."""
     preview = bank.upload_preview(upload_id, current_user.id)
-    return render_template("teach/bank/preview.html", preview=preview, report=preview.report, form=ConfirmForm())
+    return render_template("teach/bank/preview.html", preview=preview, report=preview.report, form=ConfirmForm(),
+                           in_background=background.runs_as_job(preview.upload))
 
 
 @bp.post("/bank/import/<int:upload_id>/confirm")
 def bank_import_confirm(upload_id: int):
-    """Import the previewed file, all or nothing."""
+    """Import the previewed file, all or nothing: at once, or on the job queue when it is large."""
     form = ConfirmForm()
     if not form.validate():
         flash("The form expired; look at the preview again and confirm.", "error")
         return redirect(url_for("teach.bank_import_preview", upload_id=upload_id))
+    if background.runs_as_job(bank.own_upload(upload_id, current_user.id)):
+        job = background.submit_bank_import(current_app._get_current_object(), upload_id, current_user.id)
+        return redirect(url_for("teach.job_detail", job_id=job.id), code=303)
     try:
         report = bank.confirm_upload(upload_id, current_user.id)
     except Conflict as exc:  # nothing was imported; the upload waits to be confirmed again

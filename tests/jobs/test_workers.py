@@ -9,6 +9,7 @@ runs on one (CI starts both; there a missing Redis fails the test).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,9 +20,9 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import ArticleImport, Question
+from quizapp.models import ArticleImport, BackgroundJob, BankUpload, Question
 from quizapp.services import drafts as drafts_service
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, csrf_token
 from tests.teach.test_drafts import import_id_of, long_article, start_import, teacher  # noqa: F401 (fixtures)
 
 QUIZAPP = Path(sys.executable).with_name("quizapp")
@@ -64,7 +65,7 @@ class Workers:
     def __init__(self, database_url: str, app, tmp_path: Path):
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-test",
                     "JOB_QUEUE": app.config["JOB_QUEUE"], "JOB_QUEUE_NAME": app.config["JOB_QUEUE_NAME"],
-                    "JOB_STALL_SECONDS": "1"}
+                    "JOB_STALL_SECONDS": "1", "JOB_FILES": app.config["JOB_FILES"]}
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
         self.logs: list[Path] = []
@@ -167,6 +168,82 @@ def test_a_worker_killed_mid_article_is_replaced_and_the_article_is_finished_onc
     queued.config["DRAFTS_RUN_INLINE"] = True
     again = import_id_of(start_import(client, "Harbour ferries again", "2024-03-06", text))
     assert sorted(_stems(queued, again)) == sorted(made)
+
+
+def _job(app, job_id: int) -> tuple[str, int, int]:
+    """A background job's state and attempt, and how many questions an import has staged but not made live."""
+    with app.app_context():
+        db.session.expire_all()
+        job = db.session.get(BackgroundJob, job_id)
+        staged = db.session.scalar(sa.select(sa.func.count()).select_from(Question)
+                                   .where(Question.status.like("pending:%")))
+        return job.state, job.attempt, staged
+
+
+def _wait_job(app, job_id: int, done, what: str, workers: Workers, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while not done(state := _job(app, job_id)):
+        logs = "\n".join(workers.log(n)[-2000:] for n in range(len(workers.logs)))
+        assert time.monotonic() < deadline, f"{what}: job {job_id} is {state}\n{logs}"
+        assert not workers.died(), f"a worker exited:\n{logs}"
+        time.sleep(0.01)
+    return state
+
+
+def _confirm_large_bank_file(app, client, teacher: int, rows: int) -> int:
+    """A teacher confirms the import of a ``rows``-question file; the web process queues it. The job's id."""
+    from tests.teach.test_bank_import_large import big_csv, staged_upload
+
+    app.config["BANK_JOB_QUESTIONS"] = 1000
+    upload_id = staged_upload(app, teacher, big_csv(rows))
+    token = csrf_token(client.get("/teach/bank/import").text)
+    response = client.post(f"/teach/bank/import/{upload_id}/confirm", data={"csrf_token": token})
+    assert response.status_code == 303 and "/teach/jobs/" in response.location, response.text
+    return int(response.location.rsplit("/", 1)[1])
+
+
+def test_a_worker_killed_mid_bank_import_is_replaced_and_the_file_is_imported_once(client, teacher, queued, workers):
+    rows = 10_000
+    job_id = _confirm_large_bank_file(queued, client, teacher, rows)
+    assert _job(queued, job_id) == ("pending", 0, 0)  # queued by the web process, not run by it
+    first = workers.start()
+    # the first chunks are staged (pending, seen by nobody), the last transaction has not run: kill it there
+    _wait_job(queued, job_id, lambda s: s[0] == "running" and s[2] >= 1000, "nothing was staged", workers)
+    workers.kill(first)
+    state, attempt, staged = _job(queued, job_id)
+    assert (state, attempt) == ("running", 1) and 0 < staged < rows
+    assert re.search(r"[\d,]+ of 10,000 new questions written", client.get(f"/teach/jobs/{job_id}").text)
+    time.sleep(1.2)  # the heartbeat is now older than JOB_STALL_SECONDS
+    workers.start()
+    state, attempt, staged = _wait_job(queued, job_id, lambda s: s[0] in ("done", "failed"), "never finished", workers)
+    assert (state, attempt, staged) == ("done", 2, 0)  # run again once; what the killed run staged is gone
+    assert "stalled; queued again" in workers.log(1)
+    with queued.app_context():
+        live = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.uid.like("big-%")))
+        assert live == rows  # each question of the file once
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(BankUpload)) == 0
+    page = client.get(f"/teach/jobs/{job_id}").text
+    assert f"Imported: {rows} new, 0 changed, 0 unchanged." in page
+
+
+def test_a_worker_writes_the_export_of_all_classes_and_the_web_process_serves_it(app, queued, workers):
+    from tests.export_helpers import build_school
+    from tests.security_world import log_in
+
+    school = build_school(queued)
+    tina = queued.test_client()
+    log_in(tina, queued, school.users["tina"])
+    token = csrf_token(tina.get("/teach/exports").text)
+    response = tina.post("/teach/exports", data={"csrf_token": token, "kind": "gradebook", "format": "csv"})
+    job_id = int(response.location.rsplit("/", 1)[1])
+    assert _job(queued, job_id)[0] == "pending"
+    workers.start()
+    _wait_job(queued, job_id, lambda s: s[0] == "done", "the export never finished", workers)
+    with tina.get(f"/teach/jobs/{job_id}/download") as download:
+        assert download.status_code == 200
+        assert sorted(line.split(",")[0] for line in download.get_data(as_text=True).splitlines()[1:]) == [
+            "ann", "bob", "cat"]
+    assert "Executing quizapp.jobs.background_job" in workers.log(0)
 
 
 def test_two_workers_share_one_queue_and_run_each_article_once(client, teacher, queued, workers):

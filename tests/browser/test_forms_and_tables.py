@@ -137,7 +137,8 @@ def test_main_pages_pass_axe_at_both_widths_with_screenshots(page, app, school):
     """Visitor pages (home, log in, register), learner pages (home, a quiz, a question and its feedback,
     the summary, results, review, practice, progress, joining a class, a flashcard's two sides) and
     teacher pages (home, bank, editor, preview, history, imports and drafts, builder, quizzes, classes,
-    class, gradebook, a learner's attempts, item statistics, marking, mastery, re-grading) at 1280 and 390 px."""
+    class, gradebook, a learner's attempts, item statistics, marking, mastery, re-grading, an export of all
+    classes and its job, background work) at 1280 and 390 px."""
     from quizapp.services import drafts
 
     with app.app_context():
@@ -192,5 +193,11 @@ def test_main_pages_pass_axe_at_both_widths_with_screenshots(page, app, school):
         ("question-history", f"/teach/questions/{question_id}/history"),
         ("import-article", "/teach/imports/new"),
         ("bank-import", "/teach/bank/import"),
+        ("export-all", "/teach/exports"),
     ]:
         visit(page, path, name)
+    # an export of all the classes: the job's page refreshes itself until the worker has written the file
+    submit(page, "Export all my classes")
+    page.get_by_role("link", name="Download the file").wait_for(timeout=60_000)
+    sweep(page, "export-job")
+    visit(page, "/teach/jobs", "background-work")

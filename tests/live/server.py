@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +33,9 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         tmp = Path(os.environ.get("TMPDIR", "/tmp"))
         environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret,
-                       "JOB_QUEUE": f"sqlite:///{tmp / f'quizapp-jobs-{self.port}.sqlite3'}", **env}
+                       "JOB_QUEUE": f"sqlite:///{tmp / f'quizapp-jobs-{self.port}.sqlite3'}",
+                       "JOB_FILES": str(tmp / f"quizapp-job-files-{self.port}"), **env}
+        self.job_files = Path(environment["JOB_FILES"])
         self.log = open(tmp / f"quizapp-serve-{self.port}.log", "w+")
         self.process = subprocess.Popen(
             [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
@@ -78,6 +81,7 @@ class Server:
                 self.process.wait(timeout=20)
         finally:
             self.log.close()
+            shutil.rmtree(self.job_files, ignore_errors=True)
 
     def __enter__(self) -> "Server":
         return self

@@ -282,6 +282,10 @@ CO_TEACHER_RULES = {
     # bank uploads belong to the teacher who uploaded them: no co-teachers
     ("teach.bank_import_preview", "GET"): "404",
     ("teach.bank_import_confirm", "POST"): "404",
+    # so does the work a teacher started in the background (an export of all their classes)
+    ("teach.job_detail", "GET"): "404",
+    ("teach.job_download", "GET"): "404",
+    ("teach.job_delete", "POST"): "404",
     # only the owner changes co-teachers
     ("teach.quiz_co_teacher_add", "POST"): "403",
     ("teach.quiz_co_teacher_remove", "POST"): "403",

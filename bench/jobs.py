@@ -31,6 +31,10 @@ articles generate"):
    are those posted while at least one import is pending or running, as the
    ArticleImport rows say (created_at to updated_at of the last state
    change).
+5. Control phase (leave it out with --no-control): for --seconds, no job
+   runs; a process that is no part of quizapp loops on the CPU at the job
+   worker's priority (nice 19, SCHED_IDLE). The same learners' answers then
+   show what a second busy core costs on this machine whatever runs on it.
 
 Afterwards every answer acknowledged with a 2xx/3xx is checked to be stored
 exactly once (bench/load.py's check), and the teacher opens every import
@@ -41,7 +45,8 @@ bench/load.py does, the answer latencies side by side, the articles'
 outcome and, as the last line:
 idle_answer_p99_ms=<idle> busy_answer_p99_ms=<busy> ratio=<busy / idle>
 articles=<n> rounds=<n> articles_done=<n> generation_seconds=<time with an
-article generating> errors=<n> lost=<n> target_met=<ratio <= 1.10: yes/no>
+article generating> errors=<n> lost=<n> control_answer_p99_ms=<with the loop> control_ratio=<control / idle>
+target_met=<ratio <= 1.10: yes/no>
 The exit status is 0 when the target is met, every article is done and no
 request failed and no answer was lost, doubled or mis-scored.
 """
@@ -321,6 +326,38 @@ class Run:
     unfinished: int
     timed_out: bool
     rounds: int = 1
+    control: Window | None = None
+
+
+#: The control phase's process: no quizapp code, a loop at the job worker's priority (nice 19, SCHED_IDLE,
+#: and in a session of its own whose autogroup has nice 19, as `quizapp serve` starts its workers).
+BURNER = """
+import os
+os.nice(19)
+if hasattr(os, "SCHED_IDLE"):
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+try:
+    open("/proc/self/autogroup", "w").write("19")
+except OSError:
+    pass
+while True:
+    sum(range(10_000))
+"""
+
+
+async def control_phase(server: load.Server, seconds: float) -> Window:
+    """The same learners beside a CPU loop at the worker's priority: what any second busy core costs here."""
+    import subprocess
+
+    burner = subprocess.Popen([sys.executable, "-c", BURNER], start_new_session=True)
+    try:
+        await asyncio.sleep(1)
+        meter, began = Meter(server), time.monotonic()
+        await asyncio.sleep(seconds)
+        return meter.close(Window("control", [(began, time.monotonic())]))
+    finally:
+        burner.kill()
+        burner.wait()
 
 
 async def run(server: load.Server, url: str, users: list[str], teacher_name: str, args) -> Run:
@@ -370,6 +407,7 @@ async def run(server: load.Server, url: str, users: list[str], teacher_name: str
                     break
             busy = meter.close(Window("busy", spans))
             rounds = round_number
+            control = await control_phase(server, args.seconds) if args.control else None
 
             stop.set()
             if watcher:
@@ -380,7 +418,7 @@ async def run(server: load.Server, url: str, users: list[str], teacher_name: str
     finally:
         engine.dispose()
     return Run(stats, idle, busy, imports, len(ids), shown, unfinished,
-               timed_out=not all(row.state in FINISHED for row in imports), rounds=rounds)
+               timed_out=not all(row.state in FINISHED for row in imports), rounds=rounds, control=control)
 
 
 # --------------------------------------------------------------------------- report
@@ -409,8 +447,9 @@ def above_p99(count: int) -> int:
     return count - 1 - max(0, round(0.99 * count + 0.5) - 1) if count else 0
 
 
-def compare_answers(result: Run, idle: tuple[load.Stats, list[float]], busy: tuple[load.Stats, list[float]]) -> dict:
-    """The answers of both phases side by side; returns their p99s and ratio."""
+def compare_answers(result: Run, idle: tuple[load.Stats, list[float]], busy: tuple[load.Stats, list[float]],
+                    control: tuple[load.Stats, list[float]] | None = None) -> dict:
+    """The answers of the phases side by side; returns their p99s and ratios."""
     idle_answers, busy_answers = idle[0].latencies["POST answer"], busy[0].latencies["POST answer"]
     idle_p99, busy_p99 = load.percentile(idle_answers, 99), load.percentile(busy_answers, 99)
     ratio = busy_p99 / idle_p99 if idle_p99 else float("nan")
@@ -418,12 +457,22 @@ def compare_answers(result: Run, idle: tuple[load.Stats, list[float]], busy: tup
     print(f"{'':<40}{'answers':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'gunicorn p99':>14}")
     print(answer_row(f"idle ({result.idle.seconds:.0f} s, no job)", idle_answers, idle[1]))
     print(answer_row(f"busy ({result.busy.seconds:.1f} s, articles generating)", busy_answers, busy[1]))
+    control_p99 = control_ratio = None
+    if control is not None:
+        control_answers = control[0].latencies["POST answer"]
+        control_p99 = load.percentile(control_answers, 99)
+        control_ratio = control_p99 / idle_p99 if idle_p99 else float("nan")
+        print(answer_row(f"control ({result.control.seconds:.0f} s, a CPU loop, no job)", control_answers, control[1]))
     print(f"(p99 leaves out the {above_p99(len(idle_answers))} slowest idle answers and the "
           f"{above_p99(len(busy_answers))} slowest busy ones; gunicorn p99: time inside gunicorn, "
           "from the access log, queueing excluded)")
     met = ratio <= TARGET_RATIO
     print(f"busy/idle p99 ratio {ratio:.3f}: {'within' if met else 'NOT within'} 10% (target <= {TARGET_RATIO:.2f})")
-    return {"idle_p99": idle_p99, "busy_p99": busy_p99, "ratio": ratio, "met": met}
+    if control_ratio is not None:
+        print(f"control/idle p99 ratio {control_ratio:.3f}: a loop at the worker's priority, no quizapp code, "
+              "on the core the worker would use")
+    return {"idle_p99": idle_p99, "busy_p99": busy_p99, "ratio": ratio, "met": met,
+            "control_p99": control_p99, "control_ratio": control_ratio}
 
 
 def articles_report(result: Run, wanted: int, timeout: float) -> dict:
@@ -461,6 +510,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--job-workers", type=int, default=1, help="quizapp worker processes (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
+    parser.add_argument("--no-control", dest="control", action="store_false",
+                        help="leave out the control phase (a CPU loop at the worker's priority instead of jobs)")
     args = parser.parse_args(argv)
     if args.learners < 1 or args.articles < 1:
         parser.error("--learners and --articles must be at least 1")
@@ -495,6 +546,10 @@ def main(argv=None) -> int:
                 f"the same learners while {result.submitted} articles are pending or running "
                 f"({len(result.busy.spans)} stretch(es), {result.busy.seconds:.1f} s); the teacher's requests included",
             )
+            control = None
+            if result.control is not None:
+                control = window_report(result, result.control, server,
+                                        "the same learners beside a CPU loop at nice 19 and SCHED_IDLE; no job")
         finally:
             server.stop()
     finally:
@@ -503,7 +558,7 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    answers = compare_answers(result, idle, busy)
+    answers = compare_answers(result, idle, busy, control)
     articles = articles_report(result, args.articles * result.rounds, args.timeout)
     print(f"{result.rounds} round(s) of {args.articles} articles, each submitted when the one before had "
           f"finished: {articles['generation'] / max(result.rounds, 1):.1f} s of generating per round on average")
@@ -519,7 +574,9 @@ def main(argv=None) -> int:
         f"ratio={answers['ratio']:.3f} articles={result.submitted} rounds={result.rounds} "
         f"articles_done={articles['done']} generation_seconds={articles['generation']:.1f} "
         f"errors={errors} lost={check['lost']} "
-        f"target_met={'yes' if answers['met'] else 'no'}"
+        + (f"control_answer_p99_ms={answers['control_p99']:.1f} control_ratio={answers['control_ratio']:.3f} "
+           if answers["control_ratio"] is not None else "")
+        + f"target_met={'yes' if answers['met'] else 'no'}"
     )
     ok = answers["met"] and articles["done"] == result.submitted and not (errors or check["lost"] or doubled)
     return 0 if ok else 1

@@ -219,7 +219,10 @@ class JobWorkers:
 
     @staticmethod
     def _start() -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-c", "from quizapp.cli import main; main()", "worker"])
+        # a session of its own, so that the worker can lower its session's share of the CPU
+        # (see quizapp.cli.worker.run_behind_everyone); it ends with this process (QUIZAPP_WORKER_PARENT)
+        return subprocess.Popen([sys.executable, "-c", "from quizapp.cli import main; main()", "worker"],
+                                start_new_session=True, env={**os.environ, "QUIZAPP_WORKER_PARENT": str(os.getpid())})
 
     def _watch(self) -> None:
         while not self.stopping.wait(2.0):

@@ -4,11 +4,54 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
+import time
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from quizapp.cli.common import fail
+
+
+#: Where Linux keeps the niceness of a session's autogroup (kernels with CONFIG_SCHED_AUTOGROUP).
+AUTOGROUP = Path("/proc/self/autogroup")
+
+
+def run_behind_everyone() -> None:
+    """Ask Linux for only the CPU time nobody else wants, so that a learner's request never waits.
+
+    SCHED_IDLE puts the worker behind every other process *of its session*.
+    With autogroups (most desktop and many server kernels) the kernel first
+    shares the CPU fairly between sessions, so a worker in a session of its
+    own would still take half of a core from gunicorn's session; a worker
+    that leads its own session (``quizapp serve`` starts it so) also sets its
+    session's niceness to 19, a weight of 15 against 1,024. A worker started
+    by hand in a terminal leads no session, and leaves the terminal's alone.
+    """
+    if hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    if os.getsid(0) == os.getpid():
+        try:
+            AUTOGROUP.write_text("19")
+        except OSError:  # no autogroups here, or a kernel that refuses: SCHED_IDLE alone then
+            pass
+
+
+def end_with_parent(parent: int) -> None:
+    """Stop (SIGTERM: huey's quick stop; the job is queued again later) once ``parent`` is gone.
+
+    ``quizapp serve`` starts its workers in sessions of their own, out of
+    reach of a signal to its process group; this keeps one from outliving it.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        logging.getLogger(__name__).warning("quizapp serve (pid %s) is gone; stopping", parent)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 @click.command("worker")
@@ -39,9 +82,10 @@ def worker_command(threads: int, nice: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if nice:
         os.nice(nice)
-    if nice == 19 and hasattr(os, "SCHED_IDLE"):
-        # Linux: run only on CPU time nobody else wants, so that a learner's request is never kept waiting
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    if nice == 19:
+        run_behind_everyone()
+    if os.environ.get("QUIZAPP_WORKER_PARENT"):
+        end_with_parent(int(os.environ["QUIZAPP_WORKER_PARENT"]))
     try:
         consumer = jobs.worker(app, threads)
     except jobs.QueueError as exc:

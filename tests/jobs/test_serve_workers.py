@@ -70,3 +70,24 @@ def test_serve_replaces_a_killed_job_worker_and_the_article_is_finished(database
         assert (done, attempt) == (total, 2)
         _, page, _ = browser.get(server.url + location)
         assert "drafts to review" in page
+
+
+def test_a_job_worker_yields_the_cpu_to_every_other_session_and_ends_with_serve(database_url):
+    """Started in a session of its own with the lowest share of the CPU (not only within gunicorn's
+    session), and stopped by itself when serve is killed outright, not left running."""
+    server = Server(database_url, workers=1, job_workers=1)
+    try:
+        worker = wait_for("serve started no job worker", lambda: job_workers(server))[0]
+        assert os.getsid(worker) == worker != os.getsid(server.process.pid)
+        wait_for("the worker never lowered its priority", lambda: os.getpriority(os.PRIO_PROCESS, worker) == 19)
+        wait_for("the worker never started consuming", lambda: "quizapp worker:" in server.output())
+        if hasattr(os, "SCHED_IDLE"):
+            assert os.sched_getscheduler(worker) == os.SCHED_IDLE
+        autogroup = Path(f"/proc/{worker}/autogroup")
+        if autogroup.exists():  # Linux with autogroups: the session's weight is that of nice 19
+            assert autogroup.read_text().split()[-1] == "19"
+        server.stop(signal.SIGKILL)  # serve and gunicorn die at once; the worker is in another session
+        wait_for("the job worker outlived serve", lambda: not Path(f"/proc/{worker}").exists()
+                 or (Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"), seconds=30)
+    finally:
+        server.stop()

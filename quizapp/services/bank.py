@@ -230,11 +230,11 @@ def _upsert_question(data: dict, article: Article | None, report: ImportReport) 
 
 def sync_columns(question: Question, data: dict) -> None:
     """Copy what search and filters need from the canonical data to columns."""
-    for name, value in _columns(data).items():
+    for name, value in question_columns(data).items():
         setattr(question, name, value)
 
 
-def _columns(data: dict) -> dict[str, Any]:
+def question_columns(data: dict) -> dict[str, Any]:
     """The question columns that mirror the canonical ``data``."""
     return {
         "type": data["type"],
@@ -419,7 +419,7 @@ def _stage_new(chunk: list[tuple[dict, int | None]], pending: str, author_id: in
     """Insert one chunk of new questions, their first versions and audit events, all pending."""
     now = utcnow()
     db.session.execute(sa.insert(Question.__table__), [
-        {**_columns(data), "status": pending, "uid": data["id"], "article_id": article_id, "import_source": origin,
+        {**question_columns(data), "status": pending, "uid": data["id"], "article_id": article_id, "import_source": origin,
          "created_by_id": author_id, "created_at": now, "updated_at": now} for data, article_id in chunk
     ])
     # one SELECT, not INSERT … RETURNING: SQLite then takes the rows one by one, several times slower

@@ -38,9 +38,9 @@ from quizapp.generator import generate_questions, parse_article, plain_article
 from quizapp.generator.article import ArticleError
 from quizapp.generator.distractors import shares_subject
 from quizapp.generator.questions import answer_slots
-from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
+from quizapp.models import Answer, Article, ArticleImport, AuditEvent, Question, QuestionVersion
 from quizapp.models._common import utcnow
-from quizapp.services.bank import content_hash, sync_columns
+from quizapp.services.bank import content_hash, question_columns, sync_columns
 from quizapp.services import audit, ownership
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
@@ -480,10 +480,12 @@ class _DraftStore:
     def add(self, drafts: list[dict]) -> None:
         """Store the new drafts of a chunk, in the session's transaction (no commit).
 
-        Everything that takes CPU (checking, naming, hashing) is done before the
-        first write, and the rows go in at one flush: with SQLite the import
-        holds the database's one writer lock for milliseconds, not for the
-        whole chunk, so learners' answers do not wait behind it.
+        Everything that takes CPU (checking, naming, hashing, the rows
+        themselves) is done before the first write, and the rows go in as a few
+        multi-row statements: with SQLite the import holds the database's one
+        writer lock for a few milliseconds, not for the whole chunk, so
+        learners' answers do not wait behind it (the worker runs at the lowest
+        priority: whatever it does holding the lock, a busy machine slows).
         """
         prepared: list[tuple[dict, str]] = []
         for draft in drafts:
@@ -508,22 +510,31 @@ class _DraftStore:
         if not prepared:
             return
         taken = _used(Question.uid, {base for _, base in prepared})
-        questions: list[Question] = []
         for data, base in prepared:
-            uid = _first_free(base, taken)
-            taken.add(uid)
-            data["id"] = uid
-            question = Question(uid=uid, article_id=self.article.id, import_id=self.job.id,
-                                created_by_id=self.job.teacher_id, status="draft")
-            sync_columns(question, data)
-            question.current = QuestionVersion(question=question, number=1, data=data,
-                                               content_hash=content_hash(data), created_by_id=self.job.teacher_id)
-            questions.append(question)
-        db.session.add_all([row for question in questions for row in (question, question.current)])
-        for question in questions:
-            audit.record(question, "created", self.job.teacher_id, version_number=1,
-                         detail=f"draft generated from article import {self.job.id}")  # audit (issue 9)
-        db.session.flush()
+            data["id"] = _first_free(base, taken)
+            taken.add(data["id"])
+        now, teacher = utcnow(), self.job.teacher_id
+        rows = [{**question_columns(data), "uid": data["id"], "article_id": self.article.id, "import_id": self.job.id,
+                 "created_by_id": teacher, "status": "draft", "created_at": now, "updated_at": now}
+                for data, _ in prepared]
+        versions = [{"number": 1, "data": data, "content_hash": content_hash(data), "created_by_id": teacher,
+                     "created_at": now} for data, _ in prepared]
+        detail = f"draft generated from article import {self.job.id}"  # audit (issue 9)
+        events = [{"question_uid": data["id"], "action": "created", "actor_id": teacher, "version_number": 1,
+                   "detail": detail, "at": now} for data, _ in prepared]
+        # from here the writer lock is held: plain multi-row statements, no ORM bookkeeping
+        db.session.execute(sa.insert(Question.__table__), rows)
+        ids = dict(db.session.execute(sa.select(Question.uid, Question.id).where(
+            Question.import_id == self.job.id, Question.uid.in_([row["uid"] for row in rows]))).all())
+        db.session.execute(sa.insert(QuestionVersion.__table__),
+                           [{**version, "question_id": ids[row["uid"]]} for row, version in zip(rows, versions)])
+        version = (sa.select(QuestionVersion.id).where(QuestionVersion.question_id == Question.id)
+                   .scalar_subquery())
+        db.session.execute(sa.update(Question).where(Question.import_id == self.job.id,
+                                                     Question.current_version_id.is_(None))
+                           .values(current_version_id=version).execution_options(synchronize_session=False))
+        db.session.execute(sa.insert(AuditEvent.__table__),
+                           [{**event, "question_id": ids[event["question_uid"]]} for event in events])
         self.count += len(prepared)
 
 

@@ -1,8 +1,8 @@
 """Background jobs beside learners: answer latency while articles become drafts.
 
-Usage: python bench/jobs.py [--learners 300] [--seconds 60] [--articles 20]
+Usage: python bench/jobs.py [--learners 300] [--seconds 60] [--stretch 10] [--articles 20]
                             [--think-min 5] [--think-max 15] [--workers 4]
-                            [--job-workers 1] [--timeout 240] [--keep]
+                            [--job-workers 1] [--timeout 300] [--no-control] [--keep]
 
 What it does, all on 127.0.0.1 and within its own time bounds (issue 17:
 "the learners' answer p99 stays within 10% of its idle value while 20
@@ -11,30 +11,28 @@ articles generate"):
 1. Builds a fresh SQLite database as bench/load.py does (`quizapp init-db`,
    learner accounts with a cheap hash) plus one teacher account, and starts
    `quizapp serve` (--workers gunicorn workers, --job-workers `quizapp
-   worker` processes at their default priority: nice 19 and, on Linux,
-   SCHED_IDLE) with JOB_QUEUE a SQLite
-   queue in the same temporary folder.
+   worker` processes at their default priority: nice 19, SCHED_IDLE and, on
+   Linux with autogroups, a session of their own at nice 19) with JOB_QUEUE
+   a SQLite queue in the same temporary folder.
 2. --learners learners log in over --ramp seconds and take the short --quiz
    again and again at human pace (--think-min..--think-max seconds between
    seeing a question and answering it) until the end of the run, so the
-   learner load is the same in both phases.
-3. Idle phase: after --warmup seconds, the answers posted during the next
-   --seconds are the baseline. No job runs.
-4. Busy phase: a teacher logs in and submits --articles copies of
-   seeds/belarus-trainers.txt, each under its own title, through the import
-   form (multipart, with its CSRF token), following each redirect to the
-   import page, then keeps the first import's page open (it refreshes every
-   2 s while working). When all are done or failed, another round of
-   --articles is submitted, until the rounds' generating time adds up to
-   --seconds (20 copies of the seed take a few seconds: one round alone
-   gives too few answers for a p99) or --timeout passes. The answers counted
-   are those posted while at least one import is pending or running, as the
-   ArticleImport rows say (created_at to updated_at of the last state
-   change).
-5. Control phase (leave it out with --no-control): for --seconds, no job
-   runs; a process that is no part of quizapp loops on the CPU at the job
-   worker's priority (nice 19, SCHED_IDLE). The same learners' answers then
-   show what a second busy core costs on this machine whatever runs on it.
+   learner load is the same in every phase.
+3. After --warmup seconds, rounds of three stretches, until each phase has
+   --seconds (or --timeout passes). Taking the phases in turn, not one after
+   the other, keeps what drifts over a run (the database grows by every
+   answer, the machine's neighbours come and go) from weighing on one phase:
+   - idle: --stretch seconds with no job;
+   - control (leave it out with --no-control): --stretch seconds with no
+     job, beside a process that is no part of quizapp looping on the CPU at
+     the job worker's priority; what any second busy core costs here;
+   - busy: a teacher submits --articles copies of seeds/belarus-trainers.txt,
+     each under its own title, through the import form (multipart, with its
+     CSRF token), following each redirect to the import page, and keeps the
+     first import's page open (it refreshes every 2 s while working); the
+     stretch is the time some article of the round is pending or running, as
+     the ArticleImport rows say (created_at to updated_at of the last state
+     change).
 
 Afterwards every answer acknowledged with a 2xx/3xx is checked to be stored
 exactly once (bench/load.py's check), and the teacher opens every import
@@ -153,11 +151,12 @@ def inside(moment: float, spans: list[tuple[float, float]]) -> bool:
 
 @dataclass
 class Window:
-    """A stretch of the run: its spans (monotonic), server-log marks and the client's CPU time."""
+    """One phase of the run, gathered from stretches taken in turn with the other phases: their
+    spans (monotonic), server-log marks and the client's CPU time."""
 
     name: str
     spans: list[tuple[float, float]] = field(default_factory=list)
-    log_marks: tuple[int, int] = (0, 0)
+    log_marks: list[tuple[int, int]] = field(default_factory=list)
     cpu_seconds: float = 0.0
     wall_seconds: float = 0.0
 
@@ -167,16 +166,17 @@ class Window:
 
 
 class Meter:
-    """Notes where the server log and the client's CPU time stand, to close a :class:`Window` later."""
+    """Notes where the server log and the client's CPU time stand, to add a stretch to a :class:`Window`."""
 
     def __init__(self, server: load.Server):
         self.server = server
         self.mark, self.cpu, self.wall = server.mark(), time.process_time(), time.monotonic()
 
-    def close(self, window: Window) -> Window:
-        window.log_marks = (self.mark, self.server.mark())
-        window.cpu_seconds = time.process_time() - self.cpu
-        window.wall_seconds = time.monotonic() - self.wall
+    def close(self, window: Window, spans: list[tuple[float, float]] | None = None) -> Window:
+        window.spans.extend(spans if spans is not None else [(self.wall, time.monotonic())])
+        window.log_marks.append((self.mark, self.server.mark()))
+        window.cpu_seconds += time.process_time() - self.cpu
+        window.wall_seconds += time.monotonic() - self.wall
         return window
 
 
@@ -345,16 +345,16 @@ while True:
 """
 
 
-async def control_phase(server: load.Server, seconds: float) -> Window:
+async def control_stretch(server: load.Server, window: Window, seconds: float) -> None:
     """The same learners beside a CPU loop at the worker's priority: what any second busy core costs here."""
     import subprocess
 
     burner = subprocess.Popen([sys.executable, "-c", BURNER], start_new_session=True)
     try:
         await asyncio.sleep(1)
-        meter, began = Meter(server), time.monotonic()
+        meter = Meter(server)
         await asyncio.sleep(seconds)
-        return meter.close(Window("control", [(began, time.monotonic())]))
+        meter.close(window)
     finally:
         burner.kill()
         burner.wait()
@@ -377,20 +377,25 @@ async def run(server: load.Server, url: str, users: list[str], teacher_name: str
                      for x in learners]
             await asyncio.sleep(args.warmup)
 
-            meter, began = Meter(server), time.monotonic()
-            await asyncio.sleep(args.seconds)
-            idle = meter.close(Window("idle", [(began, time.monotonic())]))
-
-            meter, began = Meter(server), time.monotonic()
+            # the phases in turn, a stretch of each per round, so that whatever drifts over the run (the
+            # database grows, the machine's neighbours come and go) weighs on all of them alike
+            idle, busy = Window("idle"), Window("busy")
+            control = Window("control") if args.control else None
             teacher = load.Learner(http, server.base, stats, teacher_name, seed=1)
             ids: list[int] = []
-            deadline = began + args.timeout
+            imports: list[ImportRow] = []
+            deadline = time.monotonic() + args.timeout
             watcher = None
             with contextlib.suppress(load.RequestFailed):
                 await teacher.log_in()
-            # rounds of --articles articles, each submitted once the last round has finished, until the
-            # time they spent generating adds up to --seconds: as many busy answers as idle ones
             for round_number in range(1, 1000):
+                meter = Meter(server)
+                await asyncio.sleep(args.stretch)
+                meter.close(idle)
+                if control is not None:
+                    await control_stretch(server, control, args.stretch)
+                # a round of --articles articles; its busy stretch is the time one of them was pending or running
+                meter, first = Meter(server), len(ids)
                 with contextlib.suppress(load.RequestFailed):
                     for title in titles:
                         ids.append(await submit_article(teacher, f"{title} round {round_number}", text))
@@ -402,12 +407,13 @@ async def run(server: load.Server, url: str, users: list[str], teacher_name: str
                         break
                     await asyncio.sleep(0.25)
                 ended = time.monotonic()
-                spans = union([(row.created, row.updated if row.state in FINISHED else ended) for row in imports])
-                if sum(b - a for a, b in spans) >= args.seconds or ended > deadline:
+                mine = [row for row in imports if row.id in set(ids[first:])]
+                meter.close(busy, union([(row.created, row.updated if row.state in FINISHED else ended)
+                                         for row in mine]))
+                enough = min(idle.seconds, busy.seconds, control.seconds if control else args.seconds)
+                if enough >= args.seconds or ended > deadline:
                     break
-            busy = meter.close(Window("busy", spans))
             rounds = round_number
-            control = await control_phase(server, args.seconds) if args.control else None
 
             stop.set()
             if watcher:
@@ -427,10 +433,11 @@ async def run(server: load.Server, url: str, users: list[str], teacher_name: str
 def window_report(result: Run, window: Window, server: load.Server, note: str) -> tuple[load.Stats, list[float]]:
     """load.py's table for the requests of ``window``; returns them and the answers' times inside gunicorn."""
     stats = result.stats.during(window.spans)
-    first, last = window.log_marks
-    everything, after = server.service_times(first), server.service_times(last)
     phase = load.PhaseResult(window.name, stats, max(window.seconds, 1e-9), note=note)
-    phase.service_ms = everything[: len(everything) - len(after)]
+    phase.service_ms = []
+    for first, last in window.log_marks:
+        everything, after = server.service_times(first), server.service_times(last)
+        phase.service_ms += everything[: len(everything) - len(after)]
     phase.client_cpu = window.cpu_seconds / max(window.wall_seconds, 1e-9)
     load.report(phase, "sqlite")
     return stats, phase.service_ms
@@ -503,10 +510,13 @@ def main(argv=None) -> int:
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which learners arrive (default 10)")
     parser.add_argument("--warmup", type=float, default=25.0,
                         help="seconds from the first arrival to the idle measurement (default 25)")
-    parser.add_argument("--seconds", type=float, default=60.0, help="length of the idle measurement (default 60)")
+    parser.add_argument("--seconds", type=float, default=60.0,
+                        help="least length of each phase, in stretches taken in turn (default 60)")
+    parser.add_argument("--stretch", type=float, default=10.0,
+                        help="length of each idle (and control) stretch between rounds of articles (default 10)")
     parser.add_argument("--articles", type=int, default=20, help="articles the teacher submits (default 20)")
-    parser.add_argument("--timeout", type=float, default=240.0,
-                        help="most seconds the busy phase waits for the articles (default 240)")
+    parser.add_argument("--timeout", type=float, default=300.0,
+                        help="most seconds the rounds take after the warmup (default 300)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--job-workers", type=int, default=1, help="quizapp worker processes (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")

@@ -188,6 +188,48 @@ def requeue_rows(app, model, task: str, max_attempts: int, give_up: str) -> int:
     return len(ids)
 
 
+class Heartbeat:
+    """Keep a running row's heartbeat (``updated_at``) fresh from a thread of its own while its work runs.
+
+    A worker runs behind everything else on the machine, so on a busy one a
+    chunk of work may take longer than ``JOB_STALL_SECONDS``; the heartbeat
+    needs next to no CPU and goes on meanwhile, so that only a worker that
+    is gone (killed, hung) has its job queued again, not a slow one. It
+    beats only while the row is ``running`` under ``attempt``, and stops
+    once a later run has taken the row over.
+    """
+
+    def __init__(self, model, row_id: int, attempt: int, app: Flask | None = None):
+        from flask import current_app
+
+        self.app = app or current_app._get_current_object()
+        self.model, self.row_id, self.attempt = model, row_id, attempt
+        self.every = max(0.1, float(self.app.config.get("JOB_STALL_SECONDS", 120)) / 4)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{model.__tablename__}-{row_id}",
+                                       daemon=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        model = self.model
+        mine = (model.id == self.row_id, model.attempt == self.attempt, model.state == "running")
+        with self.app.app_context():
+            while not self.stopped.wait(self.every):
+                try:
+                    with db.engine.begin() as connection:
+                        if not connection.execute(sa.update(model).where(*mine).values(updated_at=utcnow())).rowcount:
+                            return  # done, failed, or taken over: nothing of this run to keep alive
+                except Exception:  # a locked or unreachable database: the next beat tries again
+                    log.warning("heartbeat of %s %s failed", model.__tablename__, self.row_id, exc_info=True)
+
+
 def consume_in_process(app: Flask) -> None:
     """Start a consumer thread in this process (once): ``quizapp run`` and the tests need no worker."""
     queue(app)

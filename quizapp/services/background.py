@@ -213,7 +213,8 @@ def run_job(job_id: int) -> bool:
 
 def _run(run: Run) -> None:
     job = db.session.get(BackgroundJob, run.job_id)
-    _HANDLERS[job.kind](job, run)
+    with jobs.Heartbeat(BackgroundJob, run.job_id, run.attempt):
+        _HANDLERS[job.kind](job, run)
 
 
 def _claim(job_id: int) -> Run | None:

@@ -327,7 +327,8 @@ def run_import(import_id: int) -> ArticleImport | None:
         return None
     mine = job.attempt  # a later run of this import takes the next number: this one then stops
     try:
-        return _run_claimed(job, mine)
+        with jobs.Heartbeat(ArticleImport, import_id, mine):
+            return _run_claimed(job, mine)
     except Exception as exc:
         exc.import_attempt = mine  # the run that failed: a failure may end only its own run (_mark_failed)
         raise

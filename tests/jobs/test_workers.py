@@ -247,6 +247,8 @@ def test_a_worker_writes_the_export_of_all_classes_and_the_web_process_serves_it
 
 
 def test_two_workers_share_one_queue_and_run_each_article_once(client, teacher, queued, workers):
+    # nothing is killed here: a stall threshold no busy CI machine reaches, so that every run counts
+    workers.env["JOB_STALL_SECONDS"] = "60"
     ids = [import_id_of(start_import(client, f"Harbour ferries {n}", "2024-03-06", long_article(90)))
            for n in range(4)]
     workers.start()
@@ -282,6 +284,25 @@ def test_a_failing_article_is_retried_then_fails_in_words_a_teacher_understands(
     waits = [b - a for a, b in zip(calls, calls[1:])]
     assert waits[0] >= 0.9 and waits[1] > waits[0] + 0.5 and waits[2] > waits[1] + 1, waits  # backoff
     assert _state(app, import_id)[0] == "failed"
+
+
+def test_a_slow_run_keeps_its_heartbeat_and_is_not_queued_again(app, client, teacher, monkeypatch):
+    """A worker behind everything else on a busy machine may take longer than JOB_STALL_SECONDS over a
+    chunk: its heartbeat goes on from a thread of its own, so the import is not taken from it."""
+    app.config["JOB_STALL_SECONDS"] = 1.0
+    real = drafts_service.generate_questions
+
+    def starved(article, **options):
+        time.sleep(2.5)  # a chunk that takes longer than JOB_STALL_SECONDS
+        return real(article, **options)
+
+    monkeypatch.setattr(drafts_service, "generate_questions", starved)
+    import_id = import_id_of(start_import(client, "Harbour ferries", "2024-03-06", long_article(3)))
+    _wait(app, import_id, lambda s: s[0] == "running", "the import never started")
+    time.sleep(1.6)  # more than JOB_STALL_SECONDS into the chunk, with nothing committed
+    assert drafts_service.requeue_stalled(app) == 0
+    state = _wait(app, import_id, lambda s: s[0] == "done", "the import never finished")
+    assert state[3] == 1  # one run, never taken over
 
 
 def test_a_worker_refuses_a_queue_it_cannot_share(database_url, tmp_path):

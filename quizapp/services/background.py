@@ -41,7 +41,7 @@ from quizapp.formats import tables
 from quizapp.models import BackgroundJob, BankUpload
 from quizapp.models._common import utcnow
 from quizapp.services import bank, exports
-from quizapp.services.errors import NotFound, QuizappError
+from quizapp.services.errors import InvalidInput, NotFound, QuizappError
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def submit_score_export(app, teacher_id: int, kind: str, fmt: str, filters: expo
     exports.export_table(kind, filters)  # checks kind and filters now, so a mistake is told on the form
     db.session.rollback()
     if fmt not in tables.FORMATS:
-        raise exports.InvalidInput(f"Unknown format “{fmt}”; choose csv, xlsx or json.", where="format")
+        raise InvalidInput(f"Unknown format “{fmt}”; choose csv, xlsx or json.", where="format")
     params = {"kind": kind, "fmt": fmt, "excel": bool(excel and fmt == "csv"), "quiz": filters.quiz,
               "classroom": filters.classroom,
               "since": filters.since.isoformat() if filters.since else None,

@@ -34,6 +34,8 @@ Prints requests/s and p50/p95/p99 latency per endpoint, errors, the checks
 and, as the last line:
 answer_rps_ratio=<answer rps / healthz rps> p99_ms=<answer p99, phase 1>
 errors=<n> lost=<n> school_p99_ms=<p99 of all requests, phase 2>
+server_cpu_ms_per_question=<the gunicorn workers' CPU time over phase 2, from
+/proc, per answered question> worker_rss_mb=<the largest worker's RSS>
 (SQLite figures; the PostgreSQL ones are printed above it.)
 """
 
@@ -206,6 +208,42 @@ class Server:
                 except (ValueError, KeyError):
                     continue
         return times
+
+    def web_workers(self) -> list[int]:
+        """The gunicorn workers' pids: the server's children with its own command line (a job
+        worker's is `… worker`)."""
+        own = Path(f"/proc/{self.process.pid}/cmdline").read_bytes()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if parent == self.process.pid and (entry / "cmdline").read_bytes() == own:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return sorted(found)
+
+    def web_cpu(self) -> dict[int, float]:
+        """CPU seconds (user + system) each gunicorn worker has used so far, by pid."""
+        tick = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for pid in self.web_workers():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                used[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return used
+
+    def web_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker, MB."""
+        sizes = []
+        for pid in self.web_workers():
+            with contextlib.suppress(OSError, ValueError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        sizes.append(int(line.split()[1]) / 1024)
+        return sizes
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -468,6 +506,9 @@ class PhaseResult:
     client_cpu: float = 0.0
     healthz_client_cpu: list[float] = field(default_factory=list)
     service_ms: list[float] = field(default_factory=list)
+    #: the gunicorn workers' CPU over the phase per answered question (ms), and their resident memory (MB)
+    server_cpu_ms_per_question: float | None = None
+    worker_rss_mb: list[float] = field(default_factory=list)
 
 
 async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: float, deadline: float) -> PhaseResult:
@@ -596,6 +637,10 @@ def report(result: PhaseResult, database: str) -> None:
             f"answer time inside gunicorn (access log, whole ms, queueing excluded): p50 {percentile(values, 50):.0f} "
             f"p95 {percentile(values, 95):.0f} p99 {percentile(values, 99):.0f} ms"
         )
+    if result.server_cpu_ms_per_question is not None:
+        print(f"server CPU (gunicorn workers' own user + system time over the phase, every request of it) per "
+              f"answered question: {result.server_cpu_ms_per_question:.1f} ms; worker RSS "
+              + ", ".join(f"{mb:.0f}" for mb in result.worker_rss_mb) + " MB")
     cpu = f"load generator CPU (one process, one core at most): {100 * result.client_cpu:.0f}% while measuring"
     if result.healthz_client_cpu:
         cpu += " answers, " + " and ".join(f"{100 * c:.0f}%" for c in result.healthz_client_cpu) + " during /healthz"
@@ -616,6 +661,18 @@ def report(result: PhaseResult, database: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
+def measure_server(server: Server, result: PhaseResult, before: dict[int, float]) -> None:
+    """The gunicorn workers' CPU since ``before`` per answer acknowledged in the phase, and their memory.
+
+    It covers every request of the phase (logins, starts, finishes too), spread over the answers;
+    a worker gunicorn replaced meanwhile counts from zero."""
+    after = server.web_cpu()
+    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    answers = len(result.stats.latencies.get("POST answer", []))
+    result.server_cpu_ms_per_question = 1000 * used / answers if answers else None
+    result.worker_rss_mb = server.web_rss_mb()
+
+
 def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
     """Both phases against one database; returns the summary figures."""
     began = time.monotonic()
@@ -626,9 +683,10 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
     summary: dict = {}
     try:
         phase_deadline = time.monotonic() + args.duration
-        mark = server.mark()
+        mark, cpu = server.mark(), server.web_cpu()
         one = asyncio.run(back_to_back(server.base, users[: args.learners], args.quiz, args.healthz_seconds, phase_deadline))
         one.service_ms = server.service_times(mark)
+        measure_server(server, one, cpu)
         one.check = check_answers(url, one.stats.acked, one.stats.attempts)
         report(one, label)
         answers = one.stats.latencies["POST answer"]
@@ -641,12 +699,15 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
         )
         if args.school and not args.skip_school:
             school_deadline = time.monotonic() + args.duration
-            mark = server.mark()
+            mark, cpu = server.mark(), server.web_cpu()
             two = asyncio.run(
                 school(server.base, users[: args.school], args.school_quiz, args.ramp,
                        (args.think_min, args.think_max), school_deadline)
             )
             two.service_ms = server.service_times(mark)
+            measure_server(server, two, cpu)
+            summary["server_cpu_ms_per_question"] = two.server_cpu_ms_per_question
+            summary["worker_rss_mb"] = max(two.worker_rss_mb, default=0.0)
             two.check = check_answers(url, two.stats.acked, two.stats.attempts)
             report(two, label)
             summary["school_p99"] = percentile(two.stats.all_latencies(), 99)
@@ -733,9 +794,12 @@ def main(argv=None) -> int:
         print(f"school answer p99: {sqlite['school_answer_p99']:.1f} ms (school_p99_ms below covers every request)")
     if sqlite["doubled"]:
         print(f"integrity: {sqlite['doubled']} doubled, unacknowledged or mis-scored answers (see the checks above)")
+    cpu = sqlite.get("server_cpu_ms_per_question")
     print(
         f"answer_rps_ratio={sqlite['ratio']:.3f} p99_ms={sqlite['p99']:.1f} errors={sqlite['errors']} "
-        f"lost={sqlite['lost']} school_p99_ms={'nan' if school_p99 is None else f'{school_p99:.1f}'}"
+        f"lost={sqlite['lost']} school_p99_ms={'nan' if school_p99 is None else f'{school_p99:.1f}'} "
+        f"server_cpu_ms_per_question={'nan' if cpu is None else f'{cpu:.1f}'} "
+        f"worker_rss_mb={sqlite.get('worker_rss_mb', float('nan')):.0f}"
     )
     return 0 if not (sqlite["errors"] or sqlite["lost"] or sqlite["doubled"]) else 1
 

@@ -163,6 +163,8 @@ def submit_score_export(app, teacher_id: int, kind: str, fmt: str, filters: expo
               "until": filters.until.isoformat() if filters.until else None,
               "file": secrets.token_hex(16)}
     scope = f"quiz {filters.quiz}" if filters.quiz else "all classes"
+    if filters.since or filters.until:
+        scope += f", {filters.since or '…'} to {filters.until or '…'}"
     return submit(app, teacher_id, "score_export", f"Export of the {kind} ({scope}, {fmt.upper()})", params)
 
 

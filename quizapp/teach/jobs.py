@@ -8,8 +8,8 @@ is the teacher's own (another teacher's is a 404, like a missing one).
 from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, DateField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Optional
 
 from quizapp.formats import tables
 from quizapp.services import background, exports
@@ -25,6 +25,8 @@ class ExportAllForm(FlaskForm):
     format = SelectField("Format", choices=options([("csv", "CSV"), ("xlsx", "XLSX (Excel)"), ("json", "JSON lines")]),
                          validators=[InputRequired()])
     excel = BooleanField("CSV for Excel (byte-order mark, Windows line ends)")
+    since = DateField("From (optional, UTC)", validators=[Optional()])
+    until = DateField("To (optional, inclusive)", validators=[Optional()])
     submit = SubmitField("Export all my classes")
 
 
@@ -37,12 +39,12 @@ def export_all():
     """Export every class the teacher teaches, as a job: the file is ready on the job's page."""
     form = ExportAllForm()
     if form.validate_on_submit():
-        filters = exports.ExportFilters(teacher_id=current_user.id)
+        filters = exports.ExportFilters(teacher_id=current_user.id, since=form.since.data, until=form.until.data)
         try:
             job = background.submit_score_export(current_app._get_current_object(), current_user.id,
                                                  form.kind.data, form.format.data, filters, excel=form.excel.data)
         except (InvalidInput, NotFound) as exc:
-            form.kind.errors.append(str(exc))
+            (form.since if getattr(exc, "where", None) == "since" else form.kind).errors.append(str(exc))
         else:
             return redirect(url_for("teach.job_detail", job_id=job.id), code=303)
     return render_template("teach/jobs/export.html", form=form), 422 if form.errors else 200

@@ -184,6 +184,18 @@ def test_every_answer_of_all_classes_exports_as_xlsx_and_json_lines(app):
     assert len(records) == len(rows) - 1 and {r["learner"] for r in records} == {"ann", "bob"}
 
 
+def test_an_export_of_all_classes_keeps_to_the_period_asked(app):
+    client = signed_in(app, build_school(app), "tina")
+    job_url = _export(client, kind="responses", format="json", since="2031-01-01")
+    page = follow(client, job_url)
+    assert "Export of the responses (all classes, 2031-01-01 to …, JSON)" in page.text
+    assert "0 rows" in page.text  # every answer of the school was given before then
+    page = client.get("/teach/exports")
+    refused = client.post("/teach/exports", data={"csrf_token": csrf_token(page.text), "kind": "responses",
+                                                  "format": "csv", "since": "2024-05-02", "until": "2024-05-01"})
+    assert refused.status_code == 422 and "The period starts (2024-05-02) after it ends (2024-05-01)" in refused.text
+
+
 def test_a_deleted_export_takes_its_file_with_it(app):
     client = signed_in(app, build_school(app), "tina")
     job_url = _export(client, kind="gradebook", format="csv")

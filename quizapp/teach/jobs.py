@@ -19,8 +19,8 @@ from quizapp.teach.forms import options
 
 
 class ExportAllForm(FlaskForm):
-    kind = SelectField("What", choices=options([("gradebook", "Gradebook: one row per learner, a column per quiz"),
-                                                ("responses", "Every answer: one row per answer")]),
+    kind = SelectField("What", choices=options([("gradebook", "Gradebook: a row per learner"),
+                                                ("responses", "Every answer: a row per answer")]),
                        validators=[InputRequired()])
     format = SelectField("Format", choices=options([("csv", "CSV"), ("xlsx", "XLSX (Excel)"), ("json", "JSON lines")]),
                          validators=[InputRequired()])

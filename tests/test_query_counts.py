@@ -24,10 +24,10 @@ LARGE = "/quizzes/belarus-trainers"  # 36 questions
 
 #: Statements per request, the learner's own user row (Flask-Login) included.
 BUDGET = {
-    # user, attempt, question version, its answer, quiz title, answers so far,
-    # when the server first showed it (read, and written the first time:
-    # answer times come from the server, issue 14)
-    "question": 8,
+    # user, attempt, question version, quiz title, the attempt's answers (its
+    # own and the grid's, one query), when the server first showed it (read,
+    # and written the first time: answer times come from the server, issue 14)
+    "question": 7,
     # user, attempt, version, answer so far, when the question was shown,
     # the quiz (its close), the attempt's lock (issue 14: no answer after
     # finish), the spaced-repetition card (read, then created or updated),

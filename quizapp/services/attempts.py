@@ -227,9 +227,8 @@ def slot(attempt: Attempt, position: int) -> Slot:
         raise NotFound(f"This attempt has no question {position}.")
     entry = attempt.layout[position - 1]
     version = db.session.get(QuestionVersion, entry["version"])
-    answer = db.session.scalar(
-        sa.select(Answer).filter_by(attempt_id=attempt.id, question_id=entry["question"])
-    )
+    # all the attempt's answers at once: the page's question grid (states) reads them too
+    answer = next((a for a in attempt.answers if a.question_id == entry["question"]), None)
     return Slot(position, entry["question"], version, entry["order"], answer)
 
 

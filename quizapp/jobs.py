@@ -26,14 +26,13 @@ import discards what the killed run staged, an export writes its file anew.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
-import datetime as dt
 import threading
 from pathlib import Path
 
 import sqlalchemy as sa
-
 from flask import Flask
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer

@@ -219,7 +219,7 @@ def test_a_failure_while_writing_the_tenth_question_rolls_back_the_first_nine(ap
     questions = [{**question_yaml(f"good-{n}")} for n in range(1, 11)]
     before = snapshot(app)
     calls = []
-    real_columns = bank.question_columns
+    real_columns = bank._columns
 
     def failing_columns(data):
         calls.append(data["id"])
@@ -227,7 +227,7 @@ def test_a_failure_while_writing_the_tenth_question_rolls_back_the_first_nine(ap
             raise RuntimeError("disk full")
         return real_columns(data)
 
-    monkeypatch.setattr(bank, "question_columns", failing_columns)
+    monkeypatch.setattr(bank, "_columns", failing_columns)
     with app.app_context():
         with pytest.raises(RuntimeError):
             bank.import_questions(questions)

@@ -30,7 +30,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -51,7 +51,7 @@ MAX_ATTEMPTS = 4
 STALL_AFTER = dt.timedelta(minutes=10)
 #: How long a finished job (and an export's file) is kept.
 KEEP_FOR = dt.timedelta(days=7)
-#: Seconds between a long run's heartbeats.
+#: Seconds between a long export's checks that the job is still its run's.
 BEAT_EVERY = 5.0
 
 
@@ -72,10 +72,11 @@ class Run:
                 BackgroundJob.state == "running")
 
     def beat(self, *, every: float = 0.0, progress: str | None = None) -> None:
-        """Say the run is alive (at most once per ``every`` seconds) and how far it got, on a
-        connection of its own so that a long read in the session goes on undisturbed.
+        """Check that the job is still this run's, and say how far it got (at most once per ``every``
+        seconds), on a connection of its own so that a long read in the session goes on undisturbed.
+        (The job's heartbeat proper comes from :class:`quizapp.jobs.Heartbeat`, however slow the run.)
 
-        :raises Superseded: when a later run owns the job.
+        :raises Superseded: when a later run owns the job: the run stops instead of working on for nothing.
         """
         if time.monotonic() - self._last_beat < every:
             return
@@ -241,8 +242,8 @@ def _fail(run: Run, message: str) -> None:
 def requeue_stalled(app) -> int:
     """Queue again the jobs whose run stopped without a word; see :func:`quizapp.jobs.requeue_rows`."""
     return jobs.requeue_rows(app, BackgroundJob, "background_job", MAX_ATTEMPTS,
-                        f"This stopped {MAX_ATTEMPTS} times without finishing (its worker was stopped each "
-                        "time), so it is not tried again. Start it again, or tell whoever runs quizapp.")
+                             f"This stopped {MAX_ATTEMPTS} times without finishing (its worker was stopped each "
+                             "time), so it is not tried again. Start it again, or tell whoever runs quizapp.")
 
 
 # --- the kinds of job ---------------------------------------------------------------
@@ -329,8 +330,14 @@ def is_stalled(job: BackgroundJob, now: dt.datetime | None = None) -> bool:
     return job.working and job.updated_at < (now or utcnow()) - STALL_AFTER
 
 
-def export_file(job_id: int, teacher_id: int) -> Path:
-    """The finished export's file, to send.
+class ExportFile(NamedTuple):
+    path: Path
+    media_type: str
+    download_name: str
+
+
+def export_file(job_id: int, teacher_id: int) -> ExportFile:
+    """The finished export's file, to send: where it is, its type and the name to download it under.
 
     :raises NotFound: not this teacher's, not an export, not finished, or its file is gone.
     """
@@ -340,7 +347,7 @@ def export_file(job_id: int, teacher_id: int) -> Path:
     path = export_path(job)
     if not path.is_file():
         raise NotFound("This export's file is gone; export again.")
-    return path
+    return ExportFile(path, tables.MEDIA_TYPES[job.params["fmt"]], download_name(job))
 
 
 def delete_job(job_id: int, teacher_id: int) -> bool:

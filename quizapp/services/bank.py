@@ -230,11 +230,11 @@ def _upsert_question(data: dict, article: Article | None, report: ImportReport) 
 
 def sync_columns(question: Question, data: dict) -> None:
     """Copy what search and filters need from the canonical data to columns."""
-    for name, value in question_columns(data).items():
+    for name, value in _columns(data).items():
         setattr(question, name, value)
 
 
-def question_columns(data: dict) -> dict[str, Any]:
+def _columns(data: dict) -> dict[str, Any]:
     """The question columns that mirror the canonical ``data``."""
     return {
         "type": data["type"],
@@ -417,27 +417,41 @@ def _store_images(blobs: list[question_files.Blobs]) -> None:
 def _stage_new(chunk: list[tuple[dict, int | None]], pending: str, author_id: int | None,
                fmt: str | None, origin: str | None = None) -> list[int]:
     """Insert one chunk of new questions, their first versions and audit events, all pending."""
+    return insert_new_questions(
+        [(data, {"status": pending, "article_id": article_id, "import_source": origin}) for data, article_id in chunk],
+        author_id, "imported", f"new, {_source(fmt)}", Question.status == pending)
+
+
+def insert_new_questions(chunk: list[tuple[dict, dict[str, Any]]], author_id: int | None, action: str, detail: str,
+                         mine) -> list[int]:
+    """Insert new questions, their first versions and an audit event each, as three multi-row statements.
+
+    Every row is built before the first write, so with SQLite the writer lock
+    is held for the inserts alone. The caller commits.
+
+    :param chunk: each question's canonical data and its other columns (``status``, ``article_id``, …).
+    :param action: the audit events' action; :param detail: their detail.
+    :param mine: a clause true of the rows just inserted and of no other row with their ids (their staging
+        status, their import), to read back their database ids.
+    :returns: the new questions' database ids, in ``chunk``'s order.
+    """
     now = utcnow()
-    db.session.execute(sa.insert(Question.__table__), [
-        {**question_columns(data), "status": pending, "uid": data["id"], "article_id": article_id, "import_source": origin,
-         "created_by_id": author_id, "created_at": now, "updated_at": now} for data, article_id in chunk
-    ])
+    rows = [{**_columns(data), **columns, "uid": data["id"], "created_by_id": author_id,
+             "created_at": now, "updated_at": now} for data, columns in chunk]
+    versions = [{"number": 1, "data": data, "content_hash": content_hash(data), "created_by_id": author_id,
+                 "created_at": now} for data, _ in chunk]
+    events = [{"question_uid": data["id"], "action": action, "actor_id": author_id, "version_number": 1,
+               "detail": detail, "at": now} for data, _ in chunk]
+    db.session.execute(sa.insert(Question.__table__), rows)
     # one SELECT, not INSERT … RETURNING: SQLite then takes the rows one by one, several times slower
     ids = dict(db.session.execute(sa.select(Question.uid, Question.id).where(
-        Question.status == pending, Question.uid.in_([data["id"] for data, _ in chunk]))).all())
-    question_ids = [ids[data["id"]] for data, _ in chunk]
-    db.session.execute(sa.insert(QuestionVersion.__table__), [
-        {"question_id": qid, "number": 1, "data": data, "content_hash": content_hash(data),
-         "created_by_id": author_id, "created_at": now}
-        for qid, (data, _) in zip(question_ids, chunk)
-    ])
-    detail = f"new, {_source(fmt)}"
-    db.session.execute(sa.insert(AuditEvent.__table__), [
-        {"question_id": qid, "question_uid": data["id"], "action": "imported", "actor_id": author_id,
-         "version_number": 1, "detail": detail, "at": now}
-        for qid, (data, _) in zip(question_ids, chunk)
-    ])
-    return list(question_ids)
+        mine, Question.uid.in_([row["uid"] for row in rows]))).all())
+    question_ids = [ids[row["uid"]] for row in rows]
+    db.session.execute(sa.insert(QuestionVersion.__table__),
+                       [{**version, "question_id": qid} for qid, version in zip(question_ids, versions)])
+    db.session.execute(sa.insert(AuditEvent.__table__),
+                       [{**event, "question_id": qid} for qid, event in zip(question_ids, events)])
+    return question_ids
 
 
 def _go_live(steps: list[_Step], staged: list[int], pending: str, author_id: int | None, fmt: str | None,

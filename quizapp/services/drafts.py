@@ -38,9 +38,9 @@ from quizapp.generator import generate_questions, parse_article, plain_article
 from quizapp.generator.article import ArticleError
 from quizapp.generator.distractors import shares_subject
 from quizapp.generator.questions import answer_slots
-from quizapp.models import Answer, Article, ArticleImport, AuditEvent, Question, QuestionVersion
+from quizapp.models import Answer, Article, ArticleImport, Question, QuestionVersion
 from quizapp.models._common import utcnow
-from quizapp.services.bank import content_hash, question_columns, sync_columns
+from quizapp.services.bank import content_hash, insert_new_questions, sync_columns
 from quizapp.services import audit, ownership
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
@@ -514,28 +514,15 @@ class _DraftStore:
         for data, base in prepared:
             data["id"] = _first_free(base, taken)
             taken.add(data["id"])
-        now, teacher = utcnow(), self.job.teacher_id
-        rows = [{**question_columns(data), "uid": data["id"], "article_id": self.article.id, "import_id": self.job.id,
-                 "created_by_id": teacher, "status": "draft", "created_at": now, "updated_at": now}
-                for data, _ in prepared]
-        versions = [{"number": 1, "data": data, "content_hash": content_hash(data), "created_by_id": teacher,
-                     "created_at": now} for data, _ in prepared]
-        detail = f"draft generated from article import {self.job.id}"  # audit (issue 9)
-        events = [{"question_uid": data["id"], "action": "created", "actor_id": teacher, "version_number": 1,
-                   "detail": detail, "at": now} for data, _ in prepared]
-        # from here the writer lock is held: plain multi-row statements, no ORM bookkeeping
-        db.session.execute(sa.insert(Question.__table__), rows)
-        ids = dict(db.session.execute(sa.select(Question.uid, Question.id).where(
-            Question.import_id == self.job.id, Question.uid.in_([row["uid"] for row in rows]))).all())
-        db.session.execute(sa.insert(QuestionVersion.__table__),
-                           [{**version, "question_id": ids[row["uid"]]} for row, version in zip(rows, versions)])
+        columns = {"status": "draft", "article_id": self.article.id, "import_id": self.job.id}
+        insert_new_questions([(data, columns) for data, _ in prepared], self.job.teacher_id, "created",
+                             f"draft generated from article import {self.job.id}",  # audit (issue 9)
+                             Question.import_id == self.job.id)
         version = (sa.select(QuestionVersion.id).where(QuestionVersion.question_id == Question.id)
                    .scalar_subquery())
         db.session.execute(sa.update(Question).where(Question.import_id == self.job.id,
                                                      Question.current_version_id.is_(None))
                            .values(current_version_id=version).execution_options(synchronize_session=False))
-        db.session.execute(sa.insert(AuditEvent.__table__),
-                           [{**event, "question_id": ids[event["question_uid"]]} for event in events])
         self.count += len(prepared)
 
 

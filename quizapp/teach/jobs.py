@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
-from quizapp.formats import tables
 from quizapp.services import background, exports
 from quizapp.services.errors import InvalidInput, NotFound
 from quizapp.teach import bp
@@ -68,10 +67,9 @@ def job_detail(job_id: int):
 @bp.get("/jobs/<int:job_id>/download")
 def job_download(job_id: int):
     """A done export's file (never another teacher's: the job is looked up as this teacher's)."""
-    path = background.export_file(job_id, current_user.id)
-    job = background.get_own_job(job_id, current_user.id)
-    return send_file(path, mimetype=tables.MEDIA_TYPES[job.params["fmt"]], as_attachment=True,
-                     download_name=background.download_name(job), max_age=0)
+    export = background.export_file(job_id, current_user.id)
+    return send_file(export.path, mimetype=export.media_type, as_attachment=True,
+                     download_name=export.download_name, max_age=0)
 
 
 @bp.post("/jobs/<int:job_id>/delete")

@@ -166,8 +166,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log
-        # append mode: gunicorn reopens /dev/stderr for its access log, and job workers write
-        # to the same file; without O_APPEND they overwrite each other's lines
+        # append mode: successive runs of the bench add to one log
         self.log = open(log, "a")
         self.process = subprocess.Popen(
             [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}",

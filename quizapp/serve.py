@@ -14,6 +14,7 @@ import threading
 import time
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -46,6 +47,20 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)
+
+
+class StderrLogger(Logger):
+    """gunicorn's logger with the access log on the process's own stderr.
+
+    gunicorn sends ``accesslog="-"`` to stdout; naming ``/dev/stderr`` instead
+    opens the file behind it a second time, at an offset of its own, so with
+    ``quizapp serve 2> serve.log`` the two writers overwrote each other's lines.
+    """
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if cfg.accesslog == "-":
+            self._set_handler(self.access_log, "-", logging.Formatter(self.access_fmt), stream=sys.stderr)
 
 
 class QuizappServer(BaseApplication):
@@ -175,6 +190,7 @@ def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_co
         "timeout": timeout,
         "graceful_timeout": 10,
         "accesslog": "-",
+        "logger_class": "quizapp.serve.StderrLogger",
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "loglevel": "info",
@@ -182,8 +198,6 @@ def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_co
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
         "preload_app": False,
     }
-    # gunicorn's "-" access log is stdout; keep every log line on stderr
-    options["accesslog"] = "/dev/stderr" if os.path.exists("/dev/stderr") else "-"
     SlowClientWorker.app_threads = threads
     with JobWorkers(job_workers):
         QuizappServer({k: v for k, v in options.items() if v is not None}, app_config).run()

@@ -41,13 +41,23 @@ def test_two_gunicorn_servers_serve_the_same_learner(database_url):
             assert status == 200 and "Where" in html and "Attempts over time" in html
 
 
-def test_serve_logs_structured_json_to_stderr(database_url):
-    with Server(database_url, workers=1) as server:
-        Browser().get(server.url + "/healthz")
-        log = server.output()
+def test_serve_logs_structured_json_to_stderr(database_url, tmp_path):
+    """Every request a JSON line on stderr, nothing on stdout; and with stderr
+    sent to a file the way a shell's ``2> serve.log`` does (no O_APPEND), the
+    access lines and gunicorn's own lines do not overwrite each other."""
+    stdout = tmp_path / "stdout.log"
+    server = Server(database_url, workers=1, stdout=stdout)
+    with server:
+        browser = Browser()
+        for _ in range(20):
+            assert browser.get(server.url + "/healthz")[0] == 200
+    log = server.whole_log()  # stopped: gunicorn has said goodbye after the last request
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     access = [entry for entry in lines if entry.get("path") == "/healthz"]
-    assert access and access[0]["status"] == "200" and access[0]["method"] == "GET"
+    assert len(access) >= 21  # 20 here and at least one while it was starting
+    assert all(entry["status"] == "200" and entry["method"] == "GET" for entry in access)
+    assert "Shutting down: Master" in log and "Booting worker" in log
+    assert stdout.read_text() == ""
 
 
 def slow_clients(port: int, count: int, body: bool = False) -> list[socket.socket]:

@@ -28,7 +28,8 @@ class Server:
     """``quizapp serve`` on 127.0.0.1; stopped by :meth:`stop` (or as a context manager)."""
 
     def __init__(self, database_url: str, workers: int = 2, secret: str = "live-test-secret", job_workers: int = 0,
-                 **env):
+                 stdout: Path | None = None, **env):
+        """``self.log`` gets stderr, and stdout too unless ``stdout`` names a file of its own."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         tmp = Path(os.environ.get("TMPDIR", "/tmp"))
@@ -37,11 +38,13 @@ class Server:
                        "JOB_FILES": str(tmp / f"quizapp-job-files-{self.port}"), **env}
         self.job_files = Path(environment["JOB_FILES"])
         self.log = open(tmp / f"quizapp-serve-{self.port}.log", "w+")
-        self.process = subprocess.Popen(
-            [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--job-workers", str(job_workers)],
-            env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        with open(stdout or os.devnull, "w") as own_stdout:
+            self.process = subprocess.Popen(
+                [str(QUIZAPP), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                 "--job-workers", str(job_workers)],
+                env=environment, stdout=own_stdout if stdout else self.log, stderr=self.log,
+                start_new_session=True,
+            )
         try:
             self.wait_ready()
         except BaseException:

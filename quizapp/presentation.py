@@ -92,23 +92,29 @@ def and_list(items) -> str:
 def source_caption(path: str | None) -> str:
     """How a learner is told where a sentence comes from: the article's title, outlet and date, never a file path.
 
-    One query per request for every article (a short table), whatever the
-    number of sources on the page.
+    ``path`` is the article's file path or its slug (a path's stem). One
+    query per article a page names, remembered for the request: a review of
+    36 questions from one article asks once, and a bank of thousands of
+    articles is not read to caption one sentence.
     """
     from quizapp.models import Article
 
-    articles = g.get("_source_articles")
-    if articles is None:
-        articles = {}
-        for slug, path_, title, source, published in db.session.execute(
-            sa.select(Article.slug, Article.path, Article.title, Article.source, Article.published)
-        ):
-            articles[path_] = articles[slug] = (title, source, published)
-        g._source_articles = articles
-    found = articles.get(path or "") or articles.get(PurePosixPath(path or "").stem) if path else None
-    if found is None:
+    if not path:
         return "From the article"
-    title, source, published = found
+    captions = g.setdefault("_source_captions", {})
+    if path not in captions:
+        stem = PurePosixPath(path).stem
+        rows = db.session.execute(
+            sa.select(Article.slug, Article.path, Article.title, Article.source, Article.published)
+            .where(sa.or_(Article.path.in_({path, stem}), Article.slug.in_({path, stem})))
+        ).all()
+        # the article named by the whole path (its path or slug) first, then by the path's stem
+        found = next((row for key in (path, stem) for row in rows if key in (row.path, row.slug)), None)
+        captions[path] = _caption(found.title, found.source, found.published) if found else "From the article"
+    return captions[path]
+
+
+def _caption(title: str, source: str | None, published) -> str:
     details = [part for part in (source, published and f"{published.day} {published:%B %Y}") if part]
     return f"From “{title}”" + (f" ({', '.join(details)})" if details else "")
 

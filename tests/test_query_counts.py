@@ -11,11 +11,13 @@ query on a page, raise its budget here and say why in the commit.
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
+from quizapp.models import Article
 from tests.conftest import AuthActions, csrf_token
 from tests.quiz.test_taking import answer_fields, attempt_id_of, layout, start
 
@@ -138,3 +140,45 @@ def test_a_second_submission_of_an_answer_costs_no_more_than_the_first(app, lear
         assert client.post(url, data=fields).status_code == 302
     assert len(second) <= len(first)
     assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE")) for s in second), second
+
+
+def test_a_feedback_page_reads_the_article_it_quotes_not_the_whole_bank(app, learner):
+    """A school's bank grows by an article a day: captioning one source sentence must not read them all."""
+    with app.app_context():
+        db.session.add_all(
+            Article(slug=f"other-{n}", path=f"uploads/other-{n}.txt", title=f"Another report {n}", body="Text.")
+            for n in range(300)
+        )
+        db.session.commit()
+    client = learner("reader")
+    url = start(client, SMALL)
+    data, order = layout(app, attempt_id_of(url))[0]
+    page = client.get(url)
+    fields = {**answer_fields(data, order), "csrf_token": csrf_token(page.text), "shown_at": "0"}
+    assert client.post(url, data=fields).status_code == 302
+    with counting_with_parameters(app) as statements:
+        feedback = client.get(url)
+    assert "From “Weakened Russian Military" in feedback.text
+    reads = [(statement, parameters) for statement, parameters in statements
+             if re.search(r"\bFROM article\b", statement)]
+    assert len(reads) == 1
+    statement, parameters = reads[0]
+    # bound to the article the source names (its slug or path among the parameters), not a scan of the table
+    assert any("belarus-trainers" in str(value) for value in parameters), statement
+
+
+@contextlib.contextmanager
+def counting_with_parameters(app):
+    """Like :func:`counting`, with each statement's parameters."""
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

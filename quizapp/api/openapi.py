@@ -18,9 +18,18 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _obj(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict:
+def _obj(required: dict[str, Any], optional: dict[str, Any] | None = None, *, open_: bool = False) -> dict:
+    """An object with these properties; no others unless ``open_`` (the tests check the API sends no
+    field this document does not name)."""
     properties = {**required, **(optional or {})}
-    return {"type": "object", "required": sorted(required), "properties": properties}
+    return {"type": "object", "required": sorted(required), "properties": properties,
+            **({} if open_ else {"additionalProperties": False})}
+
+
+def _extend(base: dict, required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict:
+    """``base`` (an :func:`_obj`) with more properties."""
+    return {**base, "required": sorted({*base["required"], *required}),
+            "properties": {**base["properties"], **required, **(optional or {})}}
 
 
 STRING = {"type": "string"}
@@ -60,7 +69,7 @@ SCHEMAS: dict[str, Any] = {
                              "status": {"enum": list(STATUSES)}, "stem": STRING, "fact_kind": MAYBE_STRING,
                              "tags": {"type": "array", "items": STRING}, "article_id": MAYBE_INTEGER,
                              "version": MAYBE_INTEGER, "updated_at": TIME}),
-    "Question": {"allOf": [_ref("QuestionSummary"), _obj({"data": _ref("CanonicalQuestion")})]},
+    "Question": None,  # QuestionSummary and its data, below
     "QuestionPage": _page_of("QuestionSummary"),
     "Quiz": _obj({"id": INTEGER, "slug": STRING, "title": STRING, "description": STRING, "is_published": BOOLEAN,
                   "question_count": INTEGER, "grading_method": {"enum": ["highest", "latest", "average"]},
@@ -85,12 +94,16 @@ SCHEMAS: dict[str, Any] = {
                             "finished_at": MAYBE_TIME, "questions": INTEGER, "feedback_visible": BOOLEAN,
                             "percent": {**MAYBE_NUMBER, "description": "null until the quiz's feedback is due"}}),
     "AttemptPage": _page_of("AttemptSummary"),
-    "Attempt": {"allOf": [_ref("AttemptSummary"), _obj({"items": {"type": "array", "items": _obj({
+    "Attempt": None,  # AttemptSummary and its items, below
+}
+SCHEMAS["Question"] = _extend(SCHEMAS["QuestionSummary"], {"data": _ref("CanonicalQuestion")})
+SCHEMAS["Attempt"] = _extend(SCHEMAS["AttemptSummary"], {"items": {"type": "array", "items": _obj({
         "position": INTEGER, "question_id": INTEGER, "type": STRING, "stem": STRING, "answered": BOOLEAN,
         "feedback": {"oneOf": [{"type": "null"}, _obj({
             "correct": BOOLEAN, "score": MAYBE_NUMBER, "correct_answer": {"type": "array", "items": STRING},
             "explanation": MAYBE_STRING})],
-            "description": "null until the quiz's feedback is due"}})}})]},
+            "description": "null until the quiz's feedback is due"}})}})
+SCHEMAS.update({
     "Import": _obj({"id": INTEGER, "state": {"enum": ["pending", "running", "done", "failed"]}, "title": STRING,
                     "done_steps": INTEGER, "total_steps": INTEGER, "message": MAYBE_STRING,
                     "created_at": TIME, "updated_at": TIME},
@@ -98,13 +111,13 @@ SCHEMAS: dict[str, Any] = {
                     "approved": INTEGER}),
     "ImportList": _obj({"items": {"type": "array", "items": _ref("Import")}}),
     "NewImport": _obj({"text": {"type": "string", "description": "the article; YAML front matter may give title and date"}},
-                      {"title": STRING, "published": {"type": ["string", "null"], "format": "date"}}),
+                      {"title": STRING, "published": {"type": ["string", "null"], "format": "date"}}, open_=True),
     "Draft": _obj({"id": INTEGER, "uid": STRING, "type": STRING, "stem": STRING,
                    "answers": {"type": "array", "items": STRING}, "distractors": {"type": "array", "items": STRING},
                    "data": _ref("CanonicalQuestion"),
                    "duplicates": {"type": "array", "items": _obj({"question_id": INTEGER, "reason": STRING})}}),
     "DraftList": _obj({"import": _ref("Import"), "items": {"type": "array", "items": _ref("Draft")}}),
-}
+})
 
 
 def _json(schema: str, description: str = "OK") -> dict:
@@ -113,7 +126,8 @@ def _json(schema: str, description: str = "OK") -> dict:
 
 def _errors(*statuses: int) -> dict:
     """References to the error responses: 401 and 429 on every route with a token, and ``statuses``."""
-    return {str(s): {"$ref": f"#/components/responses/E{s}"} for s in sorted({401, 429, *statuses})}
+    found = {str(s): {"$ref": f"#/components/responses/E{s}"} for s in sorted({401, 429, *statuses})}
+    return {**found, "default": {"$ref": "#/components/responses/Error"}}
 
 
 _ERROR_RESPONSES = {
@@ -125,6 +139,8 @@ _ERROR_RESPONSES = {
                          (404, "Not found, or not yours"), (409, "Conflict"), (413, "Body too large"),
                          (422, "Invalid fields"), (429, "Rate limited: see Retry-After"))
 }
+_ERROR_RESPONSES["Error"] = {"description": "Any other error (405, 500, ...), in the same shape",
+                             "content": {"application/json": {"schema": _ref("Error")}}}
 
 PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},

@@ -74,4 +74,12 @@ def authenticate():
     return None
 
 
+@bp.after_request
+def not_cached(response):
+    """What a token reads is its owner's: no shared cache keeps it (the OpenAPI document aside)."""
+    if request.endpoint not in PUBLIC:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 from quizapp.api import routes  # noqa: E402,F401  (routes attach to bp)

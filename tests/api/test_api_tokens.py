@@ -54,6 +54,7 @@ def test_a_token_is_shown_once_listed_by_prefix_and_works_until_revoked(app, ids
     bearer = {"Authorization": f"Bearer {secret}"}
     me = app.test_client().get("/api/v1/me", headers=bearer)
     assert me.status_code == 200
+    assert me.headers["Cache-Control"] == "no-store"
     assert me.get_json()["user"]["username"] == "learner-one"
     assert me.get_json()["token"] == {**me.get_json()["token"], "prefix": stored.prefix, "scope": "read",
                                       "state": "active", "name": "grade sync"}

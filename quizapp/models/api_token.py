@@ -24,12 +24,13 @@ class ApiToken(db.Model):
     """
 
     __tablename__ = "api_token"
+    __table_args__ = (sa.UniqueConstraint("token_hash", name="uq_api_token_token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", name="fk_api_token_user"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     prefix: Mapped[str] = mapped_column(sa.String(16))
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sha256 hex of the whole token
+    token_hash: Mapped[str] = mapped_column(sa.String(64))  # sha256 hex of the whole token (unique)
     scope: Mapped[str] = mapped_column(sa.String(8))  # TOKEN_SCOPES
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]

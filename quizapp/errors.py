@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from quizapp.api.errors import ApiError, from_api_error, json_error
 from quizapp.extensions import db
 from quizapp.services.errors import QuizappError
 
@@ -14,9 +15,9 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, title: str, message: str):
-    if _wants_json():
-        return jsonify(error=title, message=message), status
+def _render(status: int, title: str, message: str, where: str | None = None, **extra):
+    if _wants_json():  # one shape for every status (quizapp.api.errors)
+        return json_error(status, message or title, where=where, **extra)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -25,7 +26,16 @@ def init_app(app: Flask) -> None:
     def domain_error(exc: QuizappError):
         db.session.rollback()
         titles = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "Already done"}
+        if _wants_json():
+            problems = getattr(exc, "problems", None)
+            extra = {"problems": [{"field": p.field, "message": p.message} for p in problems]} if problems else {}
+            return json_error(exc.status, exc.message, where=exc.where, **extra)
         return _render(exc.status, titles.get(exc.status, "Error"), str(exc))
+
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError):
+        db.session.rollback()
+        return from_api_error(exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -40,6 +50,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if _wants_json():
+            headers = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}  # 405, 429
+            return json_error(exc.code or 500, exc.description or exc.name, headers=headers)
         return _render(exc.code or 500, exc.name, exc.description or "")
 
     @app.errorhandler(Exception)

@@ -6,7 +6,7 @@ the ids the authorization matrix and the leakage tests fill URLs with:
 * teacher A runs class A (learner L1) and built quiz QA for it;
 * teacher B runs class B (learner L2) and built quiz QB for it;
 * L1 has an open attempt at QA with its first question answered, and one
-  answer on the Review page; teacher A has an article import and a finished export.
+  answer on the Review page and an API token; teacher A has an article import and a finished export.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def published_ids(qtype: str, limit: int) -> list[int]:
 
 def build_world() -> dict:
     """Create the users, classes, quizzes, attempt, review answer and import; return their ids."""
-    from quizapp.services import accounts, attempts, background, classes, drafts, quizzes, scheduling, scoring
+    from quizapp.services import (
+        accounts, api_tokens, attempts, background, classes, drafts, quizzes, scheduling, scoring,
+    )
 
     users = {role: accounts.create_user(name, PASSWORD, "teacher" if "teacher" in role else "learner").id
              for role, name in USERNAMES.items()}
@@ -83,7 +85,9 @@ def build_world() -> dict:
     db.session.add(export)
     db.session.commit()
     background.run_job(export.id)  # teacher A's finished export, with its file
+    token, _secret = api_tokens.create_token(users["learner"], "L1's script", "read", 30)  # L1's API token
     return {
+        "token": token.id,
         "job": export.id,
         "upload": _bank_upload(users["teacher"], first.data),
         "users": users,

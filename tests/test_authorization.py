@@ -10,6 +10,8 @@ Outcomes:
   LOGIN   redirected to the login page
   DENIED  403
   HIDDEN  404 (someone else's object is reported as missing)
+  UNAUTHORIZED  401: the JSON API, which a session cookie never authenticates
+          (tests/api/test_api_authorization.py walks it with bearer tokens)
 
 Roles (see tests/security_world.py): teacher A runs class A with learner L1
 and built quiz QA for it; teacher B and learner L2 are the "other" ones. URLs
@@ -23,7 +25,7 @@ import pytest
 
 from tests.security_world import IMAGE_NAME, ROLES, csrf_for, db_path, log_in, world  # noqa: F401  (fixtures)
 
-OK, LOGIN, DENIED, HIDDEN = "ok", "login", "403", "404"
+OK, LOGIN, DENIED, HIDDEN, UNAUTHORIZED = "ok", "login", "403", "404", "401"
 
 EVERYONE = (OK, OK, OK, OK, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK)
@@ -32,6 +34,7 @@ CLASS_QUIZ_VIEW = (HIDDEN, OK, HIDDEN, OK, HIDDEN)  # QA: its class's learners a
 CLASS_QUIZ_START = (LOGIN, OK, HIDDEN, OK, HIDDEN)
 TEACHERS = (LOGIN, DENIED, DENIED, OK, OK)  # any teacher: the shared question bank, own lists
 OWNER_TEACHER = (LOGIN, DENIED, DENIED, OK, HIDDEN)  # teacher A's class, quiz or import only
+COOKIE_IS_NOT_A_TOKEN = (UNAUTHORIZED,) * 5  # the JSON API: bearer tokens only
 
 #: (endpoint, method) -> outcome for (visitor, learner, other_learner, teacher, other_teacher)
 RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
@@ -44,6 +47,10 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("auth.logout", "POST"): SIGNED_IN,
     ("auth.password", "GET"): SIGNED_IN,
     ("auth.password", "POST"): SIGNED_IN,
+    # personal access tokens for the JSON API (issue 18): one's own; L1's token for the revoke URL
+    ("auth.tokens", "GET"): SIGNED_IN,
+    ("auth.tokens", "POST"): SIGNED_IN,
+    ("auth.token_revoke", "POST"): OWN_LEARNER_DATA,
     # learners
     ("quiz.index", "GET"): EVERYONE,
     ("quiz.overview", "GET"): CLASS_QUIZ_VIEW,
@@ -137,6 +144,26 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("teach.job_detail", "GET"): OWNER_TEACHER,
     ("teach.job_download", "GET"): OWNER_TEACHER,
     ("teach.job_delete", "POST"): OWNER_TEACHER,
+    # the JSON API (issue 18): a signed-in browser's cookie alone gets 401; its document is public
+    ("api.openapi", "GET"): EVERYONE,
+    ("api.me", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.question_list", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.question_create", "POST"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.question_get", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.question_update", "PUT"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.question_retire", "POST"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.quiz_list", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.quiz_get", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.class_list", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.class_get", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.class_scores", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.class_export", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.attempt_list", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.attempt_get", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.import_list", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.import_create", "POST"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.import_get", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    ("api.import_drafts", "GET"): COOKIE_IS_NOT_A_TOKEN,
 }
 
 
@@ -157,6 +184,7 @@ def url_values(world: dict) -> dict:
         "answer_id": world["answer"],
         "filename": "style.css",
         "name": IMAGE_NAME,
+        "token_id": world["token"],
     }
 
 
@@ -176,6 +204,8 @@ def outcome(response) -> str:
         return DENIED
     if status == 404:
         return HIDDEN
+    if status == 401 and response.mimetype == "application/json":
+        return UNAUTHORIZED
     if status == 401 or status >= 500:
         return f"status {status}"
     return OK

@@ -1,7 +1,8 @@
 """Account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from quizapp.auth.passwords import PASSWORD_MAX, password_problem, username_problem
@@ -47,3 +48,19 @@ class PasswordForm(FlaskForm):
         "Repeat the new password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
     )
     submit = SubmitField("Change password")
+
+
+class TokenForm(FlaskForm):
+    """A new personal access token for the JSON API."""
+
+    name = StringField("Name (what it is for)", validators=[DataRequired(), Length(max=100)])
+    scope = SelectField("Access", choices=[SelectChoice("read", "Read only"), SelectChoice("write", "Read and write")],
+                        validators=[DataRequired()])
+    days = SelectField("Expires after", coerce=int, default=30,
+                       choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"), SelectChoice(90, "90 days"),
+                                SelectChoice(365, "a year")])
+    submit = SubmitField("Make token")
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField("Revoke")

@@ -21,6 +21,7 @@ and per address.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass, field
 
@@ -40,6 +41,9 @@ DEFAULTS = {
     "REGISTER_LIMIT_PER_ADDRESS": 30,  # accounts created from one address
     "JOIN_LIMIT_PER_USER": 10,  # join codes tried by one account
     "JOIN_LIMIT_PER_ADDRESS": 60,  # join codes tried from one address
+    "API_LIMIT_PER_TOKEN": 600,  # API requests per token per window (0: no limit)
+    "API_FAILED_AUTH_PER_ADDRESS": 30,  # bad tokens presented from one address per window (0: no limit)
+    "API_LIMIT_WINDOW_S": 60,
     "RATE_LIMIT_BACKOFF_S": 60,
     "RATE_LIMIT_MAX_BACKOFF_S": 3600,
     "RATE_LIMIT_FORGET_S": 24 * 3600,
@@ -109,6 +113,43 @@ def claim(key: str, limit: int, now: dt.datetime | None = None) -> bool:
     won = db.session.execute(statement).scalar_one() == token
     db.session.commit()
     return won
+
+
+def claim_window(key: str, limit: int, window_s: int, now: dt.datetime | None = None) -> tuple[bool, int]:
+    """Count one request on ``key`` in a fixed window of ``window_s`` seconds (one atomic statement).
+
+    The API's limits (requests per token, bad tokens per address): a key
+    allows ``limit`` requests until its window ends (``until``), then starts
+    a new window. One row per key, however long it is used; it commits.
+
+    :returns: whether the request may go ahead, and the seconds until the
+        key's window ends (for ``Retry-After``).
+    """
+    now = now or utcnow()
+    key = key[:200]
+    token = secrets.token_hex(8)
+    end = now + dt.timedelta(seconds=window_s)
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = RateLimit.__table__
+    over = sa.or_(table.c.until.is_(None), table.c.until <= now)  # the row's window has ended
+    allowed = sa.or_(over, table.c.count < limit)
+    statement = insert(RateLimit).values(key=key, count=1, until=end, claim=token, updated_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=[RateLimit.key],
+        set_={
+            "count": sa.case((over, 1), (allowed, table.c.count + 1), else_=table.c.count),
+            "until": sa.case((over, end), else_=table.c.until),
+            "claim": sa.case((allowed, token), else_=table.c.claim),
+            "updated_at": now,
+        },
+    ).returning(RateLimit.claim, RateLimit.until)
+    won, until = db.session.execute(statement).one()
+    db.session.commit()
+    return won == token, max(1, math.ceil(((until or end) - now).total_seconds()))
 
 
 def forget(*keys: str) -> None:

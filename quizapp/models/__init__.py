@@ -1,5 +1,6 @@
 """Every model, re-exported so that Alembic sees them all."""
 
+from quizapp.models.api_token import ApiToken
 from quizapp.models.article import Article
 from quizapp.models.attempt import Answer, Attempt, QuestionView
 from quizapp.models.background import BackgroundJob
@@ -15,7 +16,7 @@ from quizapp.models.security import AuditEvent, LoginAttempt
 from quizapp.models.user import User
 
 __all__ = [
-    "Answer", "Article", "ArticleImport", "Attempt", "BackgroundJob", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
+    "Answer", "ApiToken", "Article", "ArticleImport", "Attempt", "BackgroundJob", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
     "Enrollment", "Question", "QuestionFile",
     "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",

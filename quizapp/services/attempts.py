@@ -59,6 +59,16 @@ def visible_quizzes_filter(user: User | None):
     return sa.or_(visible, ownership.taught_quizzes_clause(user.id), in_a_class_i_teach)
 
 
+def visible_quizzes(user: User | None, page: int = 1, per_page: int = 25):
+    """One page of the quizzes ``user`` may see (:func:`visible_quizzes_filter`), in the index page's order.
+
+    :returns: a Flask-SQLAlchemy ``Pagination`` of :class:`Quiz`.
+    """
+    query = (sa.select(Quiz).where(visible_quizzes_filter(user))
+             .order_by(Quiz.article_id.is_(None), Quiz.article_id, Quiz.position, Quiz.id))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
 def get_quiz(slug: str, user: User | None = None) -> Quiz:
     """The quiz called ``slug`` if ``user`` may see it.
 
@@ -95,6 +105,16 @@ def get_attempt(attempt_id: int, user_id: int) -> Attempt:
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("There is no such attempt.")
     return attempt
+
+
+def own_attempts(user_id: int, page: int = 1, per_page: int = 25):
+    """One page of the user's own attempts, newest first (those past their time or close are closed first).
+
+    :returns: a Flask-SQLAlchemy ``Pagination`` of :class:`Attempt`.
+    """
+    timing.close_overdue(utcnow(), user_id=user_id)
+    query = sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.started_at.desc(), Attempt.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:

@@ -98,3 +98,17 @@ def learner_classes(user_id: int) -> list[Classroom]:
             .order_by(Classroom.name)
         )
     )
+
+
+def get_learner_class(class_id: int, user_id: int) -> Classroom:
+    """A class the user is enrolled in; any other is reported as missing.
+
+    :raises NotFound: when there is no such class of this learner.
+    """
+    classroom = db.session.scalar(
+        sa.select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(Classroom.id == class_id, Enrollment.user_id == user_id)
+    )
+    if classroom is None:
+        raise NotFound("There is no such class.")
+    return classroom

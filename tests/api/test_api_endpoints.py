@@ -14,6 +14,7 @@ from quizapp.models import Attempt, Question, QuestionVersion, Quiz, QuizQuestio
 from tests.api.conftest import error_of
 from tests.conftest import count
 from tests.security_world import ARTICLE
+from tests.test_query_counts import counting
 from tests.test_security_leakage import secrets_of
 
 TRUE_FALSE = {"type": "true_false", "stem": "The council voted to build a new library.", "answer": True}
@@ -236,3 +237,18 @@ def test_bad_article_submissions_change_nothing(api, scalar):
     assert error_of(api.post("/imports", json={"text": ARTICLE, "published": "March"}), 422)["where"] == "published"
     assert error_of(api.post("/imports", data="title=x", content_type="application/x-www-form-urlencoded"), 400)
     assert scalar(count(ArticleImport)) == before
+
+
+def test_a_page_of_quizzes_costs_the_same_statements_for_one_quiz_as_for_all(app, api):
+    """The list counts each quiz's questions without a query per quiz."""
+    def statements_for(per_page: int) -> int:
+        with counting(app) as statements:
+            response = api.get(f"/quizzes?per_page={per_page}", as_="teacher")
+        assert response.status_code == 200
+        assert len(response.get_json()["items"]) == min(per_page, response.get_json()["total"])
+        return len(statements)
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quiz)) > 5  # the seed bank's quizzes and more
+    statements_for(1)  # the token's first use of the day also notes when it was used
+    assert statements_for(100) == statements_for(1)

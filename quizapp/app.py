@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    config.iframe_cookies(app.config)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -145,11 +146,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth import bp as auth_bp
     from quizapp.quiz import bp as quiz_bp
+    from quizapp import lti
     from quizapp.teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(teach_bp)
+    app.register_blueprint(lti.bp)
+    lti.init_app(app)
 
     @app.get("/healthz")
     def healthz():

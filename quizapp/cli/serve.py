@@ -32,12 +32,12 @@ def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, ifram
     """
     from quizapp.serve import default_workers, serve
 
-    _check_database()
     if secure_cookies is None:
         secure_cookies = trusted_proxies > 0
     if iframe_cookies and not secure_cookies:
         fail("--iframe-cookies needs secure cookies (HTTPS): browsers refuse SameSite=None cookies without Secure; "
              "add --secure-cookies")
+    _check_database()
     if iframe_cookies is None:
         iframe_cookies = secure_cookies
     serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout, job_workers,

@@ -66,7 +66,7 @@ class LtiStore(db.Model):
     __tablename__ = "lti_store"
 
     key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
-    value: Mapped[Any] = mapped_column(sa.JSON)
+    value: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 

@@ -27,4 +27,6 @@ def _frame_for_lti_session() -> None:
         g.frame_ancestors = list(lti["frame"])
 
 
-from quizapp.lti import routes  # noqa: E402,F401
+from quizapp.lti import routes  # noqa: E402  (the views register themselves on bp)
+
+__all__ = ["SESSION_KEY", "bp", "init_app", "routes"]

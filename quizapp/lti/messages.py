@@ -65,6 +65,8 @@ class Launch(FlaskMessageLaunch):
     """pylti1p3's launch with single-use states and required expiry."""
 
     def __init__(self, request=None, tool_config=None, **kwargs):
+        if not kwargs.get("requests_session"):  # fetching the platform's key set gives up after a while
+            kwargs["requests_session"] = lti_tool.http_session()
         super().__init__(request or FlaskRequest(), tool_config or lti_tool.DatabaseToolConf(),
                          launch_data_storage=kwargs.pop("launch_data_storage", None) or lti_tool.DatabaseLaunchStorage(),
                          **kwargs)

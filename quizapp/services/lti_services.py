@@ -43,26 +43,8 @@ log = logging.getLogger(__name__)
 
 #: Runs of one passback before the periodic sweep stops queuing it again (each huey retry is a run).
 MAX_ATTEMPTS = 12
-#: Seconds to wait for a platform's answer.
-TIMEOUT = 20
-
-
-def _session() -> requests.Session:
-    session = requests.Session()
-    session.headers["User-Agent"] = "quizapp-lti"
-    session.request = _with_timeout(session.request)  # type: ignore[method-assign]
-    return session
-
-
-def _with_timeout(request):
-    def call(method, url, **kwargs):
-        kwargs.setdefault("timeout", TIMEOUT)
-        return request(method, url, **kwargs)
-    return call
-
-
 def _connector(platform) -> ServiceConnector:
-    return ServiceConnector(lti_tool.registration(platform), _session())
+    return ServiceConnector(lti_tool.registration(platform), lti_tool.http_session())
 
 
 # --- grade passback --------------------------------------------------------------------------

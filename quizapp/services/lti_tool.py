@@ -23,6 +23,7 @@ import json
 import typing as t
 from urllib.parse import urlsplit
 
+import requests
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -38,9 +39,25 @@ from quizapp.models import LtiKey, LtiPlatform, LtiStore
 from quizapp.models._common import utcnow
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
+#: Seconds to wait for a platform's answer (its key set, its token and services).
+HTTP_TIMEOUT = 20
 #: How long a retired key stays in the JWKS after a rotation (``LTI_KEEP_RETIRED_DAYS`` overrides).
 KEEP_RETIRED = dt.timedelta(days=7)
 KEY_BITS = 2048
+
+
+def http_session() -> requests.Session:
+    """A requests session for calls to platforms: every call gives up after :data:`HTTP_TIMEOUT` seconds."""
+    session = requests.Session()
+    session.headers["User-Agent"] = "quizapp-lti"
+    request = session.request
+
+    def with_timeout(method, url, **kwargs):
+        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        return request(method, url, **kwargs)
+
+    session.request = with_timeout  # type: ignore[method-assign]
+    return session
 
 
 # --- keys ---------------------------------------------------------------------------

@@ -233,3 +233,11 @@ def test_key_rotation_keeps_what_the_old_key_signed_verifiable(app, flow, platfo
     with pytest.raises(ValueError, match="has no key"):
         platform.verify_from_tool(signed_before, audience="anyone")
     assert "private" not in str(platform.tool_jwks()) and all("d" not in k for k in platform.tool_jwks()["keys"])
+
+
+def test_the_class_page_links_to_its_course(app, flow, platform):
+    platform.members = []
+    response = flow.launch(platform.claims(sub="teach-1", roles=[INSTRUCTOR]))
+    classroom_id = int(response.location.rsplit("/", 1)[1])
+    page = flow.get(f"/teach/classes/{classroom_id}")
+    assert f'href="/lti/classes/{classroom_id}"' in page.text and "Its course on" in page.text

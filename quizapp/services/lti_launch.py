@@ -34,8 +34,8 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-#: LIS roles (context or institution) that make a launch's user a teacher here
-TEACHING_ROLES = ("Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant", "Mentor")
+#: LIS roles that make a launch's user a teacher here (a mentor, a parent, an observer is not one)
+TEACHING_ROLES = ("Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant")
 NO_CLASS_YET = ("Your teacher has not opened quizapp in this course yet, so it has no class here. "
                 "Ask them to open it once from the course; then open this link again.")
 
@@ -43,7 +43,7 @@ NO_CLASS_YET = ("Your teacher has not opened quizapp in this course yet, so it h
 @dataclasses.dataclass
 class LaunchResult:
     user_id: int
-    is_teacher: bool
+    is_teacher: bool  # a teacher in this course (the launch's roles), whatever the account is elsewhere
     kind: str  # "resource" or "deep_link"
     classroom_id: int | None = None
     context_id: int | None = None
@@ -52,9 +52,17 @@ class LaunchResult:
 
 
 def is_teaching_role(roles: list[str]) -> bool:
-    """Whether LIS roles (full URIs or short names) include a teaching one."""
-    for role in roles or ():
-        name = re.split(r"[#/]", str(role))[-1]
+    """Whether LIS roles (full URIs or short names) make a teacher in this course.
+
+    The course's own (membership) roles decide when there are any: a
+    teacher elsewhere in the institution who is a learner in this course
+    (Canvas sends ``institution/person#Instructor`` with ``membership#Learner``)
+    is a learner here. Institution and system roles count only without them.
+    """
+    roles = [str(r) for r in roles or ()]
+    membership = [r for r in roles if "/membership" in r or not r.startswith("http")]
+    for role in membership or roles:
+        name = re.split(r"[#/]", role)[-1]
         if name in TEACHING_ROLES or name.split(".")[0] in TEACHING_ROLES:
             return True
     return False
@@ -163,7 +171,7 @@ def record_launch(platform: LtiPlatform, claims: dict) -> LaunchResult:
         raise Forbidden("Only the course's teachers choose which quiz a link opens.")
     user = account_for(platform, subject, claims, teacher)
     context = _context(platform, claims.get(CLAIM + "context") or {}, user, teacher)
-    result = LaunchResult(user_id=user.id, is_teacher=user.is_teacher, kind=kind)
+    result = LaunchResult(user_id=user.id, is_teacher=teacher, kind=kind)
     if context is None:
         result.message = NO_CLASS_YET if claims.get(CLAIM + "context") else None
         return result

@@ -83,8 +83,24 @@ def test_a_learner_takes_a_quiz_inside_the_lms_iframe_and_the_grade_arrives(play
                                  published_ids("multiple_choice", 2), [classroom_id])
         slug = quiz.slug
 
-    # the learner opens the course's link to the quiz
-    lms.next_launch(lms.claims(sub="learn-1", name="Lee Learner", quiz=slug, lineitem="42", nrps=False))
+    # the instructor adds the quiz to the course: deep linking, inside the frame; the tool's page posts
+    # the signed answer back to the platform by itself (static/lti.js), which verifies it
+    lms.next_launch(lms.claims(sub="teach-1", roles=[INSTRUCTOR], message_type="LtiDeepLinkingRequest", nrps=False))
+    context, page, foreign = _course(playwright_browser, lms, live_server, "teach-1")
+    frame = _tool_frame(page, live_server, r"/lti/deep-link$")
+    assert frame_axe(frame) == []
+    frame.get_by_role("button", name="Add “Course quiz”").click()
+    deadline = time.monotonic() + 20
+    while not lms.deep_link_responses and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert lms.errors == []
+    [item] = lms.deep_link_responses[0]["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"quiz": slug} and item["lineItem"]["scoreMaximum"] == 100
+    context.close()
+
+    # the learner opens the link the platform made of it
+    lms.next_launch(lms.claims(sub="learn-1", name="Lee Learner", quiz=item["custom"]["quiz"], lineitem="42",
+                               nrps=False))
     context, page, foreign = _course(playwright_browser, lms, live_server, "learn-1")
     frame = _tool_frame(page, live_server, rf"/quizzes/{slug}$")
     assert frame.locator("h1").inner_text() == "Course quiz"

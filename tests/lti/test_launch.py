@@ -175,3 +175,22 @@ def test_lti_pages_may_be_framed_by_the_platforms_and_others_not(app, flow, plat
     plain = flow.get("/", client=app.test_client())
     assert "frame-ancestors 'none'" in plain.headers["Content-Security-Policy"]
     assert plain.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("roles,teacher", [
+    (["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"], True),
+    (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"], True),
+    (["http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"], True),
+    (["Instructor"], True),
+    (["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], False),
+    (["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"], False),
+    # Canvas: a teacher elsewhere in the institution, a learner in this course
+    (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor",
+      "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], False),
+    (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"], True),
+    ([], False),
+])
+def test_lms_roles_map_to_quizapp_roles(roles, teacher):
+    from quizapp.services.lti_launch import is_teaching_role
+
+    assert is_teaching_role(roles) is teacher

@@ -241,3 +241,21 @@ def test_the_class_page_links_to_its_course(app, flow, platform):
     classroom_id = int(response.location.rsplit("/", 1)[1])
     page = flow.get(f"/teach/classes/{classroom_id}")
     assert f'href="/lti/classes/{classroom_id}"' in page.text and "Its course on" in page.text
+
+
+def test_a_teachers_override_sends_the_new_grade(app, flow, platform):
+    slug = _teacher_with_quiz(app, flow, platform, grading_method="latest")
+    flow.browser = app.test_client()
+    flow.launch(platform.claims(sub="learn-1", name="Lee Learner", quiz=slug))
+    _take(app, "Lee-Learner", slug, right=False)
+    _wait(lambda: _grade(app)[0] == "sent", "the first grade")
+    assert platform.scores[-1]["score"]["scoreGiven"] == 0.0
+    from quizapp.services import marking
+
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        teacher_id = db.session.scalar(sa.select(User.id).filter_by(username="Tia-Teacher"))
+        marking.override_grade(attempt.quiz_id, attempt.id, teacher_id, "75", "A fair reading of question 2")
+    _wait(lambda: len(platform.scores) == 2, "the overridden grade")
+    assert platform.scores[-1]["score"]["scoreGiven"] == 75.0
+    _wait(lambda: _grade(app)[2] == 75.0, "the grade marked sent at 75")

@@ -99,6 +99,7 @@ def upgrade():
         sa.Column('quiz_id', sa.Integer(), nullable=True),
         sa.Column('deployment_id', sa.String(255), nullable=False),
         sa.Column('lineitem_url', sa.String(500), nullable=True),
+        sa.Column('lineitems_url', sa.String(500), nullable=True),
         sa.Column('ags_scopes', sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name='fk_lti_link_platform'),
         sa.ForeignKeyConstraint(['context_id'], ['lti_context.id'], name='fk_lti_link_context'),

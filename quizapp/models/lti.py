@@ -121,8 +121,10 @@ class LtiResourceLink(db.Model):
                                                    index=True)
     quiz_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quiz.id", name="fk_lti_link_quiz"), index=True)
     deployment_id: Mapped[str] = mapped_column(sa.String(255))
-    #: the Assignment and Grade Services claim of the last launch: line item URL and scopes
+    #: the Assignment and Grade Services claim of the last launch: line item URL and scopes; without a line
+    #: item (a link the instructor typed), the first grade makes one in the course's line items container
     lineitem_url: Mapped[str | None] = mapped_column(sa.String(500))
+    lineitems_url: Mapped[str | None] = mapped_column(sa.String(500))
     ags_scopes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     platform = relationship("LtiPlatform")

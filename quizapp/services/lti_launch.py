@@ -34,6 +34,7 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 #: LIS roles that make a launch's user a teacher here (a mentor, a parent, an observer is not one)
 TEACHING_ROLES = ("Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant")
 NO_CLASS_YET = ("Your teacher has not opened quizapp in this course yet, so it has no class here. "
@@ -186,7 +187,7 @@ def record_launch(platform: LtiPlatform, claims: dict) -> LaunchResult:
         link = _link(platform, context, claims)
         if link.quiz is not None:
             result.quiz_slug = link.quiz.slug
-            if not teacher and SCORE_SCOPE in (link.ags_scopes or []) and link.lineitem_url:
+            if not teacher and can_send_grades(link):
                 _grade_row(link, user.id, subject)
                 from quizapp.services import lti_services  # (it imports this module)
 
@@ -200,8 +201,11 @@ def _link(platform: LtiPlatform, context: LtiContext, claims: dict) -> LtiResour
     quiz = quiz_for_class(slug, context.classroom) if slug else None  # may refuse: before anything changes
     values = {"context_id": context.id, "deployment_id": str(claims.get(CLAIM + "deployment_id") or "")}
     ags = claims.get(AGS_CLAIM) or {}
-    if ags.get("lineitem"):
-        values.update(lineitem_url=str(ags["lineitem"]), ags_scopes=[str(s) for s in ags.get("scope") or []])
+    if ags.get("lineitem") or ags.get("lineitems"):
+        values.update(ags_scopes=[str(s) for s in ags.get("scope") or []],
+                      lineitems_url=str(ags["lineitems"]) if ags.get("lineitems") else None)
+        if ags.get("lineitem"):
+            values["lineitem_url"] = str(ags["lineitem"])
     if quiz is not None:
         values["quiz_id"] = quiz.id
     link = db.session.scalar(sa.select(LtiResourceLink).filter_by(platform_id=platform.id, resource_link_id=link_id))
@@ -212,6 +216,12 @@ def _link(platform: LtiPlatform, context: LtiContext, claims: dict) -> LtiResour
         setattr(link, name, value)
     db.session.commit()
     return link
+
+
+def can_send_grades(link: LtiResourceLink) -> bool:
+    """Whether the platform takes scores for this link: a line item, or the right to make one."""
+    scopes = link.ags_scopes or []
+    return SCORE_SCOPE in scopes and bool(link.lineitem_url or (link.lineitems_url and LINEITEM_SCOPE in scopes))
 
 
 def _grade_row(link: LtiResourceLink, user_id: int, subject: str) -> None:

@@ -29,6 +29,7 @@ from flask import current_app
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
+from pylti1p3.lineitem import LineItem
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
@@ -41,6 +42,8 @@ from quizapp.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
+#: The tag of the line items quizapp makes (and finds again)
+LINEITEM_TAG = "quizapp-grade"
 #: Runs of one passback before the periodic sweep stops queuing it again (each huey retry is a run).
 MAX_ATTEMPTS = 12
 def _connector(platform) -> ServiceConnector:
@@ -147,11 +150,22 @@ def run_queued(app, grade_id: int, retries_left: int, next_delay: float) -> None
 def post_score(row: LtiGrade) -> float:
     """POST the row's grade to its line item (scoreGiven out of 100); returns the percent sent."""
     link = row.link
-    if not link.lineitem_url:
-        raise InvalidInput("the link has no line item to send grades to")
+    if not lti_launch.can_send_grades(link):
+        raise InvalidInput("the platform gave no line item for this link, nor the right to make one")
     percent = float(row.percent or 0.0)
-    ags = AssignmentsGradesService(_connector(link.platform),
-                                   {"scope": list(link.ags_scopes or []), "lineitem": link.lineitem_url})
+    ags = AssignmentsGradesService(_connector(link.platform), {"scope": list(link.ags_scopes or []),
+                                                               "lineitem": link.lineitem_url,
+                                                               "lineitems": link.lineitems_url})
+    if not link.lineitem_url:  # a link the instructor typed: find or make its gradebook column
+        made = ags.find_or_create_lineitem(
+            LineItem().set_tag(LINEITEM_TAG).set_resource_id(link.quiz.slug).set_resource_link_id(link.resource_link_id)
+            .set_label(link.quiz.title).set_score_maximum(100), find_by="resource_link_id")
+        db.session.execute(sa.update(LtiResourceLink).where(LtiResourceLink.id == link.id, LtiResourceLink.lineitem_url.is_(None))
+                           .values(lineitem_url=made.get_id()))
+        db.session.commit()
+        link = db.session.get(LtiResourceLink, link.id)
+        ags = AssignmentsGradesService(_connector(link.platform), {"scope": list(link.ags_scopes or []),
+                                                                   "lineitem": link.lineitem_url})
     grade = (Grade().set_score_given(percent).set_score_maximum(100).set_user_id(row.subject)
              .set_activity_progress("Completed").set_grading_progress("FullyGraded")
              .set_timestamp(dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")))

@@ -65,6 +65,7 @@ class Platform:
         self.scores: list[dict] = []  # every score received: {"lineitem": id, "score": {...}}
         self.fail_scores = 0  # answer 500 to this many score posts first
         self.members: list[dict] = []
+        self.lineitems: list[dict] = []  # line items the tool made (the course's gradebook columns)
         self.deep_link_responses: list[dict] = []
         self.assertions: list[dict] = []  # the tool's verified client assertions (header and claims)
         self.errors: list[str] = []
@@ -109,10 +110,10 @@ class Platform:
             claims[CLAIM + "resource_link"] = {"id": link, "title": "Quiz link"}
             if quiz:
                 claims[CLAIM + "custom"] = {"quiz": quiz}
-            if lineitem:
+            if lineitem:  # "container": only the line items container (a link the instructor typed)
                 claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = {
                     "scope": [LINEITEM, SCORE], "lineitems": self.url + "/lineitems",
-                    "lineitem": f"{self.url}/lineitems/{lineitem}"}
+                    **({"lineitem": f"{self.url}/lineitems/{lineitem}"} if lineitem != "container" else {})}
         else:
             claims[CLAIM + "target_link_uri"] = (self.tool or "") + "/lti/launch"
             claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
@@ -193,6 +194,10 @@ def _handler(platform: Platform):
                                   "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
             if path == "/course":
                 return self._course(params)
+            if path == "/lineitems":
+                if not self._bearer(LINEITEM):
+                    return self._send(401, {"error": "no token for line items"})
+                return self._send(200, platform.lineitems, "application/vnd.ims.lis.v2.lineitemcontainer+json")
             return self._send(404, {"error": "not found"})
 
         def _auth(self, params):
@@ -233,6 +238,14 @@ def _handler(platform: Platform):
             path = self.path.partition("?")[0]
             if path == "/token":
                 return self._token(self._form())
+            if path == "/lineitems":
+                length = int(self.headers.get("Content-Length") or 0)
+                item = json.loads(self.rfile.read(length))
+                if not self._bearer(LINEITEM):
+                    return self._send(401, {"error": "no token for line items"})
+                item["id"] = f"{platform.url}/lineitems/made-{len(platform.lineitems) + 1}"
+                platform.lineitems.append(item)
+                return self._send(201, item, "application/vnd.ims.lis.v2.lineitem+json")
             if path.startswith("/lineitems/") and path.endswith("/scores"):
                 return self._score(path.split("/")[2])
             if path == "/deep_link_return":

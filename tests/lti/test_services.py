@@ -259,3 +259,20 @@ def test_a_teachers_override_sends_the_new_grade(app, flow, platform):
     _wait(lambda: len(platform.scores) == 2, "the overridden grade")
     assert platform.scores[-1]["score"]["scoreGiven"] == 75.0
     _wait(lambda: _grade(app)[2] == 75.0, "the grade marked sent at 75")
+
+
+def test_a_link_without_a_line_item_gets_one_made_by_the_first_grade(app, flow, platform):
+    slug = _teacher_with_quiz(app, flow, platform)
+    flow.browser = app.test_client()
+    flow.launch(platform.claims(sub="learn-1", name="Lee Learner", quiz=slug, lineitem="container"))
+    _take(app, "Lee-Learner", slug, right=True)
+    _wait(lambda: _grade(app)[0] == "sent", "the grade sent")
+    [item] = platform.lineitems
+    assert item["resourceLinkId"] == "link-1" and item["scoreMaximum"] == 100 and item["resourceId"] == slug
+    assert platform.scores == [{"lineitem": "made-1", "score": platform.scores[0]["score"]}]
+    # a second learner's grade goes to the same column
+    flow.browser = app.test_client()
+    flow.launch(platform.claims(sub="learn-2", name="Max Mustermann", quiz=slug, lineitem="container"))
+    _take(app, "Max-Mustermann", slug, right=False)
+    _wait(lambda: len(platform.scores) == 2, "the second grade")
+    assert len(platform.lineitems) == 1 and platform.scores[1]["lineitem"] == "made-1"

@@ -21,13 +21,15 @@ from quizapp.services import lti_tool
 
 #: Seconds a login's state and nonce wait for the launch.
 LOGIN_LIFETIME = 600
+#: Seconds a launch's claims are kept (for deep linking's second step: the instructor's choice).
+LAUNCH_LIFETIME = 3600
 
 #: what a user reads for pylti1p3's reasons (anything else is shown as it is)
 REASONS = {
     "Missing id_token": "the platform sent no id_token.",
     "Missing state param": "the platform sent no state.",
-    "State not found": "the login state is unknown, used already or from another browser (a replayed or "
-                       "forged launch).",
+    "State not found": "the login state is unknown, expired, used already or from another browser (a replayed "
+                       "or forged launch).",
     "Invalid Nonce": "the nonce is unknown or was used already (a replayed launch).",
     '"nonce" is empty': "the id_token has no nonce.",
     "Registration not found.": "no platform with this issuer and client id (audience) is registered here.",
@@ -71,6 +73,7 @@ class Launch(FlaskMessageLaunch):
                          launch_data_storage=kwargs.pop("launch_data_storage", None) or lti_tool.DatabaseLaunchStorage(),
                          **kwargs)
         self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
+        self.set_launch_data_lifetime(LAUNCH_LIFETIME)
 
     def validate_state(self):
         state = self._get_request_param("state")

@@ -194,3 +194,16 @@ def test_lms_roles_map_to_quizapp_roles(roles, teacher):
     from quizapp.services.lti_launch import is_teaching_role
 
     assert is_teaching_role(roles) is teacher
+
+
+def test_a_launch_after_the_login_expired_is_refused(app, flow, platform, accounts):
+    import datetime as dt
+
+    import time_machine
+
+    form = flow.authorize(platform.claims(sub="slow-1"))
+    before = accounts()
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11), tick=True):
+        response = flow.post(form)
+    assert response.status_code == 400 and "the login state is unknown, expired" in unescape(response.text)
+    assert accounts() == before

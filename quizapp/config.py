@@ -26,7 +26,8 @@ class Config:
 
 
 def iframe_cookies(config) -> None:
-    """Session cookies an LMS's iframe can carry (LTI): ``SameSite=None``, which browsers accept only with Secure.
+    """Session cookies an LMS's iframe can carry (LTI): ``SameSite=None`` (with Secure, as browsers require)
+    and ``Partitioned``.
 
     On when ``LTI_IFRAME_COOKIES`` is set (``quizapp serve`` sets it for an
     HTTPS deployment, or the environment variable of the same name does) and
@@ -40,6 +41,8 @@ def iframe_cookies(config) -> None:
     config["LTI_IFRAME_COOKIES"] = bool(wanted and config.get("SESSION_COOKIE_SECURE"))
     if config["LTI_IFRAME_COOKIES"]:
         config["SESSION_COOKIE_SAMESITE"] = "None"
+        # CHIPS: kept for quizapp inside each LMS's page even where third-party cookies are blocked
+        config["SESSION_COOKIE_PARTITIONED"] = True
         config["REMEMBER_COOKIE_SAMESITE"] = "None"
         config["REMEMBER_COOKIE_SECURE"] = True
 

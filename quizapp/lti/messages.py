@@ -14,7 +14,7 @@ nonce and the message's required claims. quizapp adds what it leaves out:
 
 from __future__ import annotations
 
-from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.contrib.flask import FlaskCookieService, FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
 
 from quizapp.services import lti_tool
@@ -63,13 +63,29 @@ def reason(exc: Exception) -> str:
     return text.rstrip(".") + "."
 
 
+class StateCookies(FlaskCookieService):
+    """pylti1p3's state cookie, sent only to /lti/; on HTTPS ``SameSite=None; Secure; Partitioned``.
+
+    Partitioned (CHIPS): a browser that blocks third-party cookies still
+    keeps this one for quizapp inside this LMS's page, where the launch needs it.
+    """
+
+    def update_response(self, response):
+        secure = bool(self._request.is_secure())
+        for key, cookie in self._cookie_data_to_set.items():
+            response.set_cookie(key, cookie["value"], max_age=cookie["exp"], path="/lti/", httponly=True,
+                                secure=secure, samesite="None" if secure else "Lax", partitioned=secure)
+
+
 class Launch(FlaskMessageLaunch):
     """pylti1p3's launch with single-use states and required expiry."""
 
     def __init__(self, request=None, tool_config=None, **kwargs):
         if not kwargs.get("requests_session"):  # fetching the platform's key set gives up after a while
             kwargs["requests_session"] = lti_tool.http_session()
-        super().__init__(request or FlaskRequest(), tool_config or lti_tool.DatabaseToolConf(),
+        request = request or FlaskRequest()
+        kwargs["cookie_service"] = kwargs.get("cookie_service") or StateCookies(request)
+        super().__init__(request, tool_config or lti_tool.DatabaseToolConf(),
                          launch_data_storage=kwargs.pop("launch_data_storage", None) or lti_tool.DatabaseLaunchStorage(),
                          **kwargs)
         self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
@@ -100,7 +116,9 @@ def login_redirect(launch_url: str):
     :raises OIDCException: an unknown issuer or client id, or no login hint.
     """
     storage = lti_tool.DatabaseLaunchStorage()
-    login = FlaskOIDCLogin(FlaskRequest(), lti_tool.DatabaseToolConf(), launch_data_storage=storage)
+    request = FlaskRequest()
+    login = FlaskOIDCLogin(request, lti_tool.DatabaseToolConf(), cookie_service=StateCookies(request),
+                           launch_data_storage=storage)
     login.set_launch_data_storage(storage)
     login.set_launch_data_lifetime(LOGIN_LIFETIME)  # the state and nonce wait this long for the launch
     # stores the state in the database (the launch deletes it: one use) besides its cookie

@@ -96,7 +96,7 @@ def test_iframe_cookies_are_samesite_none_and_secure_only_on_https(db_path):
         return page.headers["Set-Cookie"]
 
     framed = cookie(SESSION_COOKIE_SECURE=True, LTI_IFRAME_COOKIES=True)
-    assert "SameSite=None" in framed and "Secure" in framed
+    assert "SameSite=None" in framed and "Secure" in framed and "Partitioned" in framed
     assert "SameSite=Lax" in cookie(SESSION_COOKIE_SECURE=False, LTI_IFRAME_COOKIES=True)  # no HTTPS: Lax
     assert "SameSite=Lax" in cookie(SESSION_COOKIE_SECURE=True, LTI_IFRAME_COOKIES=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import urllib.parse
 from html import unescape
 
 import pytest
@@ -207,3 +208,13 @@ def test_a_launch_after_the_login_expired_is_refused(app, flow, platform, accoun
         response = flow.post(form)
     assert response.status_code == 400 and "the login state is unknown, expired" in unescape(response.text)
     assert accounts() == before
+
+
+def test_the_state_cookie_is_for_the_launch_only_and_crosses_sites_on_https(flow, platform):
+    plain = flow.login().headers.getlist("Set-Cookie")
+    [state] = [c for c in plain if c.startswith("lti1p3-state-")]
+    assert "Path=/lti/" in state and "SameSite=Lax" in state and "Secure" not in state
+    https = flow.browser.get(flow.tool.replace("http://", "https://") + "/lti/login?" + urllib.parse.urlencode(
+        {"iss": platform.url, "login_hint": "x", "client_id": platform.client_id}))
+    [state] = [c for c in https.headers.getlist("Set-Cookie") if c.startswith("lti1p3-state-")]
+    assert all(part in state for part in ("Secure", "HttpOnly", "SameSite=None", "Partitioned", "Path=/lti/"))

@@ -119,10 +119,10 @@ def deep_link_choose():
                 .set_custom_params({"quiz": quiz.slug})
                 .set_lineitem(LineItem().set_score_maximum(100).set_label(quiz.title).set_resource_id(quiz.slug)
                               .set_tag("quizapp-grade")))
-    token = deep_link.get_response_jwt([resource])
     return_url = deep_link._deep_link_settings["deep_link_return_url"]
+    g.form_action = [lti_tool.origin(return_url, "deep_link_return_url")]  # the page's form posts there
+    token = deep_link.get_response_jwt([resource])
     session.pop(DEEP_LINK_KEY, None)  # one answer per deep-linking request
-    g.form_action = [lti_tool.origin(return_url)]
     return render_template("lti/deep_link_return.html", return_url=return_url, token=token, quiz=quiz)
 
 

@@ -28,7 +28,7 @@ from quizapp.extensions import db
 from quizapp.models import (Classroom, CoTeacher, CoTeacherEvent, Enrollment, LtiAccount, LtiContext, LtiGrade, LtiPlatform,
                             LtiResourceLink, Quiz, User, quiz_classroom)
 from quizapp.services import classes, ownership
-from quizapp.services.errors import Forbidden, InvalidInput
+from quizapp.services.errors import Conflict, Forbidden, InvalidInput
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -95,25 +95,35 @@ def account_for(platform: LtiPlatform, subject: str, claims: dict, teacher: bool
             user.role = "teacher"
             db.session.commit()
         return user
-    # no password: "!" is no hash werkzeug accepts, so the account can only come in through its platform
-    user = User(username=_username(claims, subject), role="teacher" if teacher else "learner", password_hash="!lti")
-    db.session.add(user)
-    db.session.flush()
-    db.session.add(LtiAccount(platform_id=platform.id, issuer=platform.issuer, subject=subject, user_id=user.id))
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same user's two launches at once: the other one made the account
-        db.session.rollback()
-        account = db.session.scalar(sa.select(LtiAccount).filter_by(issuer=platform.issuer, subject=subject))
-        return account.user
-    return user
+    for _ in range(3):
+        # no password: "!lti" is no hash werkzeug accepts, so the account comes in through its platform only
+        user = User(username=_username(claims, subject), role="teacher" if teacher else "learner",
+                    password_hash="!lti")
+        db.session.add(user)
+        try:
+            db.session.flush()
+            db.session.add(LtiAccount(platform_id=platform.id, issuer=platform.issuer, subject=subject,
+                                      user_id=user.id))
+            db.session.commit()
+            return user
+        except IntegrityError:  # two launches at once: the same user's (the other made the account) or a name
+            db.session.rollback()
+            account = db.session.scalar(sa.select(LtiAccount).filter_by(issuer=platform.issuer, subject=subject))
+            if account is not None:
+                return account.user
+    raise Conflict("Your account could not be made just now; open the activity again.")
 
 
 def enroll(classroom_id: int, user_id: int) -> bool:
-    """Enroll a learner (once); True when new. The caller commits."""
+    """Enroll a learner (once; commits); True when new."""
     if db.session.scalar(sa.select(Enrollment.id).filter_by(classroom_id=classroom_id, user_id=user_id)):
         return False
     db.session.add(Enrollment(classroom_id=classroom_id, user_id=user_id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # two launches of the same learner at once: the other enrolled them
+        db.session.rollback()
+        return False
     return True
 
 
@@ -129,7 +139,14 @@ def _context(platform: LtiPlatform, claim: dict, user: User, teacher: bool) -> L
         classroom = classes.create_class(user.id, title)
         context = LtiContext(platform_id=platform.id, context_id=context_id, classroom_id=classroom.id, title=title)
         db.session.add(context)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the course's first two launches at once: keep the other's class
+            db.session.rollback()
+            db.session.delete(db.session.get(Classroom, classroom.id))
+            db.session.commit()
+            context = db.session.scalar(sa.select(LtiContext).filter_by(platform_id=platform.id,
+                                                                        context_id=context_id))
     elif teacher and not ownership.teaches_class(context.classroom, user.id):
         # another instructor of the course: a co-teacher of its class (the platform says so, not the owner)
         db.session.add(CoTeacher(classroom_id=context.classroom_id, user_id=user.id))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import typing as t
 from urllib.parse import urlsplit
 
@@ -131,9 +132,18 @@ def _url(value: str, where: str) -> str:
     return value
 
 
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+def origin(url: str, where: str = "url") -> str:
+    """``scheme://host[:port]`` of an http(s) URL, safe to write into a Content-Security-Policy.
+
+    :raises InvalidInput: not an http(s) URL, or a host with characters no host has.
+    """
+    parts = urlsplit((url or "").strip())
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.netloc or ""):
+        raise InvalidInput(f"“{url}” is not an http(s) URL with a plain host name.", where=where)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def add_platform(name: str, issuer: str, client_id: str, deployment_ids: t.Iterable[str], auth_login_url: str,
@@ -157,8 +167,8 @@ def add_platform(name: str, issuer: str, client_id: str, deployment_ids: t.Itera
         raise InvalidInput("Give at least one deployment id.", where="deployment_ids")
     urls = {where: _url(value, where) for where, value in (
         ("auth_login_url", auth_login_url), ("auth_token_url", auth_token_url), ("key_set_url", key_set_url))}
-    origins = sorted({origin(_url(o, "frame_origins")) for o in frame_origins if o and o.strip()}) \
-        or sorted({origin(issuer), origin(urls["auth_login_url"])})
+    origins = sorted({origin(o, "frame_origins") for o in frame_origins if o and o.strip()}) \
+        or sorted({origin(issuer, "issuer"), origin(urls["auth_login_url"], "auth_login_url")})
     if db.session.scalar(sa.select(LtiPlatform.id).filter_by(issuer=issuer, client_id=client_id)):
         raise Conflict(f"The platform {issuer} with client id {client_id} is registered already.", where="client_id")
     platform = LtiPlatform(name=name, issuer=issuer, client_id=client_id, deployment_ids=deployments,

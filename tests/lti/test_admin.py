@@ -116,3 +116,12 @@ def test_the_lti_tables_match_the_models(app):
             diffs = compare_metadata(MigrationContext.configure(connection), db.metadata)
     ours = [d for d in diffs if "lti" in repr(d) or "is_admin" in repr(d)]
     assert ours == []
+
+
+def test_a_frame_origin_cannot_smuggle_policy_into_the_header(app, runner):
+    result = runner.invoke(args=PLATFORM_ARGS + ["--frame-origin", "https://lms.example;script-src *"])
+    assert result.exit_code == 1 and "is not an http(s) URL with a plain host name" in result.output
+    ok = runner.invoke(args=PLATFORM_ARGS + ["--frame-origin", "https://School.Instructure.com/courses/1"])
+    assert ok.exit_code == 0, ok.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(LtiPlatform.frame_origins)) == ["https://school.instructure.com"]

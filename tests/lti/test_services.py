@@ -276,3 +276,36 @@ def test_a_link_without_a_line_item_gets_one_made_by_the_first_grade(app, flow, 
     _take(app, "Max-Mustermann", slug, right=False)
     _wait(lambda: len(platform.scores) == 2, "the second grade")
     assert len(platform.lineitems) == 1 and platform.scores[1]["lineitem"] == "made-1"
+
+
+def test_a_passback_whose_run_stopped_is_queued_again_by_the_sweep(app, flow, platform):
+    slug = _teacher_with_quiz(app, flow, platform)
+    flow.browser = app.test_client()
+    flow.launch(platform.claims(sub="learn-1", name="Lee Learner", quiz=slug))
+    _take(app, "Lee-Learner", slug, right=True)
+    _wait(lambda: _grade(app)[0] == "sent", "the grade sent")
+    # a worker was killed mid-run: the row says running, its heartbeat is old, and the queue has nothing
+    import datetime as dt
+
+    with app.app_context():
+        db.session.execute(sa.update(LtiGrade).values(state="running", sent_percent=None,
+                                                       updated_at=dt.datetime(2020, 1, 1)))
+        db.session.commit()
+    from quizapp.services import lti_services
+
+    assert lti_services.requeue_stalled(app) == 1
+    _wait(lambda: _grade(app)[0] == "sent" and _grade(app)[2] == 100.0, "the grade sent by the requeued run")
+    assert len(platform.scores) == 2
+
+
+def test_the_platform_rotating_its_keys_is_followed(app, flow, platform):
+    old = platform.keys[0]
+    platform.rotate()
+    assert flow.launch(platform.claims(sub="teach-1", roles=[INSTRUCTOR], nrps=False)).status_code == 302
+    flow.browser = app.test_client()
+    # a token the old key signed still verifies while the platform publishes that key
+    assert flow.launch(platform.claims(sub="learn-1", nrps=False), key=old).status_code == 302
+    platform.keys.remove(old)
+    flow.browser = app.test_client()
+    refused = flow.launch(platform.claims(sub="learn-2", nrps=False), key=old)
+    assert refused.status_code == 400 and "key id (kid) is not in the platform" in unescape(refused.text)

@@ -125,3 +125,19 @@ def test_a_frame_origin_cannot_smuggle_policy_into_the_header(app, runner):
     assert ok.exit_code == 0, ok.output
     with app.app_context():
         assert db.session.scalar(sa.select(LtiPlatform.frame_origins)) == ["https://school.instructure.com"]
+
+
+def test_the_lti_migration_goes_down_and_up_again(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(make_config(tmp_path / "fresh.sqlite"))
+    with app.app_context():
+        upgrade(directory=app.config["MIGRATIONS_DIR"])
+        downgrade(directory=app.config["MIGRATIONS_DIR"], revision="-1")
+        inspector = sa.inspect(db.engine)
+        assert not [t for t in inspector.get_table_names() if t.startswith("lti")]
+        assert "is_admin" not in [c["name"] for c in inspector.get_columns("user")]
+        upgrade(directory=app.config["MIGRATIONS_DIR"])
+        inspector = sa.inspect(db.engine)
+        assert len([t for t in inspector.get_table_names() if t.startswith("lti")]) == 7
+        db.engine.dispose()

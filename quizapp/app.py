@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    config.iframe_cookies(app.config)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.api import bp as api_bp
     from quizapp.auth import bp as auth_bp
     from quizapp.quiz import bp as quiz_bp
+    from quizapp import lti
     from quizapp.teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
@@ -155,6 +157,8 @@ def register_blueprints(app: Flask) -> None:
     # cross-site form cannot act through it: it alone needs no CSRF token
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(lti.bp)
+    lti.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -25,6 +25,28 @@ class Config:
     REVIEW_SESSION_SIZE = 20  # questions in a learner's daily review session
 
 
+def iframe_cookies(config) -> None:
+    """Session cookies an LMS's iframe can carry (LTI): ``SameSite=None`` (with Secure, as browsers require)
+    and ``Partitioned``.
+
+    On when ``LTI_IFRAME_COOKIES`` is set (``quizapp serve`` sets it for an
+    HTTPS deployment, or the environment variable of the same name does) and
+    cookies are Secure; otherwise the cookies stay ``SameSite=Lax``, and an
+    LMS on another site can show quizapp in a frame only where the browser
+    sends Lax cookies to it. CSRF tokens are checked on every form either way.
+    """
+    wanted = config.get("LTI_IFRAME_COOKIES")
+    if wanted is None:
+        wanted = os.environ.get("LTI_IFRAME_COOKIES", "").lower() in ("1", "true", "yes", "on")
+    config["LTI_IFRAME_COOKIES"] = bool(wanted and config.get("SESSION_COOKIE_SECURE"))
+    if config["LTI_IFRAME_COOKIES"]:
+        config["SESSION_COOKIE_SAMESITE"] = "None"
+        # CHIPS: kept for quizapp inside each LMS's page even where third-party cookies are blocked
+        config["SESSION_COOKIE_PARTITIONED"] = True
+        config["REMEMBER_COOKIE_SAMESITE"] = "None"
+        config["REMEMBER_COOKIE_SECURE"] = True
+
+
 def database_url(instance_path: str) -> str:
     """The database to use: ``DATABASE_URL`` or a SQLite file in the instance folder."""
     url = os.environ.get("DATABASE_URL")

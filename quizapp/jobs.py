@@ -103,7 +103,7 @@ def _storage(app: Flask) -> Huey:
 
 
 def _make(app: Flask) -> Huey:
-    from quizapp.services import background, drafts  # the tasks' code; it imports nothing from here at load time
+    from quizapp.services import background, drafts, lti_services  # the tasks' code; nothing from here at load time
 
     huey = _storage(app)
     delay = float(app.config["JOB_RETRY_DELAY"])
@@ -118,13 +118,19 @@ def _make(app: Flask) -> Huey:
         background.run_queued(app, job_id, retries_left=task.retries if task is not None else 0,
                               next_delay=task.retry_delay if task is not None else delay)
 
+    @huey.task(retries=RETRIES, retry_delay=delay, retry_backoff=RETRY_BACKOFF, context=True, name="lti_grade")
+    def lti_grade(grade_id: int, task=None) -> None:
+        lti_services.run_queued(app, grade_id, retries_left=task.retries if task is not None else 0,
+                                next_delay=task.retry_delay if task is not None else delay)
+
     def requeue_all() -> None:
         drafts.requeue_stalled(app)
         background.requeue_stalled(app)
+        lti_services.requeue_stalled(app)
 
     huey.periodic_task(crontab(minute="*"), name="requeue_stalled")(requeue_all)
     huey.on_startup(name="requeue_stalled_at_start")(requeue_all)
-    huey.quizapp_tasks = {"article_import": article_import, "background_job": background_job}
+    huey.quizapp_tasks = {"article_import": article_import, "background_job": background_job, "lti_grade": lti_grade}
     return huey
 
 

@@ -9,13 +9,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from flask import Flask, Response, current_app, g, request
 
-import sqlalchemy as sa
-from flask import Flask, Response, current_app, request
-
-from quizapp.extensions import db
-from quizapp.models._common import utcnow
 
 #: No inline <script> or style="" anywhere: templates link static/ files only.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -47,9 +42,31 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
 
 
+def content_security_policy(frame_ancestors=(), form_action=()) -> str:
+    """The policy, letting ``frame_ancestors`` frame the page and forms post to ``form_action`` too."""
+    policy = CONTENT_SECURITY_POLICY
+    if frame_ancestors:
+        policy = policy.replace("frame-ancestors 'none'", "frame-ancestors " + " ".join(frame_ancestors))
+    if form_action:
+        policy = policy.replace("form-action 'self'", "form-action 'self' " + " ".join(form_action))
+    return policy
+
+
 def security_headers(response: Response) -> Response:
-    """Add the security headers; pages for a signed-in user are never cached."""
+    """Add the security headers; pages for a signed-in user are never cached.
+
+    A page that an LMS shows in its iframe (LTI, see :mod:`quizapp.lti`) sets
+    ``g.frame_ancestors`` to the platforms' origins: its policy names them
+    instead of ``'none'``, and it goes without ``X-Frame-Options: DENY``
+    (which cannot name an origin). ``g.form_action`` adds origins a form of
+    the page posts to (the deep-linking response to its platform).
+    """
+    frame_ancestors, form_action = g.get("frame_ancestors"), g.get("form_action")
     for name, value in SECURITY_HEADERS.items():
+        if name == "X-Frame-Options" and frame_ancestors:
+            continue
+        if name == "Content-Security-Policy" and (frame_ancestors or form_action):
+            value = content_security_policy(frame_ancestors or (), form_action or ())
         response.headers.setdefault(name, value)
     if request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")) and not request.path.startswith(
         "/static/"

@@ -171,7 +171,7 @@ def default_workers() -> int:
 
 
 def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_cookies: bool, timeout: int,
-          job_workers: int = 1) -> None:
+          job_workers: int = 1, iframe_cookies: bool = False) -> None:
     """Run gunicorn with :class:`SlowClientWorker` workers, each running ``threads`` requests at once.
 
     Web workers never run background jobs (nor load the generator's models):
@@ -181,6 +181,8 @@ def serve(bind: str, workers: int, threads: int, trusted_proxies: int, secure_co
     app_config = {"TRUSTED_PROXIES": trusted_proxies, "JOBS_IN_PROCESS": False}
     if secure_cookies:
         app_config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+        if iframe_cookies:  # an LMS shows quizapp in its iframe (LTI): SameSite=None (see config.iframe_cookies)
+            app_config.update(LTI_IFRAME_COOKIES=True)
     options = {
         "bind": bind,
         "workers": workers,

@@ -35,6 +35,7 @@ CLASS_QUIZ_START = (LOGIN, OK, HIDDEN, OK, HIDDEN)
 TEACHERS = (LOGIN, DENIED, DENIED, OK, OK)  # any teacher: the shared question bank, own lists
 OWNER_TEACHER = (LOGIN, DENIED, DENIED, OK, HIDDEN)  # teacher A's class, quiz or import only
 COOKIE_IS_NOT_A_TOKEN = (UNAUTHORIZED,) * 5  # the JSON API: bearer tokens only
+ADMINS = (LOGIN, DENIED, DENIED, DENIED, DENIED)  # no one of the world is an administrator (tests/lti test them)
 
 #: (endpoint, method) -> outcome for (visitor, learner, other_learner, teacher, other_teacher)
 RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
@@ -164,6 +165,19 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("api.import_create", "POST"): COOKIE_IS_NOT_A_TOKEN,
     ("api.import_get", "GET"): COOKIE_IS_NOT_A_TOKEN,
     ("api.import_drafts", "GET"): COOKIE_IS_NOT_A_TOKEN,
+    # LTI 1.3 (issue 18): a platform's login and launch come from anyone's browser (the signed id_token,
+    # state and nonce decide: tests/lti); deep linking is an instructor's; registering platforms an admin's
+    ("lti.jwks", "GET"): EVERYONE,
+    ("lti.login", "GET"): EVERYONE,
+    ("lti.login", "POST"): EVERYONE,
+    ("lti.launch", "POST"): EVERYONE,
+    ("lti.deep_link", "GET"): TEACHERS,
+    ("lti.deep_link_choose", "POST"): TEACHERS,
+    ("lti.platforms", "GET"): ADMINS,
+    ("lti.platforms", "POST"): ADMINS,
+    ("lti.class_lti", "GET"): OWNER_TEACHER,
+    ("lti.class_sync", "POST"): OWNER_TEACHER,
+    ("lti.grade_send", "POST"): OWNER_TEACHER,
 }
 
 

@@ -17,6 +17,7 @@ from quizapp.cli.backup import backup_command
 from quizapp.cli.bank import bank_group
 from quizapp.cli.database import init_db
 from quizapp.cli.generator import extract_command, generate_command
+from quizapp.cli.lti import lti_group
 from quizapp.cli.scores import scores_group
 from quizapp.cli.serve import serve_command
 from quizapp.cli.users import user_group
@@ -62,7 +63,7 @@ def cli() -> None:
 #: Commands on the ``quizapp`` group and on ``app.cli`` (see quizapp.app.register_commands).
 #: extract, generate and bank convert are pure: they never create the app.
 APP_COMMANDS = (init_db, user_group, bank_group, scores_group, extract_command, generate_command, serve_command,
-                backup_command, worker_command)
+                backup_command, worker_command, lti_group)
 
 for _command in APP_COMMANDS:
     cli.add_command(_command)

@@ -15,10 +15,14 @@ from quizapp.cli.common import fail
               help="Number of reverse proxies in front whose X-Forwarded-* headers are trusted.")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Send cookies over HTTPS only (default: on when --trusted-proxies is set).")
+@click.option("--iframe-cookies/--no-iframe-cookies", default=None,
+              help="Session cookies an LMS's iframe can carry (SameSite=None; LTI). Needs secure cookies "
+                   "(HTTPS); default: on with secure cookies.")
 @click.option("--timeout", type=click.IntRange(5, 600), default=30, show_default=True, help="Worker timeout in seconds.")
 @click.option("--job-workers", type=click.IntRange(0, 32), default=1, show_default=True,
               help="`quizapp worker` processes to run beside gunicorn for background jobs (0: you start them).")
-def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeout, job_workers) -> None:
+def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, iframe_cookies, timeout,
+                  job_workers) -> None:
     """Run the production server (gunicorn) and its background-job workers.
 
     Web workers never run jobs: articles become drafts in `quizapp worker`
@@ -28,10 +32,16 @@ def serve_command(bind, workers, threads, trusted_proxies, secure_cookies, timeo
     """
     from quizapp.serve import default_workers, serve
 
-    _check_database()
     if secure_cookies is None:
         secure_cookies = trusted_proxies > 0
-    serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout, job_workers)
+    if iframe_cookies and not secure_cookies:
+        fail("--iframe-cookies needs secure cookies (HTTPS): browsers refuse SameSite=None cookies without Secure; "
+             "add --secure-cookies")
+    _check_database()
+    if iframe_cookies is None:
+        iframe_cookies = secure_cookies
+    serve(bind, workers or default_workers(), threads, trusted_proxies, secure_cookies, timeout, job_workers,
+          iframe_cookies)
 
 
 def _check_database() -> None:

@@ -30,18 +30,40 @@ def _read_password(password_stdin: bool) -> str:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["learner", "student", "teacher"]), default="learner", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--admin", is_flag=True, help="May register learning platforms (LTI) in the browser; teachers only.")
 @with_appcontext
-def user_create(name: str, role: str, password_stdin: bool) -> None:
+def user_create(name: str, role: str, password_stdin: bool, admin: bool) -> None:
     """Create an account without the web page (the web form's rules apply)."""
     from quizapp.services import accounts
     from quizapp.services.errors import QuizappError
 
+    role = "learner" if role == "student" else role
+    if admin and role != "teacher":
+        fail("--admin is for teachers: add --role teacher")
     try:
         accounts.check_username(name)  # before asking for a password
-        user = accounts.create_user(name, _read_password(password_stdin), "learner" if role == "student" else role)
+        user = accounts.create_user(name, _read_password(password_stdin), role)
+        if admin:
+            user = accounts.set_admin(user.id, True)
     except QuizappError as exc:
         fail(str(exc))
-    click.echo(f"Created {user.role} {user.username}.", err=True)
+    click.echo(f"Created {user.role} {user.username}{' (administrator)' if admin else ''}.", err=True)
+
+
+@user_group.command("grant-admin")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="Take the right away instead.")
+@with_appcontext
+def user_grant_admin(name: str, revoke: bool) -> None:
+    """Let a teacher register learning platforms (LTI) in the browser (or, with --revoke, no longer)."""
+    from quizapp.services import accounts
+    from quizapp.services.errors import QuizappError
+
+    try:
+        user = accounts.set_admin(accounts.get_user(name).id, not revoke)
+    except QuizappError as exc:
+        fail(str(exc))
+    click.echo(f"{user.username} is {'no longer ' if revoke else ''}an administrator.", err=True)
 
 
 @user_group.command("password")

@@ -8,6 +8,7 @@ from quizapp.models.bank_upload import BankUpload
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.co_teacher import CoTeacher, CoTeacherEvent
 from quizapp.models.imports import ArticleImport
+from quizapp.models.lti import LtiAccount, LtiContext, LtiGrade, LtiKey, LtiPlatform, LtiResourceLink, LtiStore
 from quizapp.models.question import Question, QuestionVersion
 from quizapp.models.question_file import QuestionFile
 from quizapp.models.quiz import Quiz, QuizQuestion, quiz_classroom
@@ -21,4 +22,5 @@ __all__ = [
     "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
     "AuditEvent", "LoginAttempt",
+    "LtiAccount", "LtiContext", "LtiGrade", "LtiKey", "LtiPlatform", "LtiResourceLink", "LtiStore",
 ]

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     #: copied into the session at login; bumping it ends every session of
     #: the user (logout, password change, ``quizapp user end-sessions``)
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: may register LTI platforms in the browser (granted by ``quizapp user grant-admin``)
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt with a random salt

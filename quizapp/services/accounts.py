@@ -110,3 +110,18 @@ def change_password(user_id: int, new_password: str, current_password: str | Non
     user.session_version = User.session_version + 1
     db.session.commit()
     return user
+
+
+def set_admin(user_id: int, admin: bool) -> User:
+    """Grant or revoke the right to register learning platforms (LTI) in the browser.
+
+    :raises InvalidInput: granting it to a learner (administrators are teachers).
+    """
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no such account.")
+    if admin and not user.is_teacher:
+        raise InvalidInput(f"{user.username} is a learner; only teachers can be administrators.")
+    user.is_admin = admin
+    db.session.commit()
+    return user

@@ -489,6 +489,14 @@ def _finish_locked(attempt: Attempt, at: dt.datetime) -> None:
     attempt.score = float(total)
     attempt.finished_at = at
     db.session.commit()
+    _grade_passback(attempt)
+
+
+def _grade_passback(attempt: Attempt) -> None:
+    """Send the learner's new grade to the LMS links (LTI) they opened this quiz from, on the job queue."""
+    from quizapp.services import lti_services
+
+    lti_services.attempt_finished(attempt)
 
 
 def expire_if_late(attempt: Attempt, now: dt.datetime | None = None) -> bool:

@@ -162,7 +162,9 @@ def mark_answer(quiz_id: int, answer_id: int, teacher_id: int, mark_text: str | 
     audit.record_attempt(answer.attempt_id, "marked", teacher_id, question=answer.question, detail=detail)
     db.session.commit()
     db.session.expire_all()
-    return db.session.get(Answer, answer.id)
+    answer = db.session.get(Answer, answer.id)
+    _grade_changed(answer.attempt)
+    return answer
 
 
 def quiz_attempt(quiz_id: int, attempt_id: int, teacher_id: int) -> tuple[Quiz, Attempt]:
@@ -225,7 +227,16 @@ def override_grade(quiz_id: int, attempt_id: int, teacher_id: int, grade_text: s
               f" reason: {reason}")
     audit.record_attempt(attempt.id, "overridden", teacher_id, detail=detail)
     db.session.commit()
+    _grade_changed(attempt)
     return attempt
+
+
+def _grade_changed(attempt: Attempt) -> None:
+    """A finished attempt's grade changed: send the learner's grade again to their LMS links (LTI)."""
+    if attempt.finished_at is not None:
+        from quizapp.services import lti_services
+
+        lti_services.queue_for_learner(attempt.user_id, attempt.quiz_id)
 
 
 def waiting_counts(attempt_filter) -> dict[tuple[int, int], int]:

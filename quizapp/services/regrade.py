@@ -106,4 +106,15 @@ def apply_regrade(quiz: str | None = None) -> RegradePlan:
     except Exception:
         db.session.rollback()
         raise
+    _resend_grades(plan.attempts)
     return plan
+
+
+def _resend_grades(attempt_ids) -> None:
+    """Send the regraded learners' grades again to their LMS links (LTI)."""
+    from quizapp.services import lti_services
+
+    learners = {(a.user_id, a.quiz_id) for a in db.session.scalars(
+        sa.select(Attempt).where(Attempt.id.in_(list(attempt_ids)), Attempt.finished_at.is_not(None)))}
+    for user_id, quiz_id in sorted(learners):
+        lti_services.queue_for_learner(user_id, quiz_id)

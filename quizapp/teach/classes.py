@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from quizapp.services import classes
+from quizapp.services import classes, lti_services
 from quizapp.teach import bp, co_teachers
 from quizapp.teach.forms import ClassForm
 
@@ -29,7 +29,8 @@ def class_detail(class_id: int):
     classroom = classes.get_own_class(class_id, current_user.id)
     link = url_for("quiz.join", code=classroom.code, _external=True)
     return render_template("teach/class.html", classroom=classroom, learners=classes.roster(classroom.id),
-                           co=co_teachers.section("class", classroom.id), join_link=link, join_qr=join_qr(link))
+                           co=co_teachers.section("class", classroom.id), join_link=link, join_qr=join_qr(link),
+                           lti_course=lti_services.class_context(classroom.id))
 
 
 def join_qr(link: str) -> Markup:

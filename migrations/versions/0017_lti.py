@@ -17,8 +17,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user') as batch_op:
-        batch_op.add_column(sa.Column('is_admin', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # a plain ALTER TABLE ADD COLUMN on every database: a batch rebuild of "user" on SQLite would
+    # drop the table every answer, attempt and token refers to, which its foreign keys refuse
+    op.add_column('user', sa.Column('is_admin', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         'lti_platform',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -139,5 +140,9 @@ def downgrade():
     op.drop_table('lti_store')
     op.drop_table('lti_key')
     op.drop_table('lti_platform')
-    with op.batch_alter_table('user') as batch_op:
-        batch_op.drop_column('is_admin')
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's own DROP COLUMN (3.35+): a batch rebuild of "user" would drop the table every
+        # answer, attempt and token refers to, which its foreign keys refuse on a database in use
+        op.execute('ALTER TABLE "user" DROP COLUMN is_admin')
+    else:
+        op.drop_column('user', 'is_admin')

@@ -145,11 +145,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth import bp as auth_bp
     from quizapp.quiz import bp as quiz_bp
+    from quizapp.live import bp as live_bp
     from quizapp.teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(teach_bp)
+    app.register_blueprint(live_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -79,7 +79,7 @@ def upgrade():
         sa.Column('session_id', sa.Integer(), nullable=False),
         sa.Column('participant_id', sa.Integer(), nullable=False),
         sa.Column('position', sa.Integer(), nullable=False),
-        sa.Column('response', sa.JSON(), nullable=True),
+        sa.Column('response', sa.JSON(), nullable=False),
         sa.Column('correct', sa.Boolean(), nullable=False),
         sa.Column('points', sa.Integer(), nullable=True),
         sa.Column('time_taken_ms', sa.Integer(), nullable=False),

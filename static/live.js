@@ -28,7 +28,12 @@
   }
 
   var stream = new EventSource(root.dataset.stream);
+  var leaving = false;
+  // a form sent from this page (a control, an answer) brings the next page itself: the change it
+  // makes must not also reload this one, which would cut the form's own navigation short
+  document.addEventListener("submit", function () { leaving = true; stream.close(); });
   stream.onmessage = function (message) {
+    if (leaving) { return; }
     var state = JSON.parse(message.data);
     var changed = String(state.version) !== shown.version || state.phase !== shown.phase ||
       String(state.position) !== shown.position ||
@@ -37,7 +42,7 @@
     if (changed) {
       stream.close();
       // phones spread their reloads over a moment, so that a room of them does not arrive at once
-      window.setTimeout(function () { window.location.reload(); }, role === "phone" ? Math.random() * 300 : 0);
+      window.setTimeout(function () { if (!leaving) { window.location.reload(); } }, role === "phone" ? Math.random() * 300 : 0);
       return;
     }
     setAll("[data-answered]", state.answered);

@@ -25,7 +25,8 @@ Measured:
   answer_p95_ms   from sending an answer to the projector's stream showing
                   at least as many answers as had been acknowledged when that
                   answer's acknowledgement came (the projector's count rises
-                  past it)
+                  past it); printed above it, split into the answer's own
+                  request (stored, acknowledged) and the push that follows
   reload_p95_ms   a phone's reload of its page after the event (the page it
                   answers on), beside the streams
   errors          any request that failed or answered other than 2xx/3xx,
@@ -253,7 +254,7 @@ async def run_bench(base: str, session_id: int, code: str, phones_n: int, rights
     if load is not None:
         await asyncio.sleep(5)  # its server up and its learners logging in
 
-    next_latencies, answer_latencies, reloads = [], [], []
+    next_latencies, answer_latencies, pushed_latencies, posts, reloads = [], [], [], [], []
     acked_total = 0
     for position, right in enumerate(rights, 1):
         sent = await control("next")
@@ -277,6 +278,8 @@ async def run_bench(base: str, session_id: int, code: str, phones_n: int, rights
                 lambda s, r=rank, p=position: s["position"] == p and s["answered"] >= r, timeout=10)
             if seen is not None:
                 answer_latencies.append(max(seen, acked) - sent_at)
+                pushed_latencies.append(max(seen - acked, 0.0))
+                posts.append(acked - sent_at)
             else:
                 phones[0].errors += 1
         if missing:
@@ -298,7 +301,8 @@ async def run_bench(base: str, session_id: int, code: str, phones_n: int, rights
         await phone.http.close()
     await teacher.close()
     return {
-        "next": next_latencies, "answer": answer_latencies, "reload": reloads, "acked": acked_total,
+        "next": next_latencies, "answer": answer_latencies, "pushed": pushed_latencies, "post": posts,
+        "reload": reloads, "acked": acked_total,
         "errors": sum(p.errors for p in phones) + closed, "load": load_line,
     }
 
@@ -334,6 +338,9 @@ def main(argv=None) -> int:
               f"max {1000 * max(result['next']):.0f} ms over {len(result['next'])} deliveries")
         print(f"answer -> projector: p50 {1000 * statistics.median(result['answer']):.0f} ms, "
               f"p95 {1000 * p95(result['answer']):.0f} ms over {len(result['answer'])} answers")
+        print(f"  of which the answer's own request (stored, acknowledged): p95 {1000 * p95(result['post']):.0f} ms; "
+              f"from its acknowledgement to the projector's count: p50 "
+              f"{1000 * statistics.median(result['pushed']):.0f} ms, p95 {1000 * p95(result['pushed']):.0f} ms")
         print(f"phone reload after the event: p95 {1000 * p95(result['reload']):.0f} ms")
         print(f"next_p95_ms={1000 * p95(result['next']):.0f} answer_p95_ms={1000 * p95(result['answer']):.0f} "
               f"reload_p95_ms={1000 * p95(result['reload']):.0f} errors={result['errors']} lost={lost} "

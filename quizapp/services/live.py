@@ -608,9 +608,12 @@ def phone_view(session: LiveSession, participant: LiveParticipant, now: dt.datet
         if session.phase == "reveal":
             view.reveal = reveal_of(session, session.position, data)
     if session.phase in ("reveal", "ended"):
-        board = leaderboard(session, limit=None)
-        view.players = len(board)
-        view.rank = next((s.rank for s in board if s.participant_id == participant.id), None)
+        # two counts, not the whole board: a room of phones reloads at once after the reveal
+        in_play = sa.and_(LiveParticipant.session_id == session.id, LiveParticipant.removed_at.is_(None))
+        view.players = db.session.scalar(sa.select(sa.func.count()).select_from(LiveParticipant).where(in_play))
+        if participant.removed_at is None:
+            view.rank = 1 + db.session.scalar(sa.select(sa.func.count()).select_from(LiveParticipant).where(
+                in_play, LiveParticipant.score > participant.score))
     return view
 
 

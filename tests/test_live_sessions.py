@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Classroom, LiveAnswer, LiveParticipant, LiveSession, Question, ReviewCard
+from quizapp.models import Answer, Attempt, Classroom, LiveAnswer, LiveParticipant, LiveSession, Question, Quiz, ReviewCard
 from quizapp.models._common import utcnow
 from quizapp.services import classes, live, quizzes
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput
@@ -459,3 +459,72 @@ def test_the_migration_builds_what_the_models_describe(app):
     with app.app_context(), db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []  # the whole schema: 0018 included, nothing the models lack or add
+
+
+def test_a_co_teacher_of_the_quiz_runs_the_session_and_other_teachers_do_not(app, teacher, quiz_slug, make_user):
+    from quizapp.services import co_teachers
+
+    make_user("cora", "teacher")
+    make_user("otto", "teacher")
+    session_id, code = start_session(app, login(app, "tess"), quiz_slug)
+    with app.app_context():
+        co_teachers.add_co_teacher("quiz", quizzes_id(quiz_slug), teacher, "cora")
+    cora, otto = login(app, "cora"), login(app, "otto")
+    assert "Question 1 of 3" in control(cora, session_id, "next").text
+    assert otto.get(f"/live/sessions/{session_id}").status_code == 404
+    page = otto.get("/live/sessions")
+    refused = otto.post(f"/live/sessions/{session_id}/control", data={"action": "end",
+                                                                      "csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 404
+    with app.app_context():
+        assert db.session.get(LiveSession, session_id).phase == "question"
+
+
+def test_a_phone_without_javascript_follows_by_reloading(app, teacher, quiz_slug):
+    tess = login(app, "tess")
+    session_id, code = start_session(app, tess, quiz_slug)
+    phone, _ = join(app, code, "Ann")
+    lobby = phone.get(f"/live/play/{code}").text
+    assert '<noscript><meta http-equiv="refresh" content="4"></noscript>' in lobby
+    control(tess, session_id, "next")
+    assert "Question 1 of 3" in phone.get(f"/live/play/{code}").text  # the next reload shows the question
+    control(tess, session_id, "end")
+    assert 'http-equiv="refresh"' not in phone.get(f"/live/play/{code}").text  # over: nothing to follow
+
+
+def test_answers_racing_the_reveal_are_either_scored_or_refused(app, teacher, quiz_slug):
+    import threading
+
+    with app.app_context():
+        run = live.start_session(db.session.get(Quiz, quizzes_id(quiz_slug)), teacher, 60)
+        players = [live.join(run, nickname=f"Racer {n}").id for n in range(12)]
+        live.control(run, "next")
+        session_id = run.id
+    barrier = threading.Barrier(len(players) + 1)
+    outcomes: list[str] = []
+
+    def press(participant_id: int) -> None:
+        with app.app_context():
+            session = db.session.get(LiveSession, session_id)
+            barrier.wait()
+            try:
+                live.submit_answer(session, db.session.get(LiveParticipant, participant_id), 1, "0")
+                outcomes.append("stored")
+            except Conflict:
+                outcomes.append("refused")
+
+    def reveal() -> None:
+        with app.app_context():
+            session = db.session.get(LiveSession, session_id)
+            barrier.wait()
+            live.control(session, "reveal")
+
+    threads = [threading.Thread(target=press, args=(p,)) for p in players] + [threading.Thread(target=reveal)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    with app.app_context():
+        stored = db.session.scalars(sa.select(LiveAnswer).filter_by(session_id=session_id)).all()
+    assert len(outcomes) == len(players) and outcomes.count("stored") == len(stored)
+    assert all(a.points is not None for a in stored)  # none slipped in after the reveal gave the points

@@ -153,7 +153,7 @@ class SlowClientWorker(ThreadWorker):
             self._set_deadline(conn, self.cfg.timeout)
             return super().handle_request(req, conn)
 
-    #: a live session's event stream (the route quizapp.live.events.events; tests/live/test_live_serve.py
+    #: a live session's event stream (the route quizapp.live.events.events; tests/test_live_serve.py
     #: checks the two agree): served by the worker's hub, not an app thread
     _stream_path = re.compile(r"^/live/play/([0-9]{1,12})/events$")
 

@@ -29,6 +29,7 @@
 
   var stream = new EventSource(root.dataset.stream);
   var leaving = false;
+  var listPending = false;
   // a form sent from this page (a control, an answer) brings the next page itself: the change it
   // makes must not also reload this one, which would cut the form's own navigation short
   document.addEventListener("submit", function () { leaving = true; stream.close(); });
@@ -36,8 +37,13 @@
     if (leaving) { return; }
     var state = JSON.parse(message.data);
     var changed = String(state.version) !== shown.version || state.phase !== shown.phase ||
-      String(state.position) !== shown.position ||
-      (role === "projector" && state.phase === "lobby" && String(state.joined) !== shown.joined);
+      String(state.position) !== shown.position;
+    if (!changed && role === "projector" && state.phase === "lobby" && String(state.joined) !== shown.joined &&
+        !listPending) {
+      // the players' names come with the page: one reload a second at most while a class joins
+      listPending = true;
+      window.setTimeout(function () { if (!leaving) { window.location.reload(); } }, 1000);
+    }
     root.dataset.received = String(state.version) + "." + state.answered + "." + state.joined;
     if (changed) {
       stream.close();

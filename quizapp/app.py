@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.auth import bp as auth_bp
     from quizapp.quiz import bp as quiz_bp
     from quizapp import lti
+    from quizapp.live import bp as live_bp
     from quizapp.teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(lti.bp)
     lti.init_app(app)
+    app.register_blueprint(live_bp)
 
     @app.get("/healthz")
     def healthz():

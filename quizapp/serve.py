@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -137,6 +138,8 @@ class SlowClientWorker(ThreadWorker):
             self._set_deadline(conn, None)
 
     def handle_request(self, req, conn):
+        if req.method == "GET" and self._stream_path.match(req.path or ""):
+            return self._park_stream(req, conn)
         # the header is in; the body may take up to the timeout to follow
         self._set_deadline(conn, self.cfg.timeout)
         length = next((int(v) for k, v in req.headers if k == "CONTENT-LENGTH" and v.isdigit()), None)
@@ -149,6 +152,31 @@ class SlowClientWorker(ThreadWorker):
         with self._app_slots:
             self._set_deadline(conn, self.cfg.timeout)
             return super().handle_request(req, conn)
+
+    #: a live session's event stream (the route quizapp.live.events.events; tests/test_live_serve.py
+    #: checks the two agree): served by the worker's hub, not an app thread
+    _stream_path = re.compile(r"^/live/play/([0-9]{1,12})/events$")
+
+    _hub = None
+    _hub_lock = threading.Lock()
+
+    def _park_stream(self, req, conn) -> bool:
+        """Hand the connection of a live event stream to this worker's :class:`~quizapp.live.events.EventHub`.
+
+        Its socket leaves gunicorn's hands (gunicorn is given a stand-in
+        to close), so the stream holds a socket on the hub's selector, not a
+        thread, however many phones are connected.
+        """
+        with self._hub_lock:
+            if SlowClientWorker._hub is None:
+                from quizapp.extensions import db
+                from quizapp.live.events import EventHub
+
+                with self.wsgi.app_context():
+                    SlowClientWorker._hub = EventHub(db.engine)
+        sock, conn.sock = conn.sock, _HandedOver()
+        self._hub.subscribe(sock, self._stream_path.match(req.path).group(1))
+        return False
 
     def _watch(self) -> None:
         while True:
@@ -163,6 +191,19 @@ class SlowClientWorker(ThreadWorker):
                     conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked reading it
                 except OSError:
                     pass  # closed meanwhile
+
+
+class _HandedOver:
+    """What gunicorn closes in place of a socket handed to the event hub: nothing."""
+
+    def setblocking(self, flag) -> None:
+        pass
+
+    def shutdown(self, how) -> None:
+        raise OSError("handed over to the live event hub")
+
+    def close(self) -> None:
+        pass
 
 
 def default_workers() -> int:

@@ -86,6 +86,10 @@ def build_world() -> dict:
     db.session.commit()
     background.run_job(export.id)  # teacher A's finished export, with its file
     token, _secret = api_tokens.create_token(users["learner"], "L1's script", "read", 30)  # L1's API token
+    from quizapp.services import live
+
+    run = live.start_session(quiz_a, users["teacher"], 20)  # teacher A's live session, a phone in it (issue 20)
+    player = live.join(run, nickname="Visitor")
     return {
         "token": token.id,
         "job": export.id,
@@ -95,6 +99,7 @@ def build_world() -> dict:
         "quiz_a": quiz_a.id, "quiz_b": quiz_b.id, "slug_a": quiz_a.slug, "slug_b": quiz_b.slug,
         "attempt": attempt.id, "log": log.id, "import": job.id,
         "question": first.question_id, "answer": answer.id,
+        "live_session": run.id, "live_code": run.code, "live_participant": player.id,
     }
 
 

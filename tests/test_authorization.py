@@ -178,6 +178,20 @@ RULES: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("lti.class_lti", "GET"): OWNER_TEACHER,
     ("lti.class_sync", "POST"): OWNER_TEACHER,
     ("lti.grade_send", "POST"): OWNER_TEACHER,
+    # live sessions (issue 20): teacher A's session of quiz QA; phones need only the code, no account
+    ("live.new", "GET"): OWNER_TEACHER,
+    ("live.new", "POST"): OWNER_TEACHER,
+    ("live.sessions", "GET"): TEACHERS,
+    ("live.projector", "GET"): OWNER_TEACHER,
+    ("live.control", "POST"): OWNER_TEACHER,
+    ("live.remove", "POST"): OWNER_TEACHER,
+    ("live.again", "POST"): OWNER_TEACHER,
+    ("live.export", "GET"): OWNER_TEACHER,
+    ("live.join", "GET"): EVERYONE,
+    ("live.join", "POST"): EVERYONE,
+    ("live.play", "GET"): EVERYONE,  # not a player yet: sent to the join page
+    ("live.answer", "POST"): EVERYONE,  # not a player: sent to the join page, nothing stored
+    ("live.events", "GET"): EVERYONE,  # public by design: what changed, never a question or an answer
 }
 
 
@@ -199,6 +213,9 @@ def url_values(world: dict) -> dict:
         "filename": "style.css",
         "name": IMAGE_NAME,
         "token_id": world["token"],
+        "session_id": world["live_session"],
+        "participant_id": world["live_participant"],
+        "code": world["live_code"],
     }
 
 

@@ -8,6 +8,7 @@ from quizapp.models.bank_upload import BankUpload
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.co_teacher import CoTeacher, CoTeacherEvent
 from quizapp.models.imports import ArticleImport
+from quizapp.models.live import LiveAnswer, LiveParticipant, LiveSession
 from quizapp.models.lti import LtiAccount, LtiContext, LtiGrade, LtiKey, LtiPlatform, LtiResourceLink, LtiStore
 from quizapp.models.question import Question, QuestionVersion
 from quizapp.models.question_file import QuestionFile
@@ -18,7 +19,7 @@ from quizapp.models.user import User
 
 __all__ = [
     "Answer", "ApiToken", "Article", "ArticleImport", "Attempt", "BackgroundJob", "BankUpload", "Classroom", "CoTeacher", "CoTeacherEvent",
-    "Enrollment", "Question", "QuestionFile",
+    "Enrollment", "LiveAnswer", "LiveParticipant", "LiveSession", "Question", "QuestionFile",
     "QuestionVersion", "QuestionView", "Quiz", "QuizQuestion", "User", "quiz_classroom",
     "ReviewCard", "ReviewLog",
     "AuditEvent", "LoginAttempt",

@@ -35,6 +35,9 @@ class Attempt(db.Model):
     override_reason: Mapped[str | None] = mapped_column(sa.Text)
     override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", name="fk_attempt_override_by"))
     override_at: Mapped[dt.datetime | None]
+    #: the live session (issue 20) this attempt was taken in; None for an attempt taken alone
+    live_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("live_session.id", name="fk_attempt_live_session"), index=True)
 
     user = relationship("User", foreign_keys=[user_id])
     quiz = relationship("Quiz")

@@ -82,8 +82,10 @@ def get_quiz(slug: str, user: User | None = None) -> Quiz:
 
 
 def attempts_used(quiz: Quiz, user_id: int) -> int:
+    """The learner's attempts at the quiz; a live session's (issue 20) is the teacher's choice, not one of them."""
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Attempt).filter_by(quiz_id=quiz.id, user_id=user_id)
+        .where(Attempt.live_session_id.is_(None))
     )
 
 
@@ -105,6 +107,9 @@ def get_attempt(attempt_id: int, user_id: int) -> Attempt:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("There is no such attempt.")
+    if attempt.live_session_id is not None and attempt.finished_at is None:
+        # a live session's attempt is answered on the session's page, in the session's time (issue 20)
+        raise NotFound("This attempt belongs to a live session; answer on the session's page.")
     return attempt
 
 
@@ -127,7 +132,7 @@ def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
 def _open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
     return db.session.scalar(
         sa.select(Attempt)
-        .filter_by(quiz_id=quiz.id, user_id=user_id, finished_at=None)
+        .filter_by(quiz_id=quiz.id, user_id=user_id, finished_at=None, live_session_id=None)
         .order_by(Attempt.id.desc())
         .limit(1)
     )

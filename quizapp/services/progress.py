@@ -145,7 +145,8 @@ def quiz_standings(user_id: int, now: dt.datetime | None = None) -> dict[int, Qu
         sa.select(Attempt.id, Attempt.quiz_id, Attempt.finished_at, Attempt.score, Attempt.max_score,
                   Attempt.grade_override, timing.feedback_visible_clause(now))
         .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id == user_id)
+        # an open live attempt (issue 20) is answered in its session, not resumed from the list
+        .where(Attempt.user_id == user_id, sa.or_(Attempt.finished_at.is_not(None), Attempt.live_session_id.is_(None)))
         .order_by(Attempt.finished_at, Attempt.id)
     ).all()
     open_ids = {quiz_id: attempt_id for attempt_id, quiz_id, finished, *_ in rows if finished is None}

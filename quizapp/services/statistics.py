@@ -70,6 +70,7 @@ class Cell:
     finished: int  # finished attempts
     in_progress: int  # attempts not finished yet
     to_mark: int = 0  # essays of finished attempts waiting for a teacher's mark
+    live: int = 0  # finished attempts taken in a live session (issue 20), counted in ``finished`` too
 
     @property
     def attempts(self) -> int:
@@ -167,6 +168,7 @@ def gradebook(classroom_id: int, teacher_id: int | None = None) -> Gradebook:
             sum(1 for a in group if a.finished_at is not None),
             sum(1 for a in group if a.finished_at is None),
             to_mark.get(key, 0),
+            sum(1 for a in group if a.finished_at is not None and a.live_session_id is not None),
         )
         for key, group in by_cell.items()
     }

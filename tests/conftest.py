@@ -39,6 +39,10 @@ class PostgresDatabases:
         name = f"quizapp_test_{uuid.uuid4().hex[:12]}"
         with self.engine.connect() as connection:
             clause = f" TEMPLATE {template}" if template else ""
+            if template and connection.dialect.server_version_info >= (15,):
+                # copy the template's files: PostgreSQL 15's default (WAL_LOG) writes every page of a
+                # 10 MB database through the WAL, for each of some 1,600 tests
+                clause += " STRATEGY FILE_COPY"
             connection.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
         self.created.append(name)
         return name

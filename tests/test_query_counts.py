@@ -47,12 +47,12 @@ BUDGET = {
 
 
 @contextlib.contextmanager
-def counting(app):
-    """Collect the SQL statements the app sends inside the block."""
-    statements: list[str] = []
+def counting(app, with_parameters: bool = False):
+    """Collect the SQL statements the app sends inside the block (with their parameters, if asked)."""
+    statements: list = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        statements.append((statement, parameters) if with_parameters else statement)
 
     with app.app_context():
         engine = db.engine
@@ -156,7 +156,7 @@ def test_a_feedback_page_reads_the_article_it_quotes_not_the_whole_bank(app, lea
     page = client.get(url)
     fields = {**answer_fields(data, order), "csrf_token": csrf_token(page.text), "shown_at": "0"}
     assert client.post(url, data=fields).status_code == 302
-    with counting_with_parameters(app) as statements:
+    with counting(app, with_parameters=True) as statements:
         feedback = client.get(url)
     assert "From “Weakened Russian Military" in feedback.text
     reads = [(statement, parameters) for statement, parameters in statements
@@ -166,20 +166,3 @@ def test_a_feedback_page_reads_the_article_it_quotes_not_the_whole_bank(app, lea
     # bound to the article the source names (its slug or path among the parameters), not a scan of the table
     values = parameters.values() if isinstance(parameters, dict) else parameters  # PostgreSQL's are named
     assert any("belarus-trainers" in str(value) for value in values), statement
-
-
-@contextlib.contextmanager
-def counting_with_parameters(app):
-    """Like :func:`counting`, with each statement's parameters."""
-    statements: list[tuple[str, object]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)

@@ -194,13 +194,7 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
         raise Forbidden(closed)
     if quiz.attempts_allowed is not None and attempts_used(quiz, user_id) >= quiz.attempts_allowed:
         raise Forbidden(f"You have used all {quiz.attempts_allowed} attempt(s) at this quiz.")
-    rows = db.session.execute(
-        sa.select(Question.id, QuestionVersion)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .join(QuizQuestion, QuizQuestion.question_id == Question.id)
-        .where(QuizQuestion.quiz_id == quiz.id, Question.status == "published")
-        .order_by(QuizQuestion.position)
-    ).all()
+    rows = published_questions(quiz)
     if not rows:
         raise InvalidInput("This quiz has no questions yet.")
     now = utcnow()
@@ -225,6 +219,17 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     attempt.max_score = float(sum(1 for _, version in rows if scoring.is_graded(version.data)))
     db.session.commit()
     return attempt
+
+
+def published_questions(quiz: Quiz) -> list[tuple[int, QuestionVersion]]:
+    """(question id, current version) of the quiz's published questions, in the quiz's order."""
+    return db.session.execute(
+        sa.select(Question.id, QuestionVersion)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .join(QuizQuestion, QuizQuestion.question_id == Question.id)
+        .where(QuizQuestion.quiz_id == quiz.id, Question.status == "published")
+        .order_by(QuizQuestion.position)
+    ).all()
 
 
 def view_key(attempt: Attempt, position: int) -> str:

@@ -27,8 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.generator import quoted_source
-from quizapp.models import Attempt, LiveAnswer, LiveParticipant, LiveSession, Question, QuestionVersion, Quiz, \
-    QuizQuestion, User
+from quizapp.models import Attempt, LiveAnswer, LiveParticipant, LiveSession, QuestionVersion, Quiz, User
 from quizapp.models._common import utcnow
 from quizapp.services import attempts, ownership, scoring, timing
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -69,13 +68,7 @@ def _new_code() -> str:
 def live_layout(quiz: Quiz, rng) -> tuple[list[dict], int]:
     """The quiz's published questions a room can answer, in quiz order, choices in a shown order;
     and how many questions of other types were left out."""
-    rows = db.session.execute(
-        sa.select(Question.id, QuestionVersion)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .join(QuizQuestion, QuizQuestion.question_id == Question.id)
-        .where(QuizQuestion.quiz_id == quiz.id, Question.status == "published")
-        .order_by(QuizQuestion.position)
-    ).all()
+    rows = attempts.published_questions(quiz)
     layout = []
     for question_id, version in rows:
         if version.data["type"] not in SUPPORTED_TYPES:

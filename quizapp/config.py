@@ -23,6 +23,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     REVIEW_SESSION_SIZE = 20  # questions in a learner's daily review session
+    #: werkzeug's method for new password hashes ("scrypt", or "scrypt:N:r:p", "pbkdf2:sha256:N").
+    #: Hashes name their method, so a stored one still checks after this changes. The tests
+    #: set a cheap one: some 2,000 logins at ~100 ms of CPU each would be minutes of CI.
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 def iframe_cookies(config) -> None:

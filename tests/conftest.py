@@ -24,6 +24,10 @@ from quizapp.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_JOB_QUEUE = os.environ.get("TEST_JOB_QUEUE", "memory")
+#: New password hashes in tests: PBKDF2 with 1,000 rounds, not the app's scrypt (~100 ms of CPU
+#: for each hash and each check, thousands of times a run), as Django advises for its tests.
+#: Tests marked ``production_password_hash`` get the app's own default (tests/auth/test_password_hashing.py).
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class PostgresDatabases:
@@ -97,6 +101,7 @@ def make_config(db: Path | str, **extra) -> dict:
         "JOB_RETRY_DELAY": 0.2,
         # an export's file beside the test's database, so a copy of the database can have its own
         "JOB_FILES": str(Path(db).parent / "job-files") if isinstance(db, Path) else JOB_FILES,
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
     }
     if POSTGRES is not None:
         # No pooled connections outlive a request: an app dropped by a test
@@ -161,8 +166,11 @@ def database_url(db_path) -> str:
 
 
 @pytest.fixture
-def app(db_path):
-    app = create_app(make_config(db_path))
+def app(db_path, request):
+    config = make_config(db_path)
+    if request.node.get_closest_marker("production_password_hash"):
+        del config["PASSWORD_HASH_METHOD"]  # the app's own default
+    app = create_app(config)
     yield app
     jobs.shutdown(app)
     with app.app_context():

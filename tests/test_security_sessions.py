@@ -268,6 +268,7 @@ def test_login_limit_holds_across_servers_and_workers(database_url, make_user):
 
 # --- password hashes --------------------------------------------------------------------
 
+@pytest.mark.production_password_hash
 def test_passwords_are_stored_as_salted_scrypt_or_argon2_hashes(app, make_user):
     first, second = make_user("ann", password="same password"), make_user("bob", password="same password")
     with app.app_context():

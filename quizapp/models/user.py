@@ -29,9 +29,9 @@ class User(UserMixin, db.Model):
     #: may register LTI platforms in the browser (granted by ``quizapp user grant-admin``)
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    def set_password(self, password: str) -> None:
-        # werkzeug's default is scrypt with a random salt
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str) -> None:
+        """:param method: werkzeug's hash method (the app's ``PASSWORD_HASH_METHOD``); always a random salt."""
+        self.password_hash = generate_password_hash(password, method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.auth.passwords import password_problem, username_problem
@@ -44,7 +45,7 @@ def create_user(username: str, password: str, role: str = "learner") -> User:
     if find_user(username) is not None:
         raise Conflict(f"The username “{username.strip()}” is taken.", where="username")
     user = User(username=username.strip(), role=role)
-    user.set_password(password)
+    user.set_password(password, _hash_method())
     db.session.add(user)
     db.session.commit()
     return user
@@ -54,9 +55,14 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return generate_password_hash("no account has this password")
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash made like the real ones, so checking it costs what checking theirs does."""
+    return generate_password_hash("no account has this password", method)
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -67,7 +73,7 @@ def authenticate(username: str, password: str) -> User | None:
     """
     user = find_user(username)
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     if not user.check_password(password):
         return None
@@ -106,7 +112,7 @@ def change_password(user_id: int, new_password: str, current_password: str | Non
     problem = password_problem(new_password, user.username)
     if problem:
         raise InvalidInput(problem, where="password")
-    user.set_password(new_password)
+    user.set_password(new_password, _hash_method())
     user.session_version = User.session_version + 1
     db.session.commit()
     return user

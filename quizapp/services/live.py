@@ -22,6 +22,9 @@ an essay waiting in the teacher's marking queue. They are recorded when the
 question is revealed, as the room sees it scored: a question skipped (or
 left when the session ends before its reveal) counts in no attempt, as it
 gives no points.
+
+Every change the screens must follow is announced through
+:mod:`quizapp.broadcast` as part of its commit.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from quizapp import broadcast
 from quizapp.extensions import db
 from quizapp.generator import quoted_source
 from quizapp.models import Answer, Attempt, LiveAnswer, LiveParticipant, LiveSession, QuestionVersion, Quiz, User
@@ -241,6 +245,7 @@ def control(session: LiveSession, action: str, now: dt.datetime | None = None) -
     else:
         _end(session, now)
     session.phase_started_at = now
+    broadcast.changed(session.code)
     db.session.commit()
     if action == "reveal":
         record_in_attempts(session, session.position)
@@ -412,6 +417,7 @@ def join(session: LiveSession, nickname: str | None = None, user: User | None = 
         raise InvalidInput(f"“{name}” is taken in this session: choose another nickname.", where="nickname") from None
     if user is not None:
         _open_live_attempt(session, participant)
+    broadcast.changed(session.code)  # the projector's count of players
     db.session.commit()
     return participant
 
@@ -431,6 +437,7 @@ def _join_numbered(session: LiveSession, user: User) -> LiveParticipant:
                 return existing
             continue
         _open_live_attempt(session, participant)
+        broadcast.changed(session.code)
         db.session.commit()
         return participant
     raise InvalidInput("No nickname is free for this account in this session.", where="nickname")
@@ -468,6 +475,7 @@ def remove_participant(session: LiveSession, participant_id: int) -> LivePartici
     _lock(session, bump=True)
     if participant.removed_at is None:
         participant.removed_at = utcnow()
+    broadcast.changed(session.code)
     db.session.commit()
     return participant
 
@@ -533,6 +541,7 @@ def submit_answer(session: LiveSession, participant: LiveParticipant, position: 
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have answered this question already.") from None
+    broadcast.changed(session.code)  # the projector's count of answers
     db.session.commit()
     return answer
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from werkzeug.routing import IntegerConverter
 
-from quizapp import config, jobs, writer_lock
+from quizapp import broadcast, config, jobs, writer_lock
 from quizapp.extensions import csrf, db, login_manager, migrate
 
 
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     writer_lock.configure(app.config, app.instance_path)
     jobs.configure(app)
+    broadcast.configure(app)  # after the job queue: Redis there is Redis for the live screens
     # addresses the link fetcher may reach though not public (an intranet news site; the tests' 127.0.0.1)
     app.config.setdefault("FETCH_ALLOWED_ADDRESSES", tuple(
         a.strip() for a in os.environ.get("FETCH_ALLOWED_ADDRESSES", "").split(",") if a.strip()))

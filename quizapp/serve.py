@@ -172,8 +172,8 @@ class SlowClientWorker(ThreadWorker):
                 from quizapp.extensions import db
                 from quizapp.live.events import EventHub
 
-                with self.wsgi.app_context():
-                    SlowClientWorker._hub = EventHub(db.engine)
+                with self.wsgi.app_context():  # it hears the app's announcements (quizapp.broadcast)
+                    SlowClientWorker._hub = EventHub(db.engine, app=self.wsgi)
         sock, conn.sock = conn.sock, _HandedOver()
         self._hub.subscribe(sock, self._stream_path.match(req.path).group(1))
         return False

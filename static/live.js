@@ -27,6 +27,35 @@
     for (var i = 0; i < nodes.length; i++) { nodes[i].textContent = String(value); }
   }
 
+  // What a phone has typed or chosen survives the reloads the stream brings (a pause, a removed
+  // player, a refused answer): kept per question in the tab's sessionStorage, put back on load.
+  var draft = root.querySelector("form[data-draft]");
+  if (draft) {
+    var key = "live-draft:" + draft.dataset.draft;
+    var fields = function () {
+      return Array.prototype.filter.call(draft.elements, function (el) { return el.name && el.type !== "hidden"; });
+    };
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(key) || "null");
+      if (saved) {
+        fields().forEach(function (el, i) {
+          if (i >= saved.length) { return; }
+          if (el.type === "checkbox" || el.type === "radio") { el.checked = saved[i] === true; }
+          else if (typeof saved[i] === "string") { el.value = saved[i]; }
+        });
+      }
+    } catch (e) { /* no storage (private mode): nothing kept */ }
+    var keep = function () {
+      try {
+        window.sessionStorage.setItem(key, JSON.stringify(fields().map(function (el) {
+          return (el.type === "checkbox" || el.type === "radio") ? el.checked : el.value;
+        })));
+      } catch (e) { /* full or refused: nothing kept */ }
+    };
+    draft.addEventListener("input", keep);
+    draft.addEventListener("change", keep);
+  }
+
   var stream = new EventSource(root.dataset.stream);
   var leaving = false;
   var listPending = false;

@@ -1,19 +1,26 @@
 """Live sessions under ``quizapp serve`` (issue 20): the event streams of many phones are parked on each
-worker's hub, not on its threads, and a change made by any process reaches every stream."""
+worker's hub, not on its threads, and a change made by any process reaches every stream; announced
+through Redis or PostgreSQL, it reaches them at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import selectors
 import socket
 import time
+import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import LiveSession, Question
 from quizapp.serve import SlowClientWorker
 from quizapp.services import live, quizzes
+from quizapp.services.errors import Conflict
+from tests.conftest import TEST_DATABASE_URL
 from tests.live.server import Browser, Server
 
 #: more streams than the two workers have threads (2 × (1 + 16)): each would hold one if streams took threads
@@ -120,3 +127,128 @@ def test_many_streams_hold_no_threads_and_every_change_reaches_them(app, databas
         missing.sendall(b"GET /live/play/1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert missing.recv(100).startswith(b"HTTP/1.1 404")
         missing.close()
+
+
+# --- announced changes: Redis pub/sub, PostgreSQL LISTEN/NOTIFY ----------------------------------------
+
+#: the hubs' polls in this test, both the safety net and the fallback: only an announcement is faster
+NO_POLL_SECONDS = 30.0
+#: a change must reach the other server's phone within this (sent to shown), far below any poll
+ANNOUNCED_WITHIN = 1.5
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _channels() -> list[str]:
+    """Redis in both of CI's passes; PostgreSQL's LISTEN/NOTIFY where the suite runs on PostgreSQL."""
+    return ["redis", "postgresql"] if TEST_DATABASE_URL else ["redis"]
+
+
+def _redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        message = "TEST_REDIS_URL is not set (apt-get install redis-server; .ci/run starts one)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.mark.parametrize("channel", _channels())
+def test_a_change_at_one_server_reaches_a_phone_at_another_at_once(app, database_url, make_user, channel):
+    """Two `quizapp serve` on one database (and one Redis): the teacher and a phone use server A, another
+    phone streams from server B. With both of B's polls at 30 s, only the announcement can bring A's changes
+    to B within the bound: the test fails if publishing, listening or the hub's wake-up is broken."""
+    assert ANNOUNCED_WITHIN * 10 < NO_POLL_SECONDS
+    env = {"LIVE_BROADCAST": channel, "LIVE_POLL_SECONDS": str(NO_POLL_SECONDS),
+           "LIVE_SLOW_POLL_SECONDS": str(NO_POLL_SECONDS), "JOB_QUEUE_NAME": f"live-{uuid.uuid4().hex[:10]}"}
+    if channel == "redis":
+        env["JOB_QUEUE"] = _redis_url()
+    make_user("tess", "teacher")
+    with app.app_context():
+        teacher = db.session.scalar(sa.select(live.User.id).filter_by(username="tess"))
+        ids = list(db.session.scalars(sa.select(Question.id).filter_by(status="published", type="true_false")
+                                      .order_by(Question.id).limit(2)))
+        run = live.start_session(quizzes.save_quiz(teacher, quizzes.QuizSettings(title="Two servers"), ids, []),
+                                 teacher, 30)
+        session_id, code = run.id, run.code
+
+    with Server(database_url, workers=1, **env) as a, Server(database_url, workers=1, **env) as b:
+        phone = Browser()
+        assert phone.submit(f"{a.url}/live/join?code={code}", f"{a.url}/live/join",
+                            {"code": code, "nickname": "Ann"})[0] == 303
+        tess = Browser()
+        tess.submit(f"{a.url}/auth/login", f"{a.url}/auth/login", {"username": "tess", "password": "correct horse"})
+        stream = Stream(b, code)
+        try:
+            wait_for([stream], lambda s: bool(s.states))
+            assert stream.states[-1]["phase"] == "lobby" and stream.states[-1]["joined"] == 1
+            time.sleep(0.3)  # B's hub listening (its first stream started it)
+
+            def timed(change, shown) -> float:
+                started = time.monotonic()
+                change()
+                wait_for([stream], shown, timeout=NO_POLL_SECONDS / 2)
+                return time.monotonic() - started
+
+            def control(action: str):
+                return lambda: tess.submit(f"{a.url}/live/sessions/{session_id}",
+                                           f"{a.url}/live/sessions/{session_id}/control", {"action": action})
+
+            def press():
+                _, page, _ = phone.get(f"{a.url}/live/play/{code}")
+                assert 'class="live-choice' in page
+                phone.submit(f"{a.url}/live/play/{code}", f"{a.url}/live/play/{code}/answer",
+                             {"position": "1", "answer": "true"})
+
+            took = {
+                "next": timed(control("next"), lambda s: s.states[-1]["phase"] == "question"),
+                "answer": timed(press, lambda s: s.states[-1]["answered"] == 1),
+                "reveal": timed(control("reveal"), lambda s: s.states[-1]["phase"] == "reveal"),
+            }
+        finally:
+            stream.sock.close()
+    assert all(seconds < ANNOUNCED_WITHIN for seconds in took.values()), took
+
+
+@pytest.mark.parametrize("channel", _channels())
+def test_a_change_is_announced_once_committed_and_a_refused_one_never(app, make_user, channel):
+    """What a listener hears is already in the database when it hears it; a refused answer (rolled back)
+    announces nothing."""
+    import threading
+
+    from quizapp import broadcast
+
+    app.config.update(LIVE_BROADCAST=channel, JOB_QUEUE_NAME=f"live-{uuid.uuid4().hex[:10]}")
+    if channel == "redis":
+        app.config["JOB_QUEUE"] = _redis_url()
+    teacher = make_user("tess", "teacher")
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Question.id).filter_by(status="published", type="true_false")
+                                      .order_by(Question.id).limit(1)))
+        run = live.start_session(quizzes.save_quiz(teacher, quizzes.QuizSettings(title="Heard"), ids, []), teacher, 30)
+        code, engine = run.code, db.engine
+        heard: list[dict] = []
+        arrived = threading.Event()
+
+        def on_codes(codes: list[str]) -> None:
+            with engine.connect() as connection:  # what a hub would read on hearing it
+                heard.extend(live.stream_states(connection, codes).values())
+            arrived.set()
+
+        listener = broadcast.listener(app, on_codes, check_seconds=0.2).start()
+        try:
+            assert listener.connected.wait(10)
+            ann = live.join(run, nickname="Ann")
+            assert arrived.wait(5)
+            live.control(run, "next")
+            with pytest.raises(Conflict):  # refused under the session's lock: rolled back, never announced
+                live.submit_answer(run, ann, 1, True, now=run.deadline_at + dt.timedelta(seconds=5))
+            live.submit_answer(run, ann, 1, True)
+            ends = time.monotonic() + 5
+            while len(heard) < 3 and time.monotonic() < ends:
+                time.sleep(0.02)
+            time.sleep(0.3)  # anything more would have come by now
+        finally:
+            listener.stop()
+    assert [(s["phase"], s["joined"], s["answered"]) for s in heard] == [
+        ("lobby", 1, 0), ("question", 1, 0), ("question", 1, 1)]

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -15,6 +16,8 @@ from markupsafe import escape
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Classroom, LiveAnswer, LiveParticipant, LiveSession, Question, Quiz, ReviewCard
 from quizapp.models._common import utcnow
+from quizapp.quiz.forms import form_values
+from quizapp.services.scoring import moodle_text
 from quizapp.services import classes, live, quizzes
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import csrf_token
@@ -34,7 +37,7 @@ def teacher(make_user):
 
 @pytest.fixture
 def quiz_slug(app, teacher):
-    """Teacher Tess's quiz: two multiple-choice questions, one true/false, one short answer (left out live)."""
+    """Teacher Tess's quiz: two multiple-choice questions, one true/false, one short answer."""
     with app.app_context():
         ids = published("multiple_choice", 2) + published("true_false", 1) + published("short_answer", 1)
         classroom = classes.create_class(teacher, "Live class")
@@ -54,7 +57,7 @@ def login(app, username: str):
 def start_session(app, client, slug: str, seconds: str = "20") -> tuple[int, str]:
     page = client.get(f"/live/new/{slug}")
     assert page.status_code == 200
-    assert "1 question of other types" in page.text  # the short answer is left out
+    assert re.search(r"\d+ questions? run live", page.text)
     response = client.post(f"/live/new/{slug}", data={"seconds": seconds, "csrf_token": csrf_token(page.text)})
     assert response.status_code == 302
     session_id = int(response.location.rsplit("/", 1)[1])
@@ -85,21 +88,30 @@ def current_question(app, session_id: int) -> tuple[dict, list[int], int]:
         return live.question_data(run, run.position), run.layout[run.position - 1]["order"], run.position
 
 
-def button_value(data: dict, order: list[int], right: bool) -> str:
-    if data["type"] == "true_false":
-        return "true" if data["answer"] == right else "false"
+def response_for(data: dict, right: bool = True):
+    """A right (or a wrong) response to a seed question, in scoring's shape."""
+    qtype = data["type"]
+    if qtype == "true_false":
+        return data["answer"] if right else not data["answer"]
+    if qtype == "short_answer":
+        return data["accepted"][0]["text"] if right else "certainly not this"
     best = max(range(len(data["choices"])), key=lambda i: data["choices"][i]["weight"])
     wrong = next(i for i in range(len(data["choices"])) if data["choices"][i]["weight"] <= 0)
-    return str(order.index(best if right else wrong))
+    return best if right else wrong
 
 
-def answer(phone, code: str, position: int, value: str):
-    """Press a button; a page without buttons (answered, removed) stands for a stale page sent again."""
+def button_value(data: dict, order: list, right: bool) -> dict:
+    """The fields the phone's form sends for a right (or a wrong) answer: a button's, or the typed text."""
+    return {k: v[0] for k, v in form_values(data, order, response_for(data, right)).items()}
+
+
+def answer(phone, code: str, position: int, fields: dict):
+    """Send the answer form; a page without one (answered, removed) stands for a stale page sent again."""
     page = phone.get(f"/live/play/{code}")
     if "csrf_token" not in page.text:
         page = phone.get("/live/join")  # the same cookie: a token as valid as the stale page's
     response = phone.post(f"/live/play/{code}/answer",
-                          data={"position": str(position), "choice": value, "csrf_token": csrf_token(page.text)})
+                          data={"position": str(position), **fields, "csrf_token": csrf_token(page.text)})
     assert response.status_code == 303
     return phone.get(f"/live/play/{code}")
 
@@ -204,7 +216,7 @@ def test_a_run_through_the_pages_answers_reveal_leaderboard_and_the_end(app, tea
 
     page = control(tess, session_id, "next")
     data, order, position = current_question(app, session_id)
-    assert position == 1 and "Question 1 of 3" in page.text and str(escape(data["stem"])) in page.text
+    assert position == 1 and "Question 1 of 4" in page.text and str(escape(data["stem"])) in page.text
     assert "0</span> of <span data-joined>2</span> answered" in page.text
 
     phone = ann.get(f"/live/play/{code}")
@@ -254,12 +266,25 @@ def test_a_run_through_the_pages_answers_reveal_leaderboard_and_the_end(app, tea
     control(tess, session_id, "reveal")
     wrong_action = control(tess, session_id, "pause")
     assert "“pause” is not possible now" in wrong_action.text
+
+    control(tess, session_id, "next")  # a short answer: typed on the phone, grouped as the grader compares
+    data4, order4, position4 = current_question(app, session_id)
+    typed = data4["accepted"][0]["text"]
+    form = ann.get(f"/live/play/{code}").text
+    assert 'name="answer" type="text"' in form and 'class="live-choice' not in form
+    assert str(escape(typed)) not in form and str(escape(typed)) not in tess.get(f"/live/sessions/{session_id}").text
+    answer(ann, code, 4, {"answer": f"  {typed.upper()} "})
+    answer(bob, code, 4, {"answer": typed.lower()})
+    revealed = control(tess, session_id, "reveal")
+    [(shown, given, marked)] = re.findall(r'<tr class="right"><td>([^<]*)</td><td>(\d+)</td><td>(\w+)</td>', revealed.text)
+    assert moodle_text(unescape(shown)) == moodle_text(typed) and (given, marked) == ("2", "Right")
+    assert "Right: <strong>2</strong>" in revealed.text
     final = control(tess, session_id, "next")  # after the last question: the final results
     assert "Final results" in final.text and "Run it again" in final.text
     assert "The session is over" in ann.get(f"/live/play/{code}").text
     with app.app_context():
         ann_row = db.session.scalar(sa.select(LiveParticipant).filter_by(nickname="Ann"))
-        assert ann_row.streak == 2  # the skipped question neither counted nor broke the streak
+        assert ann_row.streak == 3  # the skipped question neither counted nor broke the streak
         skipped = db.session.scalars(sa.select(LiveAnswer).filter_by(session_id=session_id, position=2)).all()
         assert skipped == []
 
@@ -273,15 +298,15 @@ def test_points_have_a_speed_bonus_and_a_streak(app, teacher, quiz_slug):
         t0 = utcnow()
         live.control(run, "next", now=t0)
         data = live.question_data(run, 1)
-        live.submit_answer(run, ann, 1, button_value(data, run.layout[0]["order"], True), now=t0 + dt.timedelta(seconds=2))
-        live.submit_answer(run, bob, 1, button_value(data, run.layout[0]["order"], False), now=t0 + dt.timedelta(seconds=1))
+        live.submit_answer(run, ann, 1, response_for(data, True), now=t0 + dt.timedelta(seconds=2))
+        live.submit_answer(run, bob, 1, response_for(data, False), now=t0 + dt.timedelta(seconds=1))
         live.control(run, "reveal", now=t0 + dt.timedelta(seconds=5))
         assert (ann.score, ann.streak, bob.score, bob.streak) == (950, 1, 0, 0)  # 1000 × (1 − 2/20 / 2)
 
         t1 = t0 + dt.timedelta(seconds=30)
         live.control(run, "next", now=t1)
         data = live.question_data(run, 2)
-        live.submit_answer(run, ann, 2, button_value(data, run.layout[1]["order"], True), now=t1 + dt.timedelta(seconds=20))
+        live.submit_answer(run, ann, 2, response_for(data, True), now=t1 + dt.timedelta(seconds=20))
         live.control(run, "reveal", now=t1 + dt.timedelta(seconds=21))
         db.session.refresh(ann)
         assert (ann.score, ann.streak) == (950 + 500 + 100, 2)  # at the deadline: half; second in a row: +100
@@ -302,16 +327,16 @@ def test_late_answers_are_refused_by_the_servers_clock(app, teacher, quiz_slug):
         ann = live.join(run, nickname="Ann")
         t0 = utcnow()
         with pytest.raises(Conflict, match="closed"):
-            live.submit_answer(run, ann, 1, "0", now=t0)  # still in the lobby
+            live.submit_answer(run, ann, 1, 0, now=t0)  # still in the lobby
         live.control(run, "next", now=t0)
         with pytest.raises(Conflict, match="Time was up"):
-            live.submit_answer(run, ann, 1, "0", now=t0 + dt.timedelta(seconds=11))
+            live.submit_answer(run, ann, 1, 0, now=t0 + dt.timedelta(seconds=11))
         with pytest.raises(InvalidInput):
-            live.submit_answer(run, ann, 1, "7", now=t0 + dt.timedelta(seconds=1))
+            live.submit_answer(run, ann, 1, 7, now=t0 + dt.timedelta(seconds=1))
         with pytest.raises(Conflict, match="closed"):
-            live.submit_answer(run, ann, 2, "0", now=t0 + dt.timedelta(seconds=1))  # not the question on
+            live.submit_answer(run, ann, 2, 0, now=t0 + dt.timedelta(seconds=1))  # not the question on
         # the grace of half a second covers the network
-        live.submit_answer(run, ann, 1, "0", now=t0 + dt.timedelta(seconds=10, milliseconds=400))
+        live.submit_answer(run, ann, 1, 0, now=t0 + dt.timedelta(seconds=10, milliseconds=400))
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveAnswer)) == 1
 
 
@@ -337,7 +362,7 @@ def test_the_teacher_removes_a_nickname(app, teacher, quiz_slug):
         run = db.session.get(LiveSession, session_id)
         assert [s.nickname for s in live.leaderboard(run)] == []
         with pytest.raises(Forbidden):
-            live.submit_answer(run, db.session.get(LiveParticipant, player.id), 1, "0")
+            live.submit_answer(run, db.session.get(LiveParticipant, player.id), 1, 0)
 
 
 def test_a_phone_that_reloads_is_back_on_the_current_question(app, teacher, quiz_slug):
@@ -350,7 +375,7 @@ def test_a_phone_that_reloads_is_back_on_the_current_question(app, teacher, quiz
     data, order, position = current_question(app, session_id)
     first = phone.get(f"/live/play/{code}")
     again = phone.get(f"/live/play/{code}")  # a reload: the same question, the same buttons
-    assert position == 2 and "Question 2 of 3" in again.text
+    assert position == 2 and "Question 2 of 4" in again.text
     assert re.findall(r'value="(\d)"', first.text) == re.findall(r'value="(\d)"', again.text)
     answer(phone, code, 2, button_value(data, order, True))
     reloaded = phone.get(f"/live/play/{code}")
@@ -395,20 +420,32 @@ def test_live_attempts_count_in_progress_fsrs_and_the_gradebook(app, teacher, qu
         attempt = db.session.scalar(sa.select(Attempt).filter_by(user_id=learner_id))
         attempt_id = attempt.id
     assert lena.get(f"/attempts/{attempt_id}/q/2").status_code == 404
+    with app.app_context():  # before the reveal the attempt tells nothing (its pages, the API, progress)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 0
     control(tess, session_id, "reveal")
-    control(tess, session_id, "end")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == 1.0  # recorded as the room saw it scored
+    # the room's skipped question gives no points: it counts in no attempt either
+    control(tess, session_id, "next")
+    data2, order2, _ = current_question(app, session_id)
+    answer(lena, code, 2, button_value(data2, order2, True))
+    control(tess, session_id, "skip")
+    control(tess, session_id, "end")  # on question 3: never revealed, nothing of it counts
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.finished_at is not None and attempt.live_session_id == session_id
-        assert attempt.score == 1.0 and attempt.max_score == 3.0
+        assert attempt.score == 1.0 and attempt.max_score == 4.0
         [recorded] = db.session.scalars(sa.select(Answer).filter_by(attempt_id=attempt_id)).all()
-        assert recorded.correct and recorded.time_taken_ms is not None
-        assert db.session.scalar(sa.select(ReviewCard).filter_by(user_id=learner_id,
-                                                                 question_id=recorded.question_id)) is not None
+        assert recorded.position == 1 and recorded.correct and recorded.time_taken_ms is not None
+        assert db.session.scalar(sa.select(sa.func.sum(Answer.score)).filter_by(attempt_id=attempt_id)) == attempt.score
+        cards = db.session.scalars(sa.select(ReviewCard.question_id).filter_by(user_id=learner_id)).all()
+        assert cards == [recorded.question_id]  # no review of the skipped question
+        skipped = db.session.scalar(sa.select(LiveAnswer).filter_by(session_id=session_id, position=2))
+        assert skipped.points is None  # the room gave it none
     progress = lena.get("/progress")
     assert progress.status_code == 200 and '<span class="tag">live</span>' in progress.text
     gradebook = tess.get(f"/teach/classes/{class_id}/gradebook")
-    assert "(1 live)" in gradebook.text and "33" in gradebook.text  # 1 of 3 right: 33.33 %
+    assert "(1 live)" in gradebook.text and "25" in gradebook.text  # 1 of 4 right: 25 %
     # a live attempt does not use up one of the quiz's attempts
     with app.app_context():
         from quizapp.services import attempts
@@ -437,7 +474,8 @@ def test_the_whole_session_exports_as_csv_and_xlsx(app, teacher, quiz_slug):
         book = openpyxl.load_workbook(io.BytesIO(xlsx.data), read_only=True)
         rows = list(book.active.iter_rows(values_only=True))
         book.close()
-    assert rows[0][3] == "nickname" and rows[1][3] == "Ann" and rows[1][8] is True and rows[1][9] >= 500
+    assert rows[0][3] == "nickname" and rows[1][3] == "Ann" and rows[1][8] is True and rows[1][9] == 1.0
+    assert rows[0][10] == "points" and rows[1][10] >= 500
 
 
 def test_the_stream_route_sends_the_state_and_refuses_an_unknown_code(app, teacher, quiz_slug):
@@ -470,7 +508,7 @@ def test_a_co_teacher_of_the_quiz_runs_the_session_and_other_teachers_do_not(app
     with app.app_context():
         co_teachers.add_co_teacher("quiz", quizzes_id(quiz_slug), teacher, "cora")
     cora, otto = login(app, "cora"), login(app, "otto")
-    assert "Question 1 of 3" in control(cora, session_id, "next").text
+    assert "Question 1 of 4" in control(cora, session_id, "next").text
     assert otto.get(f"/live/sessions/{session_id}").status_code == 404
     page = otto.get("/live/sessions")
     refused = otto.post(f"/live/sessions/{session_id}/control", data={"action": "end",
@@ -487,7 +525,7 @@ def test_a_phone_without_javascript_follows_by_reloading(app, teacher, quiz_slug
     lobby = phone.get(f"/live/play/{code}").text
     assert '<noscript><meta http-equiv="refresh" content="4"></noscript>' in lobby
     control(tess, session_id, "next")
-    assert "Question 1 of 3" in phone.get(f"/live/play/{code}").text  # the next reload shows the question
+    assert "Question 1 of 4" in phone.get(f"/live/play/{code}").text  # the next reload shows the question
     control(tess, session_id, "end")
     assert 'http-equiv="refresh"' not in phone.get(f"/live/play/{code}").text  # over: nothing to follow
 
@@ -508,7 +546,7 @@ def test_answers_racing_the_reveal_are_either_scored_or_refused(app, teacher, qu
             session = db.session.get(LiveSession, session_id)
             barrier.wait()
             try:
-                live.submit_answer(session, db.session.get(LiveParticipant, participant_id), 1, "0")
+                live.submit_answer(session, db.session.get(LiveParticipant, participant_id), 1, 0)
                 outcomes.append("stored")
             except Conflict:
                 outcomes.append("refused")
@@ -528,3 +566,195 @@ def test_answers_racing_the_reveal_are_either_scored_or_refused(app, teacher, qu
         stored = db.session.scalars(sa.select(LiveAnswer).filter_by(session_id=session_id)).all()
     assert len(outcomes) == len(players) and outcomes.count("stored") == len(stored)
     assert all(a.points is not None for a in stored)  # none slipped in after the reveal gave the points
+
+
+# --- every question type live ---------------------------------------------------------------
+
+#: the quiz of every type, in its order (the seed bank has the first ones; the others are made here)
+EVERY_TYPE = ("multiple_response", "essay", "ordering", "matching", "short_answer", "numerical", "cloze",
+              "description", "multiple_choice", "true_false")
+MADE = {
+    "essay": {"type": "essay", "stem": "Why would a country lend its army's trainers to another?"},
+    "numerical": {"type": "numerical", "stem": "In which year did the full-scale invasion begin?",
+                  "numeric": [{"value": 2022.0, "tolerance": 0.0, "weight": 1.0}]},
+    "description": {"type": "description", "stem": "Now three questions on numbers and names."},
+}
+CLOZE = "The Alder bridge opened in {2:NUMERICAL:=1932:0} over the {1:SHORTANSWER:=Alder} river."
+#: what shows on the phone, as on the quiz page, for each type
+FIELD = {"multiple_response": 'type="checkbox" name="choice"', "essay": '<textarea id="answer" name="answer"',
+         "ordering": 'name="position-0"', "matching": 'name="match-0"', "short_answer": 'name="answer" type="text"',
+         "numerical": 'inputmode="decimal"', "cloze": 'name="gap-2"', "multiple_choice": 'class="live-choice',
+         "true_false": 'name="answer" value="true"'}
+STREAM_KEYS = {"version", "phase", "position", "answered", "joined", "remaining_ms"}
+
+
+@pytest.fixture
+def every_type_slug(app, teacher):
+    from quizapp.cloze import parse_embedded
+    from quizapp.services import authoring
+
+    with app.app_context():
+        ids = []
+        for qtype in EVERY_TYPE:
+            if qtype in MADE:
+                ids.append(authoring.create_question({**MADE[qtype], "status": "published"}, teacher).id)
+            elif qtype == "cloze":
+                stem, gaps = parse_embedded(CLOZE)
+                ids.append(authoring.create_question({"type": "cloze", "stem": stem, "gaps": gaps,
+                                                      "status": "published"}, teacher).id)
+            else:
+                ids += published(qtype, 1)
+        classroom = classes.create_class(teacher, "Every type")
+        return quizzes.save_quiz(teacher, quizzes.QuizSettings(title="Every type"), ids, [classroom.id]).slug
+
+
+def every_type_responses(data: dict) -> tuple:
+    """(a right response, a partly right or a wrong one) to each question of the every-type quiz."""
+    qtype = data["type"]
+    if qtype == "multiple_response":
+        right = [i for i, c in enumerate(data["choices"]) if c["weight"] > 0]
+        return right, right[:1]  # half of it
+    if qtype == "ordering":
+        items = data["items"]
+        return items, items[:-2] + items[-1:] + items[-2:-1]  # the last two swapped
+    if qtype == "matching":
+        right = [p["match"] for p in data["pairs"] if p.get("prompt")]
+        other = next(m for m in live.scoring.match_options(data) if m != right[1])
+        return right, right[:1] + [other] * (len(right) - 1)  # the first pair right (at least)
+    if qtype == "numerical":
+        return 2022.0, 2021.0
+    if qtype == "cloze":
+        return [1932.0, "alder"], [1932.0, None]  # the second gap left blank: 2 marks of 3
+    if qtype == "essay":
+        return "Because <b>trust</b> & money.", "No idea"
+    return response_for(data, True), response_for(data, False)
+
+
+def telling(data: dict) -> list[str]:
+    """Texts that would tell the right answer before the reveal (escaped as a page shows them)."""
+    texts = [data.get("general_feedback"), (data.get("source") or {}).get("sentence")]
+    texts += [c.get("feedback") for c in data.get("choices", [])]
+    if data["type"] == "short_answer":
+        texts += [a["text"] for a in data["accepted"]] + [a.get("feedback") for a in data["accepted"]]
+    if data["type"] == "numerical":
+        texts += ["2022"]
+    if data["type"] == "cloze":
+        texts += ["1932", "Alder</"]
+    if data["type"] == "matching":
+        texts += ["→"]
+    return [str(escape(t)) for t in texts if t]
+
+
+def test_every_question_type_runs_live_with_the_quiz_pages_fields(app, teacher, every_type_slug, make_user):
+    """Phones answer every type as the quiz page does; the reveal sums up each type; nothing tells the answer
+    before it; the account holder's live attempt holds every revealed answer, the essay waiting for a mark."""
+    from quizapp.services import marking
+
+    tess = login(app, "tess")
+    with app.app_context():
+        learner_id = make_user("lena")
+        classes.join_class(learner_id, db.session.scalar(sa.select(Classroom.code).filter_by(name="Every type")))
+    lena = login(app, "lena")
+    page = tess.get(f"/live/new/{every_type_slug}")
+    assert "10 questions run live" in page.text and "1 essay" in page.text and "1 description" in page.text
+    session_id, code = start_session(app, tess, every_type_slug)
+    join(app, code, client=lena)
+    bob, _ = join(app, code, "Bob")
+    for position, qtype in enumerate(EVERY_TYPE, 1):
+        projector = control(tess, session_id, "next").text
+        data, order, _ = current_question(app, session_id)
+        phone = lena.get(f"/live/play/{code}").text
+        assert data["type"] == qtype and f"Question {position} of 10" in phone
+        for text in (projector, phone):
+            assert "Right answer" not in text and 'class="tag right"' not in text and "weight" not in text, qtype
+            assert not [t for t in telling(data) if t in text], qtype
+        [state] = first_events(bob, code)
+        assert set(state) == STREAM_KEYS and state["position"] == position
+        if qtype == "description":  # a slide: no countdown, nothing to answer, "next" moves on
+            assert state["phase"] == "reveal" and state["remaining_ms"] is None
+            assert "Nothing to answer" in projector and "Nothing to answer" in phone and "<textarea" not in phone
+            assert 'name="position"' not in phone and "live-leaderboard" not in projector
+            continue
+        assert state["phase"] == "question" and FIELD[qtype] in phone, qtype
+        if qtype == "ordering":  # shown shuffled, never in the right order
+            shown = [data["items"][i] for i in order]
+            assert shown != data["items"] and [phone.index(str(escape(t))) for t in shown] == sorted(
+                phone.index(str(escape(t))) for t in shown)
+        right, other = every_type_responses(data)
+        sent = answer(lena, code, position, {k: v for k, v in form_values(data, order, right).items()})
+        assert "Your answer: <strong>" in sent.text and "Wait for the reveal" in sent.text
+        answer(bob, code, position, {k: v for k, v in form_values(data, order, other).items()})
+        revealed = control(tess, session_id, "reveal").text
+        bob_sees = bob.get(f"/live/play/{code}").text
+        outcomes = re.search(r"Right: <strong>(\d+)</strong>\s*·\s*Partly right: <strong>(\d+)</strong>\s*·\s*"
+                             r"Wrong: <strong>(\d+)</strong>", revealed)
+        if qtype in ("multiple_response", "ordering", "matching", "cloze"):
+            assert outcomes.groups() == ("1", "1", "0"), qtype
+            assert "Partly right (" in bob_sees and "points" in bob_sees
+        if qtype == "multiple_response":
+            assert revealed.count("right answer</strong>") == len(right)
+            assert re.search(r"right answer</strong></span>\s*<span class=\"live-count\">2 answers", revealed)
+        if qtype in ("short_answer", "numerical"):
+            rows = re.findall(r'<tr class="(\w+)"><td>([^<]*)</td><td>(\d+)</td>', revealed)
+            assert sorted((kind, count) for kind, _, count in rows) == [("right", "1"), ("wrong", "1")], rows
+            assert outcomes.groups() == ("1", "0", "1")
+        if qtype == "numerical":
+            assert ('right', '2022', '1') in rows and ('wrong', '2021', '1') in rows
+        if qtype == "essay":  # collected, listed for the teacher only, no points
+            assert "Because &lt;b&gt;trust&lt;/b&gt; &amp; money." in revealed and "live-essays" in revealed
+            assert "trust" not in bob_sees and "Your answer was collected" in bob_sees
+            assert outcomes is None and "Right answer" not in revealed
+        if qtype in ("multiple_choice", "true_false"):
+            assert "Not this time" in bob_sees
+    final = control(tess, session_id, "next")
+    assert "Final results" in final.text
+    with app.app_context():
+        run = db.session.get(LiveSession, session_id)
+        lena_player = db.session.scalar(sa.select(LiveParticipant).filter_by(session_id=session_id, user_id=learner_id))
+        essay_answer = db.session.scalar(sa.select(LiveAnswer).filter_by(session_id=session_id, position=2,
+                                                                         participant_id=lena_player.id))
+        assert essay_answer.points == 0 and essay_answer.score is None
+        attempt = db.session.get(Attempt, lena_player.attempt_id)
+        answers = db.session.scalars(sa.select(Answer).filter_by(attempt_id=attempt.id).order_by(Answer.position)).all()
+        assert [a.position for a in answers] == [n for n, t in enumerate(EVERY_TYPE, 1) if t != "description"]
+        assert attempt.score == 8.0 == sum(a.score for a in answers if a.score is not None) and attempt.max_score == 8.0
+        queue = marking.marking_queue(run.quiz_id, teacher)
+        assert [(item.learner, item.answer.response) for item in queue.waiting] == [("lena", "Because <b>trust</b> & money.")]
+        bob_points = dict(db.session.execute(sa.select(LiveAnswer.position, LiveAnswer.points).join(LiveParticipant)
+                                             .where(LiveParticipant.nickname == "Bob")).all())
+    for n, qtype in enumerate(EVERY_TYPE, 1):  # partly right: some points; wrong or an essay: none
+        if qtype in ("multiple_response", "ordering", "matching", "cloze"):
+            assert 0 < bob_points[n] < 1000, qtype
+        elif qtype != "description":
+            assert bob_points[n] == 0, qtype
+
+
+def test_partly_right_answers_earn_that_fraction_of_the_points_and_essays_leave_streaks(app, teacher,
+                                                                                       every_type_slug):
+    with app.app_context():
+        run = live.start_session(db.session.get(Quiz, quizzes_id(every_type_slug)), teacher, 20)
+        ann, bob = live.join(run, nickname="Ann"), live.join(run, nickname="Bob")
+        t0 = utcnow()
+
+        def ask(position: int, at: dt.datetime, ann_answer, bob_answer) -> None:
+            live.control(run, "next", now=at)
+            for player, response in ((ann, ann_answer), (bob, bob_answer)):
+                if response is not None:
+                    live.submit_answer(run, player, position, response, now=at + dt.timedelta(seconds=2))
+            live.control(run, "reveal", now=at + dt.timedelta(seconds=5))
+            db.session.refresh(ann)
+            db.session.refresh(bob)
+
+        right, half = every_type_responses(live.question_data(run, 1))  # multiple response: half of the mark
+        ask(1, t0, right, half)
+        assert (ann.score, ann.streak, bob.score, bob.streak) == (950, 1, 475, 0)  # 950 × ½, no streak
+        ask(2, t0 + dt.timedelta(minutes=1), "An essay.", None)  # an essay: no points, streaks left as they are
+        assert (ann.score, ann.streak, bob.score, bob.streak) == (950, 1, 475, 0)
+        right, swapped = every_type_responses(live.question_data(run, 3))  # ordering: the last two swapped
+        ask(3, t0 + dt.timedelta(minutes=2), right, swapped)
+        items = len(right)
+        assert (ann.score, ann.streak) == (950 + 950 + 100, 2)  # the second right answer in a row
+        assert (bob.score, bob.streak) == (475 + round(950 * (items - 2) / items), 0)
+        with pytest.raises(InvalidInput):  # a response that does not fit the question is refused, not stored
+            live.control(run, "next", now=t0 + dt.timedelta(minutes=3))
+            live.submit_answer(run, ann, 4, ["not", "a", "match"], now=t0 + dt.timedelta(minutes=3, seconds=1))

@@ -16,7 +16,7 @@ from alembic.migration import MigrationContext
 from quizapp.extensions import db
 from tests.security_world import db_path, world  # noqa: F401  (fixtures)
 
-#: the revision before the newest migrations (0016 API tokens, 0017 LTI, 0018 live sessions)
+#: the revision before the newest migrations (0016 API tokens, 0017 LTI, 0018 live sessions, 0019 live scores)
 BEFORE = "0015"
 COUNTED = ("user", "attempt", "answer", "quiz", "question", "question_version", "classroom", "enrollment")
 

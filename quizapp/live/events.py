@@ -8,9 +8,15 @@ phone without JavaScript reloads every few seconds); a new count only
 changes a number. No question text or answer ever goes through the stream.
 
 Changes travel through the database, never process memory: whoever serves a
-stream reads one row per watched session every :data:`POLL_SECONDS`, so a
-teacher's "next" handled by one worker (or machine) reaches phones held by
-any other.
+stream reads one row per watched session, so a teacher's "next" handled by
+one worker (or machine) reaches phones held by any other. When it reads:
+
+* at once, when a change is announced (:mod:`quizapp.broadcast`: Redis
+  pub/sub when the job queue is on Redis, PostgreSQL's LISTEN/NOTIFY on
+  PostgreSQL), and every :data:`SLOW_POLL_SECONDS` besides, as a safety
+  net for an announcement lost (a broker restarting);
+* every :data:`POLL_SECONDS` where nothing is announced (SQLite with the
+  embedded queue), or while the hub's listener is not connected.
 
 Two servers of the same stream:
 
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import selectors
 import socket
@@ -37,12 +44,18 @@ import time
 import sqlalchemy as sa
 from flask import Response
 
+from quizapp import broadcast
 from quizapp.extensions import db
 from quizapp.live import bp
 from quizapp.services import live
 
-#: how often the database is asked whether a watched session changed
-POLL_SECONDS = 0.1
+#: how often the database is asked whether a watched session changed, where no change is announced
+#: (LIVE_POLL_SECONDS overrides it)
+POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", 0.1))
+#: how often it is asked where changes are announced (the safety net); LIVE_SLOW_POLL_SECONDS overrides it
+SLOW_POLL_SECONDS = float(os.environ.get("LIVE_SLOW_POLL_SECONDS", 1.0))
+#: announced changes of one session read at most this often (a room answering at once: one query, not 300)
+ANNOUNCED_GAP_SECONDS = 0.02
 #: how long the route streams before the browser reconnects (the hub streams until the phone leaves)
 STREAM_SECONDS = 25
 #: a comment line this often keeps proxies from closing a quiet stream, and finds phones that left
@@ -97,7 +110,12 @@ class _Subscriber:
 
 
 class EventHub:
-    """Streams of one worker process: every socket on one selector, one database poll for all sessions.
+    """Streams of one worker process: every socket on one selector, one database query for all sessions.
+
+    It queries when a change is announced (only the sessions announced, at
+    most every :data:`ANNOUNCED_GAP_SECONDS`) and polls every session it
+    holds on a timer: every :data:`SLOW_POLL_SECONDS` while its listener
+    hears the announcements, every :data:`POLL_SECONDS` without one.
 
     A phone that cannot keep up never holds the hub back: its socket is
     written without blocking, and an event that finds the previous one still
@@ -105,18 +123,36 @@ class EventHub:
     matters).
     """
 
-    def __init__(self, engine: sa.Engine, poll_seconds: float = POLL_SECONDS):
+    def __init__(self, engine: sa.Engine, poll_seconds: float = POLL_SECONDS, app=None,
+                 slow_poll_seconds: float = SLOW_POLL_SECONDS):
+        """:param app: whose announcements to hear (:func:`quizapp.broadcast.listener`); None: poll only."""
         self.engine = engine
         self.poll_seconds = poll_seconds
+        self.slow_poll_seconds = slow_poll_seconds
         self.selector = selectors.DefaultSelector()
         self.subscribers: dict[socket.socket, _Subscriber] = {}
         self.incoming: list[_Subscriber] = []
+        self.announced: set[str] = set()  # codes announced and not read yet (a "*": every session)
         self.lock = threading.Lock()
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self.selector.register(self._wake_r, selectors.EVENT_READ)
         self.log = logging.getLogger(__name__)
+        self.listener = broadcast.listener(app, self.announce, lambda: self.announce(["*"])) if app else None
+        if self.listener is not None:
+            self.listener.start()
         threading.Thread(target=self._run, name="live-event-hub", daemon=True).start()
+
+    def announce(self, codes: list[str]) -> None:
+        """Sessions changed (the listener's thread calls this): read them at once."""
+        with self.lock:
+            self.announced.update(codes)
+        self._wake_w.send(b"x")
+
+    def poll_interval(self) -> float:
+        """The timer's interval now: slow while announcements are heard, fast otherwise."""
+        heard = self.listener is not None and self.listener.connected.is_set()
+        return self.slow_poll_seconds if heard else self.poll_seconds
 
     # --- called by request threads ---
 
@@ -151,19 +187,27 @@ class EventHub:
 
     def _run(self) -> None:
         next_poll = next_beat = time.monotonic()
+        announced: set[str] = set()
+        next_announced = 0.0  # the earliest time announced sessions are read again
         while True:
             try:
-                for key, mask in self.selector.select(timeout=self.poll_seconds):
+                wait = next_poll if not announced else min(next_poll, next_announced)
+                for key, mask in self.selector.select(timeout=max(0.0, wait - time.monotonic())):
                     if key.fileobj is self._wake_r:
-                        self._take_incoming()
+                        announced |= self._take_incoming()
                     elif mask & selectors.EVENT_READ:
                         self._readable(key.data)
                     elif mask & selectors.EVENT_WRITE:
                         self._flush(key.data)
                 now = time.monotonic()
-                if now >= next_poll:
-                    next_poll = now + self.poll_seconds
+                if now >= next_poll or "*" in announced:
+                    next_poll = now + self.poll_interval()
+                    announced.clear()
                     self._poll()
+                elif announced and now >= next_announced:
+                    next_announced = now + ANNOUNCED_GAP_SECONDS
+                    self._poll(announced)
+                    announced = set()
                 if now >= next_beat:
                     next_beat = now + HEARTBEAT_SECONDS
                     for subscriber in list(self.subscribers.values()):
@@ -172,16 +216,19 @@ class EventHub:
                 self.log.exception("live event hub")
                 time.sleep(1)
 
-    def _take_incoming(self) -> None:
+    def _take_incoming(self) -> set[str]:
+        """Register the new streams; the codes announced meanwhile."""
         try:
             self._wake_r.recv(4096)
         except BlockingIOError:
             pass
         with self.lock:
             incoming, self.incoming = self.incoming, []
+            announced, self.announced = self.announced, set()
         for subscriber in incoming:
             self.subscribers[subscriber.sock] = subscriber
             self.selector.register(subscriber.sock, selectors.EVENT_READ, subscriber)
+        return announced
 
     def _readable(self, subscriber: _Subscriber) -> None:
         try:
@@ -193,14 +240,17 @@ class EventHub:
         if not data:  # the phone closed the stream
             self._drop(subscriber)
 
-    def _poll(self) -> None:
-        if not self.subscribers:
+    def _poll(self, only: set[str] | None = None) -> None:
+        """Read the watched sessions (``only`` those, of them) and send each stream its session's news."""
+        codes = {s.code for s in self.subscribers.values() if only is None or s.code in only}
+        if not codes:
             return
-        codes = sorted({s.code for s in self.subscribers.values()})
         with self.engine.connect() as connection:
-            states = live.stream_states(connection, codes)
+            states = live.stream_states(connection, sorted(codes))
         payloads: dict[str, bytes] = {}
         for subscriber in list(self.subscribers.values()):
+            if subscriber.code not in codes:
+                continue
             state = states.get(subscriber.code)
             if state is None:
                 self._drop(subscriber)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import random
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -12,6 +11,7 @@ from quizapp import downloads
 from quizapp.extensions import login_manager
 from quizapp.live import bp
 from quizapp.live.forms import JoinForm, StartForm
+from quizapp.quiz.forms import MissingAnswer, response_from_form
 from quizapp.services import attempts, live
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -48,9 +48,8 @@ def new(slug: str):
             form.seconds.errors.append(exc.message)
         else:
             return redirect(url_for("live.projector", session_id=run.id))
-    layout, left_out = live.live_layout(quiz, random.Random(0))
-    return render_template("live/new.html", quiz=quiz, form=form, count=len(layout),
-                           left_out=left_out), 422 if form.errors else 200
+    return render_template("live/new.html", quiz=quiz, form=form, types=live.layout_types(quiz)), \
+        422 if form.errors else 200
 
 
 @bp.get("/sessions")
@@ -168,7 +167,7 @@ def play(code: str):
 
 @bp.post("/play/<code>/answer")
 def answer(code: str):
-    """Send the button pressed for the question on the screens."""
+    """Send the answer to the question on the screens (the quiz page's form fields, read by its own reader)."""
     run = live.get_by_code(code)
     participant = _participant(run)
     if participant is None:
@@ -178,7 +177,10 @@ def answer(code: str):
     except ValueError:
         position = -1
     try:
-        live.submit_answer(run, participant, position, request.form.get("choice", ""))
+        question, order = live.question_at(run, position)
+        live.submit_answer(run, participant, position, response_from_form(question, order, request.form))
+    except MissingAnswer as exc:
+        flash(str(exc), "error")
     except (Conflict, InvalidInput, Forbidden) as exc:
         flash(exc.message, "error")
     else:

@@ -94,6 +94,8 @@ class LiveAnswer(db.Model):
     position: Mapped[int]
     response: Mapped[Any] = mapped_column(sa.JSON)
     correct: Mapped[bool]
+    #: the fraction of the mark the grader gave (scoring.grade); None for an essay, which a teacher marks
+    score: Mapped[float | None]
     #: None until the question is revealed (a skipped question gives none)
     points: Mapped[int | None]
     time_taken_ms: Mapped[int]

@@ -138,7 +138,11 @@ def _open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
     )
 
 
-def _shown_order(data: dict, shuffle: bool, rng: random.Random) -> list[int]:
+def shown_order(data: dict, shuffle: bool, rng: random.Random) -> list:
+    """The order a question's choices, match options or items are shown in (canonical indexes).
+
+    Ordering items are never shown in the right order; a cloze question has one list per gap.
+    """
     qtype = data["type"]
     if qtype == "cloze":
         return scoring.cloze_order(data, shuffle, rng)
@@ -212,7 +216,7 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
     if quiz.shuffle_questions:
         rng.shuffle(rows)
     layout = [
-        {"question": qid, "version": version.id, "order": _shown_order(version.data, quiz.shuffle_choices, rng)}
+        {"question": qid, "version": version.id, "order": shown_order(version.data, quiz.shuffle_choices, rng)}
         for qid, version in rows
     ]
     attempt.layout = layout

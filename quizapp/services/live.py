@@ -7,15 +7,31 @@ the countdown's end (an answer after it is refused), the score, and what a
 phone may see (:func:`phone_view` carries no right answer and no source
 sentence before the teacher reveals the question).
 
+Every question type runs live. A phone answers with the widgets of the
+normal quiz page (``quiz/_answer.html``; one-tap buttons for multiple choice
+and true/false), parsed by the quiz's own form reader and graded by
+:func:`quizapp.services.scoring.grade`: partial credit earns that fraction of
+the points. An essay is collected for the teacher (no points live); a
+description is a slide on the screens, with nothing to answer.
+
 Answers of learners who joined with their account are also recorded in an
 :class:`~quizapp.models.Attempt` of the quiz (``live_session_id`` set) through
 :func:`quizapp.services.attempts.record_answer`: graded by the same scoring,
-reviewed by the same FSRS scheduler, counted by progress and the gradebook.
+reviewed by the same FSRS scheduler, counted by progress and the gradebook,
+an essay waiting in the teacher's marking queue. They are recorded when the
+question is revealed, as the room sees it scored: a question skipped (or
+left when the session ends before its reveal) counts in no attempt, as it
+gives no points.
+
+Every change the screens must follow is announced through
+:mod:`quizapp.broadcast` as part of its commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import re
 import secrets
 import unicodedata
@@ -25,16 +41,28 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from quizapp import broadcast
 from quizapp.extensions import db
 from quizapp.generator import quoted_source
-from quizapp.models import Attempt, LiveAnswer, LiveParticipant, LiveSession, QuestionVersion, Quiz, User
+from quizapp.models import Answer, Attempt, LiveAnswer, LiveParticipant, LiveSession, QuestionVersion, Quiz, User
 from quizapp.models._common import utcnow
 from quizapp.services import attempts, ownership, scoring, timing
 from quizapp.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from quizapp.services.exports import Table
 
-#: question types a room can answer by pressing one button on a phone
-SUPPORTED_TYPES = ("multiple_choice", "true_false")
+log = logging.getLogger(__name__)
+
+#: question types a phone answers with one tap on a big button (the others: the quiz page's widgets)
+TAP_TYPES = ("multiple_choice", "true_false")
+#: how the reveal shows the room's answers, per question type
+REVEAL_KINDS = {
+    "multiple_choice": "choices", "multiple_response": "choices", "true_false": "choices",
+    "short_answer": "typed", "numerical": "typed",
+    "matching": "parts", "ordering": "parts", "cloze": "parts",
+    "essay": "essay", "description": "slide",
+}
+#: the most frequent typed answers the reveal lists
+COMMON_ANSWERS = 8
 #: a countdown a teacher may choose, in seconds
 SECONDS_CHOICES = (10, 20, 30, 60, 90)
 #: an answer sent this long after the deadline (the network's delay) still counts
@@ -65,19 +93,19 @@ def _new_code() -> str:
     return f"{secrets.randbelow(900_000) + 100_000}"
 
 
-def live_layout(quiz: Quiz, rng) -> tuple[list[dict], int]:
-    """The quiz's published questions a room can answer, in quiz order, choices in a shown order;
-    and how many questions of other types were left out."""
-    rows = attempts.published_questions(quiz)
-    layout = []
-    for question_id, version in rows:
-        if version.data["type"] not in SUPPORTED_TYPES:
-            continue
-        order = list(range(len(version.data.get("choices", []))))
-        if version.data["type"] == "multiple_choice":
-            rng.shuffle(order)  # the bank's own order could tell the right choice apart
-        layout.append({"question": question_id, "version": version.id, "order": order})
-    return layout, len(rows) - len(layout)
+def live_layout(quiz: Quiz, rng) -> list[dict]:
+    """The quiz's published questions, in quiz order, each with the order its choices, match options,
+    items or gaps' choices are shown in (always shuffled: the bank's own order could tell the right one)."""
+    return [{"question": question_id, "version": version.id, "order": attempts.shown_order(version.data, True, rng)}
+            for question_id, version in attempts.published_questions(quiz)]
+
+
+def layout_types(quiz: Quiz) -> dict[str, int]:
+    """How many of the quiz's published questions are of each type (the start page tells the teacher)."""
+    counts: dict[str, int] = {}
+    for _, version in attempts.published_questions(quiz):
+        counts[version.data["type"]] = counts.get(version.data["type"], 0) + 1
+    return counts
 
 
 def start_session(quiz: Quiz, teacher_id: int, seconds: int) -> LiveSession:
@@ -87,9 +115,9 @@ def start_session(quiz: Quiz, teacher_id: int, seconds: int) -> LiveSession:
     """
     if seconds not in SECONDS_CHOICES:
         raise InvalidInput(f"Choose {', '.join(map(str, SECONDS_CHOICES))} seconds per question.", where="seconds")
-    layout, _ = live_layout(quiz, timing.keyed_random("live", quiz.id, secrets.token_hex(8)))
+    layout = live_layout(quiz, timing.keyed_random("live", quiz.id, secrets.token_hex(8)))
     if not layout:
-        raise InvalidInput("This quiz has no multiple-choice or true/false question a room can answer live.")
+        raise InvalidInput("This quiz has no questions yet.")
     run = 1 + db.session.scalar(sa.select(sa.func.count()).select_from(LiveSession).where(LiveSession.quiz_id == quiz.id))
     for _ in range(20):
         session = LiveSession(code=_new_code(), quiz_id=quiz.id, teacher_id=teacher_id, run=run, layout=layout,
@@ -168,11 +196,13 @@ def control(session: LiveSession, action: str, now: dt.datetime | None = None) -
     """Apply one of the teacher's controls (:data:`ACTIONS`); commits.
 
     ``next`` starts the next question (from the lobby or a revealed
-    question; after the last one it ends the session); ``pause`` and
-    ``resume`` stop and restart the countdown; ``skip`` leaves the question
-    without revealing it (it gives no points); ``reveal`` closes the question,
-    gives the points and shows the answer; ``end`` ends the session and
-    submits the live attempts of account holders.
+    question; after the last one it ends the session), or shows a
+    description as a slide, with no countdown and nothing to answer;
+    ``pause`` and ``resume`` stop and restart the countdown; ``skip`` leaves
+    the question without revealing it (it gives no points, and counts in no
+    attempt); ``reveal`` closes the question, gives the points, shows the
+    answer and records account holders' answers in their live attempts;
+    ``end`` ends the session and submits those attempts.
 
     :raises InvalidInput: an unknown action.
     :raises Conflict: an action the session's phase does not allow.
@@ -205,13 +235,20 @@ def control(session: LiveSession, action: str, now: dt.datetime | None = None) -
             _end(session, now)
         else:
             session.position += 1
-            session.phase = "question"
-            session.deadline_at = now + dt.timedelta(seconds=session.seconds_per_question)
             session.remaining_ms = None
+            if question_data(session, session.position)["type"] == "description":
+                session.phase = "reveal"  # a slide: shown, nothing to answer, "next" moves on
+                session.deadline_at = None
+            else:
+                session.phase = "question"
+                session.deadline_at = now + dt.timedelta(seconds=session.seconds_per_question)
     else:
         _end(session, now)
     session.phase_started_at = now
+    broadcast.changed(session.code)
     db.session.commit()
+    if action == "reveal":
+        record_in_attempts(session, session.position)
     if session.phase == "ended":
         finish_live_attempts(session)
     return session
@@ -224,8 +261,46 @@ def _end(session: LiveSession, now: dt.datetime) -> None:
     session.remaining_ms = None
 
 
+def record_in_attempts(session: LiveSession, position: int | None = None) -> int:
+    """Record the revealed live answers of account holders in their live attempts; how many were new.
+
+    Through :func:`~quizapp.services.attempts.record_answer`, as any attempt's
+    answers: scored by the same grader, an FSRS review, an essay left for the
+    marking queue. Only answers the room saw revealed (their points given):
+    a skipped question counts in no attempt. Idempotent (an answer already in
+    the attempt is left as it is), so the session's end catches up whatever a
+    reveal did not record.
+
+    :param position: the revealed question; None for every question of the session.
+    """
+    rows = db.session.execute(
+        sa.select(LiveAnswer, Attempt)
+        .join(LiveParticipant, LiveParticipant.id == LiveAnswer.participant_id)
+        .join(Attempt, Attempt.id == LiveParticipant.attempt_id)
+        .where(LiveAnswer.session_id == session.id, LiveAnswer.points.is_not(None), Attempt.finished_at.is_(None),
+               *([LiveAnswer.position == position] if position is not None else []))
+        .order_by(LiveAnswer.position, LiveAnswer.id)
+    ).all()
+    if not rows:
+        return 0
+    recorded = {(attempt_id, n) for attempt_id, n in db.session.execute(
+        sa.select(Answer.attempt_id, Answer.position).where(Answer.attempt_id.in_({a.id for _, a in rows})))}
+    answers = [(answer.position, answer.response, answer.time_taken_ms, answer.submitted_at, attempt)
+               for answer, attempt in rows if (attempt.id, answer.position) not in recorded]
+    new = 0
+    for position_, response, time_taken_ms, submitted_at, attempt in answers:
+        try:  # each in its own transaction (record_answer commits)
+            new += attempts.record_answer(attempt, position_, response, time_taken_ms=time_taken_ms,
+                                          now=submitted_at)[1]
+        except (Conflict, InvalidInput) as exc:  # the quiz closed meanwhile: the answer still counted in the room
+            db.session.rollback()
+            log.info("live answer not recorded in attempt %s: %s", attempt.id, exc)
+    return new
+
+
 def finish_live_attempts(session: LiveSession) -> None:
-    """Submit every account holder's live attempt of the session (idempotent)."""
+    """Submit every account holder's live attempt of the session, with every revealed answer (idempotent)."""
+    record_in_attempts(session)
     for attempt in db.session.scalars(
         sa.select(Attempt).where(Attempt.live_session_id == session.id, Attempt.finished_at.is_(None))
     ).all():
@@ -243,22 +318,36 @@ def streak_bonus(streak: int) -> int:
     return STREAK_BONUS * min(max(streak - 1, 0), STREAK_CAP)
 
 
+def answer_points(answer: LiveAnswer, streak: int, limit_s: int) -> int:
+    """An answer's points: a right one its speed points and the bonus of its ``streak``; a partly right one
+    the same fraction of its speed points (no bonus); a wrong one, or an essay, none."""
+    if answer.correct:
+        return speed_points(answer.time_taken_ms, limit_s) + streak_bonus(streak)
+    fraction = min(max(answer.score or 0.0, 0.0), 1.0)  # a penalty weight costs the room no points
+    return round(speed_points(answer.time_taken_ms, limit_s) * fraction)
+
+
 def _give_points(session: LiveSession) -> None:
-    """Points of the current question (under the session's lock): speed, then streak; no answer ends a streak."""
+    """Points of the current question (under the session's lock): speed, then streak.
+
+    A right answer adds to its player's streak; any other answer, or none,
+    ends it. An essay question gives no points and leaves streaks as they are.
+    """
     answers = {a.participant_id: a for a in db.session.scalars(
         sa.select(LiveAnswer).where(LiveAnswer.session_id == session.id, LiveAnswer.position == session.position))}
+    scored = scoring.is_graded(question_data(session, session.position))
     for participant in db.session.scalars(
         sa.select(LiveParticipant).where(LiveParticipant.session_id == session.id)
     ):
         answer = answers.get(participant.id)
-        if answer is None or not answer.correct:
-            participant.streak = 0
+        if not scored:
             if answer is not None:
                 answer.points = 0
             continue
-        participant.streak += 1
-        answer.points = speed_points(answer.time_taken_ms, session.seconds_per_question) + streak_bonus(participant.streak)
-        participant.score += answer.points
+        participant.streak = participant.streak + 1 if answer is not None and answer.correct else 0
+        if answer is not None:
+            answer.points = answer_points(answer, participant.streak, session.seconds_per_question)
+            participant.score += answer.points
 
 
 # --- joining --------------------------------------------------------------------------
@@ -328,6 +417,7 @@ def join(session: LiveSession, nickname: str | None = None, user: User | None = 
         raise InvalidInput(f"“{name}” is taken in this session: choose another nickname.", where="nickname") from None
     if user is not None:
         _open_live_attempt(session, participant)
+    broadcast.changed(session.code)  # the projector's count of players
     db.session.commit()
     return participant
 
@@ -347,6 +437,7 @@ def _join_numbered(session: LiveSession, user: User) -> LiveParticipant:
                 return existing
             continue
         _open_live_attempt(session, participant)
+        broadcast.changed(session.code)
         db.session.commit()
         return participant
     raise InvalidInput("No nickname is free for this account in this session.", where="nickname")
@@ -384,6 +475,7 @@ def remove_participant(session: LiveSession, participant_id: int) -> LivePartici
     _lock(session, bump=True)
     if participant.removed_at is None:
         participant.removed_at = utcnow()
+    broadcast.changed(session.code)
     db.session.commit()
     return participant
 
@@ -395,37 +487,42 @@ def question_data(session: LiveSession, position: int) -> dict:
     return db.session.get(QuestionVersion, entry["version"]).data
 
 
-def response_from_choice(session: LiveSession, position: int, choice: str) -> Any:
-    """The response (scoring's shape) for the button pressed: a shown position, or true/false.
+def question_at(session: LiveSession, position: int) -> tuple[dict, list]:
+    """The question at ``position`` and the order its parts are shown in, to read a phone's answer form.
 
-    :raises InvalidInput: a value that is no button of this question.
+    :raises Conflict: the session has no such question (a page from elsewhere: nothing to record).
     """
-    data = question_data(session, position)
-    if data["type"] == "true_false":
-        if choice not in ("true", "false"):
-            raise InvalidInput("Choose True or False.", where="choice")
-        return choice == "true"
-    order = session.layout[position - 1]["order"]
-    if not choice.isdigit() or int(choice) >= len(order):
-        raise InvalidInput("Choose one of the answers.", where="choice")
-    return order[int(choice)]
+    if not isinstance(position, int) or not 1 <= position <= len(session.layout):
+        raise Conflict("This question is closed; your answer was not recorded.")
+    return question_data(session, position), session.layout[position - 1]["order"]
 
 
-def submit_answer(session: LiveSession, participant: LiveParticipant, position: int, choice: str,
+def submit_answer(session: LiveSession, participant: LiveParticipant, position: int, response: Any,
                   now: dt.datetime | None = None) -> LiveAnswer:
     """Store the participant's answer to the question on the screens; commits.
 
-    The first answer counts (a second is refused). Its time is measured by
-    the server from the question's start, pauses left out.
+    ``response`` has scoring's shape for the question's type (canonical
+    indexes, as :func:`quizapp.quiz.forms.response_from_form` reads it from
+    the form). It is graded now by :func:`quizapp.services.scoring.grade`;
+    its points come at the reveal. The first answer counts (a second is
+    refused). Its time is measured by the server from the question's start,
+    pauses left out.
 
     :raises Forbidden: the teacher removed the participant.
     :raises Conflict: another question is on, the question is closed or paused, or time is up.
-    :raises InvalidInput: not a button of the question.
+    :raises InvalidInput: a response that does not fit the question.
     """
     now = now or utcnow()
     if participant.removed_at is not None:
         raise Forbidden("The teacher removed you from this session.")
-    response = response_from_choice(session, position, choice)
+    data, _ = question_at(session, position)
+    if data["type"] == "description":
+        raise Conflict("There is nothing to answer here: look at the screen.")
+    try:
+        grade = scoring.grade(data, response)
+        response = scoring.check_response(data, response)
+    except scoring.InvalidResponse as exc:
+        raise InvalidInput(str(exc).capitalize() + ".", where="answer") from None
     _lock(session, bump=False)
     if session.phase != "question" or session.position != position:
         db.session.rollback()
@@ -433,27 +530,19 @@ def submit_answer(session: LiveSession, participant: LiveParticipant, position: 
     if now > session.deadline_at + LATE_GRACE:
         db.session.rollback()
         raise Conflict("Time was up; your answer was not recorded.")
-    data = question_data(session, position)
-    grade = scoring.grade(data, response)
     limit_ms = session.seconds_per_question * 1000
     left_ms = max(0, int((session.deadline_at - now).total_seconds() * 1000))
     answer = LiveAnswer(session_id=session.id, participant_id=participant.id, position=position, response=response,
-                        correct=grade.correct, points=None, time_taken_ms=max(0, limit_ms - left_ms), submitted_at=now)
+                        correct=grade.correct, score=grade.score, points=None,
+                        time_taken_ms=max(0, limit_ms - left_ms), submitted_at=now)
     db.session.add(answer)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have answered this question already.") from None
-    attempt = db.session.get(Attempt, participant.attempt_id) if participant.attempt_id else None
-    if attempt is not None and attempt.finished_at is None:
-        try:  # commits the live answer with the attempt's answer and its FSRS review
-            attempts.record_answer(attempt, position, response, time_taken_ms=answer.time_taken_ms, now=now)
-        except Conflict:  # the quiz itself closed meanwhile: the live answer still counts in the room
-            db.session.add(answer)
-            db.session.commit()
-    else:
-        db.session.commit()
+    broadcast.changed(session.code)  # the projector's count of answers
+    db.session.commit()
     return answer
 
 
@@ -473,15 +562,29 @@ class Standing:
     participant_id: int
 
 
+def outcome(correct: bool, score: float | None) -> str:
+    """``right``, ``partly`` (some of the mark) or ``wrong``: how the reveal counts an answer."""
+    return "right" if correct else "partly" if (score or 0) > 0 else "wrong"
+
+
 @dataclass
 class Reveal:
-    """What the room sees once a question is revealed."""
+    """What the room sees once a question is revealed; what it holds depends on ``kind``
+    (:data:`REVEAL_KINDS`: choices, typed, parts, essay or slide)."""
 
+    kind: str
     correct_answer: list[str]
-    #: (label, text, count, right) per button, in shown order
-    distribution: list[tuple[str, str, int, bool]]
     source: dict | None
     fact: dict | None
+    answered: int = 0
+    #: choices: (label, text, count, right) per option, in shown order
+    distribution: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    #: typed: (answer, count, outcome) of the most frequent answers, grouped as the grader compares them
+    common: list[tuple[str, int, str]] = field(default_factory=list)
+    #: answers per outcome ("right", "partly", "wrong"), every kind but essay and slide
+    outcomes: dict[str, int] = field(default_factory=dict)
+    #: essay: (nickname, text) of every answer, oldest first (the teacher's screen only)
+    essays: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -494,20 +597,24 @@ class RoomView:
     answered: int
     remaining_ms: int | None
     question: dict | None = None
+    order: list = field(default_factory=list)
     buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value, text)
     reveal: Reveal | None = None
     leaderboard: list[Standing] = field(default_factory=list)
 
 
-LABELS = "ABCDEFGHIJ"
+LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def buttons(session: LiveSession, position: int, data: dict) -> list[tuple[str, str, str]]:
-    """The answer buttons as (label, form value, text), in the session's shown order."""
+    """The options of a choice question as (label, form value, text), in the session's shown order
+    (the form value is what the quiz page's form sends: a shown position, or true/false); none for other types."""
     if data["type"] == "true_false":
         return [("A", "true", "True"), ("B", "false", "False")]
+    if data["type"] not in ("multiple_choice", "multiple_response"):
+        return []
     order = session.layout[position - 1]["order"]
-    return [(LABELS[k], str(k), data["choices"][index]["text"]) for k, index in enumerate(order)]
+    return [(LABELS[k % len(LABELS)], str(k), data["choices"][index]["text"]) for k, index in enumerate(order)]
 
 
 def remaining_ms(session: LiveSession, now: dt.datetime) -> int | None:
@@ -531,20 +638,78 @@ def leaderboard(session: LiveSession, limit: int | None = LEADERBOARD_SIZE) -> l
     return standings[:limit] if limit else standings
 
 
-def reveal_of(session: LiveSession, position: int, data: dict) -> Reveal:
-    counts: dict[str, int] = {}
-    for response, count in db.session.execute(
-        sa.select(sa.cast(LiveAnswer.response, sa.Text), sa.func.count())
+def _choice_counts(data: dict, responses: list[tuple[Any, int]]) -> dict:
+    """Answers per option: a canonical choice index, or True/False."""
+    counts: dict = {}
+    for response, count in responses:
+        for chosen in (response if isinstance(response, list) else [response]):
+            counts[chosen] = counts.get(chosen, 0) + count
+    return counts
+
+
+def _right_choices(data: dict) -> set:
+    if data["type"] == "true_false":
+        return {data["answer"]}
+    weights = [float(c.get("weight", 0)) for c in data["choices"]]
+    if data["type"] == "multiple_response":
+        return {i for i, w in enumerate(weights) if w > 0}
+    return {i for i, w in enumerate(weights) if w > 0 and w >= max(weights)}
+
+
+def _typed_groups(data: dict, rows: list[tuple[Any, bool, float | None, int]]) -> list[tuple[str, int, str]]:
+    """Typed answers grouped as the grader compares them (a short answer as Moodle folds it, a number by value),
+    each shown as its most frequent spelling, most frequent first."""
+    groups: dict[Any, dict] = {}
+    for response, correct, score, count in rows:
+        if data["type"] == "numerical":
+            key, shown = float(response), f"{float(response):g}"
+        else:
+            key, shown = scoring.moodle_text(str(response), bool(data.get("usecase"))), " ".join(str(response).split())
+        group = groups.setdefault(key, {"count": 0, "spellings": {}, "outcome": outcome(correct, score)})
+        group["count"] += count
+        group["spellings"][shown] = group["spellings"].get(shown, 0) + count
+    ranked = sorted(groups.values(), key=lambda g: -g["count"])  # stable: ties in the order first met
+    return [(max(g["spellings"], key=g["spellings"].get), g["count"], g["outcome"]) for g in ranked[:COMMON_ANSWERS]]
+
+
+def reveal_of(session: LiveSession, position: int, data: dict, essays: bool = False) -> Reveal:
+    """The room's answers to a revealed question, summed up for its type.
+
+    One grouped query (a room reloads at the reveal: a phone costs a handful
+    of rows, not every answer). ``essays``: with the essays' texts and
+    nicknames, for the teacher's screen.
+    """
+    kind = REVEAL_KINDS[data["type"]]
+    reveal = Reveal(kind, scoring.correct_answer(data), quoted_source(data), data.get("fact"))
+    if kind == "slide":
+        return reveal
+    as_text = sa.cast(LiveAnswer.response, sa.Text)
+    rows = [(json.loads(text), correct, score, count) for text, correct, score, count in db.session.execute(
+        sa.select(as_text, LiveAnswer.correct, LiveAnswer.score, sa.func.count())
         .where(LiveAnswer.session_id == session.id, LiveAnswer.position == position)
-        .group_by(sa.cast(LiveAnswer.response, sa.Text))
-    ):
-        counts[str(response).strip().lower()] = count
-    right = scoring.correct_answer(data)
-    rows = []
-    for label, value, text in buttons(session, position, data):
-        key = value if data["type"] == "true_false" else str(session.layout[position - 1]["order"][int(value)])
-        rows.append((label, text, counts.get(key, 0), text in right))
-    return Reveal(right, rows, quoted_source(data), data.get("fact"))
+        .group_by(as_text, LiveAnswer.correct, LiveAnswer.score))]
+    reveal.answered = sum(count for *_, count in rows)
+    if kind == "essay":
+        if essays:
+            reveal.essays = [(name, text) for name, text in db.session.execute(
+                sa.select(LiveParticipant.nickname, LiveAnswer.response)
+                .join(LiveParticipant, LiveParticipant.id == LiveAnswer.participant_id)
+                .where(LiveAnswer.session_id == session.id, LiveAnswer.position == position)
+                .order_by(LiveAnswer.submitted_at, LiveAnswer.id))]
+        return reveal
+    for _, correct, score, count in rows:
+        key = outcome(correct, score)
+        reveal.outcomes[key] = reveal.outcomes.get(key, 0) + count
+    if kind == "choices":
+        counts = _choice_counts(data, [(response, count) for response, _, _, count in rows])
+        right = _right_choices(data)
+        order = session.layout[position - 1]["order"]
+        for label, value, text in buttons(session, position, data):
+            key = value == "true" if data["type"] == "true_false" else order[int(value)]
+            reveal.distribution.append((label, text, counts.get(key, 0), key in right))
+    elif kind == "typed":
+        reveal.common = _typed_groups(data, rows)
+    return reveal
 
 
 def room_view(session: LiveSession, now: dt.datetime | None = None) -> RoomView:
@@ -557,9 +722,10 @@ def room_view(session: LiveSession, now: dt.datetime | None = None) -> RoomView:
     view = RoomView(session, len(session.layout), participants, answered, remaining_ms(session, now))
     if session.position and session.phase in ("question", "paused", "reveal"):
         view.question = question_data(session, session.position)
+        view.order = session.layout[session.position - 1]["order"]
         view.buttons = buttons(session, session.position, view.question)
     if session.phase == "reveal":
-        view.reveal = reveal_of(session, session.position, view.question)
+        view.reveal = reveal_of(session, session.position, view.question, essays=True)
     if session.phase in ("reveal", "ended"):
         view.leaderboard = leaderboard(session)
     return view
@@ -573,7 +739,10 @@ class PhoneView:
     participant: LiveParticipant
     total: int
     remaining_ms: int | None
-    stem: str | None = None
+    question: dict | None = None
+    order: list = field(default_factory=list)
+    #: one tap answers it (big buttons); otherwise the quiz page's own answer widgets
+    tap: bool = False
     buttons: list[tuple[str, str, str]] = field(default_factory=list)
     my_answer: LiveAnswer | None = None
     my_choice: str | None = None  # the label of the button pressed
@@ -581,22 +750,27 @@ class PhoneView:
     rank: int | None = None
     players: int = 0
 
+    @property
+    def stem(self) -> str | None:
+        return self.question["stem"] if self.question else None
+
 
 def phone_view(session: LiveSession, participant: LiveParticipant, now: dt.datetime | None = None) -> PhoneView:
-    """The phone's page: the question and its buttons; after the reveal, right or wrong, points and rank."""
+    """The phone's page: the question and its answer form; after the reveal, right or wrong, points and rank."""
     now = now or utcnow()
     view = PhoneView(session, participant, len(session.layout), remaining_ms(session, now))
     if session.position and session.phase in ("question", "paused", "reveal"):
-        data = question_data(session, session.position)
-        view.stem = data["stem"]
+        data = view.question = question_data(session, session.position)
+        view.order = session.layout[session.position - 1]["order"]
+        view.tap = data["type"] in TAP_TYPES
         view.buttons = buttons(session, session.position, data)
         view.my_answer = db.session.scalar(
             sa.select(LiveAnswer).filter_by(participant_id=participant.id, position=session.position))
-        if view.my_answer is not None:
+        if view.my_answer is not None and view.tap:
             chosen = view.my_answer.response
             for label, value, _ in view.buttons:
                 if (value == ("true" if chosen is True else "false") if data["type"] == "true_false"
-                        else session.layout[session.position - 1]["order"][int(value)] == chosen):
+                        else view.order[int(value)] == chosen):
                     view.my_choice = label
         if session.phase == "reveal":
             view.reveal = reveal_of(session, session.position, data)
@@ -648,11 +822,13 @@ def state_key(state: dict) -> tuple:
 # --- export -------------------------------------------------------------------------------
 
 EXPORT_HEADERS = ["session", "quiz", "run", "nickname", "account", "position", "question", "answer", "correct",
-                  "points", "time_taken_s", "submitted_at", "total_score", "rank"]
+                  "score", "points", "time_taken_s", "submitted_at", "total_score", "rank"]
 
 
 def export_table(session: LiveSession) -> Table:
     """Every answer of the session, one row each (a participant who answered nothing: one row without an answer)."""
+    from quizapp.presentation import describe_response, stem_text
+
     data = {n: question_data(session, n) for n in range(1, len(session.layout) + 1)}
     ranks = {s.participant_id: s.rank for s in leaderboard(session, limit=None)}
     usernames = dict(db.session.execute(
@@ -672,19 +848,11 @@ def export_table(session: LiveSession) -> Table:
             tail = (p.score, ranks.get(p.id))
             given = answers.get(p.id, [])
             if not given:
-                yield (*common, None, None, None, None, None, None, None, *tail)
+                yield (*common, None, None, None, None, None, None, None, None, *tail)
             for a in given:
                 q = data[a.position]
-                yield (*common, a.position, q["stem"], _describe(q, a.response), a.correct, a.points,
+                yield (*common, a.position, stem_text(q), "; ".join(describe_response(q, a.response)), a.correct,
+                       a.score, a.points,
                        a.time_taken_ms / 1000.0, a.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ"), *tail)
 
     return Table(EXPORT_HEADERS, rows())
-
-
-def _describe(data: dict, response: Any) -> str:
-    if data["type"] == "true_false":
-        return "True" if response else "False"
-    try:
-        return data["choices"][int(response)]["text"]
-    except (IndexError, TypeError, ValueError):
-        return str(response)

@@ -123,5 +123,8 @@ def configure(config: dict, instance_path: str) -> None:
         return
     path = database if os.path.isabs(database) else os.path.join(instance_path, database)
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # a file on this machine cannot drop a connection the way a server can:
+    # no "SELECT 1" before every request's first statement (issue 19)
+    options["pool_pre_ping"] = False
     options["connect_args"] = {**connect_args(path), **(options.get("connect_args") or {})}
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -104,7 +104,10 @@ def get_attempt(attempt_id: int, user_id: int) -> Attempt:
 
     :raises NotFound: when it does not exist or belongs to someone else.
     """
-    attempt = db.session.get(Attempt, attempt_id)
+    # its quiz (its close, its feedback timing) is read by every caller: in the same query
+    attempt = db.session.scalar(
+        sa.select(Attempt).options(sa.orm.joinedload(Attempt.quiz)).where(Attempt.id == attempt_id)
+    )
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("There is no such attempt.")
     if attempt.live_session_id is not None and attempt.finished_at is None:

@@ -86,16 +86,16 @@ def mark_shown(user_id: int, key: str, now: dt.datetime) -> None:
     """Remember when the server first showed ``key`` to the learner (reloads keep the first time).
 
     Written on a connection of its own, committed at once: the page's session
-    (and the objects it is about to render) is left untouched.
+    (and the objects it is about to render) is left untouched. One statement:
+    the insert itself keeps the first time (a read first would cost a query on
+    every first showing, the common case, to save a write on a reload).
     """
-    if db.session.scalar(sa.select(QuestionView.id).filter_by(user_id=user_id, key=key)) is None:
-        with db.engine.begin() as connection:
-            dialect = connection.dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            connection.execute(
-                insert(QuestionView).values(user_id=user_id, key=key, shown_at=now)
-                .on_conflict_do_nothing(index_elements=["user_id", "key"])
-            )
+    with db.engine.begin() as connection:
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        connection.execute(
+            insert(QuestionView).values(user_id=user_id, key=key, shown_at=now)
+            .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        )
 
 
 def time_taken_ms(user_id: int, key: str, now: dt.datetime) -> int | None:

@@ -56,6 +56,9 @@ def test_serve_logs_structured_json_to_stderr(database_url, tmp_path):
     access = [entry for entry in lines if entry.get("path") == "/healthz"]
     assert len(access) >= 21  # 20 here and at least one while it was starting
     assert all(entry["status"] == "200" and entry["method"] == "GET" for entry in access)
+    # what each request cost the server's CPU, beside how long it took (bench/load.py reads it)
+    assert all(0 <= float(entry["cpu_ms"]) < 1000 for entry in access), access[:3]
+    assert sum(float(entry["cpu_ms"]) for entry in access) > 0
     assert "Shutting down: Master" in log and "Booting worker" in log
     assert stdout.read_text() == ""
 

@@ -1,7 +1,8 @@
 """Load benchmark: learners taking quizzes against `quizapp serve` (gunicorn).
 
 Usage: python bench/load.py [--learners 200] [--school 2000] [--workers 4]
-                            [--postgres URL] [--skip-school] [--duration S]
+                            [--instances 1] [--postgres URL] [--skip-school]
+                            [--duration S]
 
 What it does, all on 127.0.0.1 and within its own time bounds:
 
@@ -12,7 +13,10 @@ What it does, all on 127.0.0.1 and within its own time bounds:
    learners in measures the app, not the key-derivation function; a real
    login costs one scrypt (about 50-100 ms of one core) on top. Use
    --real-hash to keep scrypt.
-2. Starts `quizapp serve` (gunicorn, --workers sync workers) on a free port.
+2. Starts --instances `quizapp serve` processes (gunicorn, --workers workers
+   each) on the same database, each on a free port: the way a school grows,
+   app processes or machines behind a reverse proxy on one database. The
+   learners (and the /healthz clients) are spread over them round-robin.
 3. Phase 1, back to back: --learners learners log in, start the whole seed
    quiz and load each question page (the form: CSRF token, choice values);
    then all of them post every answer with no pause, then finish, open the
@@ -30,13 +34,18 @@ After every phase the database is checked against the client's log: every
 answer acknowledged with a 2xx/3xx is stored exactly once (lost, doubled),
 and nothing unacknowledged was stored.
 
-Prints requests/s and p50/p95/p99 latency per endpoint, errors, the checks
-and, as the last line:
+Prints requests/s and p50/p95/p99 latency per endpoint, errors, the checks,
+each instance's request count, p99 and workers' RSS, and, as the last line:
 answer_rps_ratio=<answer rps / healthz rps> p99_ms=<answer p99, phase 1>
 errors=<n> lost=<n> school_p99_ms=<p99 of all requests, phase 2>
 server_cpu_ms_per_question=<the gunicorn workers' CPU time over phase 2, from
-/proc, per answered question> worker_rss_mb=<the largest worker's RSS>
-(SQLite figures; the PostgreSQL ones are printed above it.)
+/proc, summed over every instance, per answered question>
+worker_rss_mb=<the largest worker's RSS>
+(SQLite figures; the PostgreSQL ones are printed above it), then, with
+PostgreSQL, pg_server_cpu_ms_per_question=<the same on PostgreSQL>
+pg_cpu_ratio=<PostgreSQL's / SQLite's>, and always instances=<n>
+nlp_in_web_workers=<1 if spaCy or its model package is mapped in any web
+worker's memory (/proc/<pid>/maps) after a phase, else 0>.
 """
 
 from __future__ import annotations
@@ -66,6 +75,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUIZAPP = Path(sys.executable).with_name("quizapp")
 PASSWORD = "bench-password"
+#: what shows in a process's memory map once spaCy or its English model is loaded
+NLP_MODULES = ("/spacy/", "en_core_web")
 
 try:
     import aiohttp
@@ -244,6 +255,18 @@ class Server:
                         sizes.append(int(line.split()[1]) / 1024)
         return sizes
 
+    def nlp_loaded(self) -> bool:
+        """Whether any gunicorn worker has spaCy or a spaCy model package mapped in memory.
+
+        Importing spaCy maps its compiled modules (``…/spacy/….so``), and no
+        model loads without it, so a worker's ``/proc/<pid>/maps`` shows either."""
+        for pid in self.web_workers():
+            with contextlib.suppress(OSError):
+                maps = Path(f"/proc/{pid}/maps").read_text(errors="replace")
+                if any(name in maps for name in NLP_MODULES):
+                    return True
+        return False
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -317,6 +340,8 @@ class Stats:
     error_samples: list[str] = field(default_factory=list)
     acked: set[tuple[int, int]] = field(default_factory=set)
     attempts: set[int] = field(default_factory=set)
+    #: latencies (ms) of the learners' requests by the server (base URL) that answered them
+    by_instance: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def error(self, endpoint: str, what: str) -> None:
         self.errors[endpoint] += 1
@@ -368,7 +393,9 @@ class Learner:
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             self.stats.error(endpoint, f"{type(exc).__name__}: {exc}")
             raise RequestFailed(endpoint) from None
-        self.stats.latencies[endpoint].append((time.perf_counter() - began) * 1000)
+        elapsed = (time.perf_counter() - began) * 1000
+        self.stats.latencies[endpoint].append(elapsed)
+        self.stats.by_instance[self.base].append(elapsed)
         if status not in expect:
             self.stats.error(endpoint, f"{method} {path} -> {status}")
             raise RequestFailed(endpoint)
@@ -454,12 +481,13 @@ async def gather_bounded(coroutines, deadline: float) -> int:
     return len(pending)
 
 
-async def healthz(http: aiohttp.ClientSession, base: str, concurrency: int, seconds: float, stats: Stats) -> float:
-    """/healthz back to back from ``concurrency`` clients for ``seconds``; requests/s."""
+async def healthz(http: aiohttp.ClientSession, bases: list[str], concurrency: int, seconds: float, stats: Stats) -> float:
+    """/healthz back to back from ``concurrency`` clients for ``seconds``, spread over ``bases``
+    round-robin; requests/s."""
     done = 0
     stop = time.monotonic() + seconds
 
-    async def client() -> None:
+    async def client(base: str) -> None:
         nonlocal done
         while time.monotonic() < stop:
             began = time.perf_counter()
@@ -477,7 +505,7 @@ async def healthz(http: aiohttp.ClientSession, base: str, concurrency: int, seco
                 stats.error("GET /healthz", f"status {response.status}")
 
     began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
+    await asyncio.gather(*(client(bases[n % len(bases)]) for n in range(concurrency)))
     return done / (time.perf_counter() - began)
 
 
@@ -507,15 +535,17 @@ class PhaseResult:
     service_ms: list[float] = field(default_factory=list)
     #: the gunicorn workers' CPU over the phase per answered question (ms), and their resident memory (MB)
     server_cpu_ms_per_question: float | None = None
-    worker_rss_mb: list[float] = field(default_factory=list)
+    #: each server's workers' resident memory (MB), by its base URL
+    worker_rss_mb: dict[str, list[float]] = field(default_factory=dict)
+    nlp_in_web_workers: bool = False
 
 
-async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: float, deadline: float) -> PhaseResult:
+async def back_to_back(bases: list[str], users: list[str], slug: str, healthz_seconds: float, deadline: float) -> PhaseResult:
     stats = Stats()
     learners: list[Learner] = []
     result = PhaseResult("back to back", stats, 0.0)
     async with client_session(len(users) + 10) as http:
-        learners = [Learner(http, base, stats, name, seed=n) for n, name in enumerate(users)]
+        learners = [Learner(http, bases[n % len(bases)], stats, name, seed=n) for n, name in enumerate(users)]
 
         async def prepare(learner: Learner) -> None:
             with contextlib.suppress(RequestFailed):
@@ -540,14 +570,14 @@ async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: 
         began = time.perf_counter()
         result.unfinished += await gather_bounded([prepare(x) for x in learners], deadline)
         ready = [x for x in learners if x.total and len(x.forms) == x.total]
-        result.healthz_rps.append(await measured(healthz(http, base, len(users), healthz_seconds, stats), result))
+        result.healthz_rps.append(await measured(healthz(http, bases, len(users), healthz_seconds, stats), result))
         answering = time.perf_counter()
         cpu_answering = time.process_time()
         result.unfinished += await gather_bounded([answer_all(x) for x in ready], deadline)
         answering = time.perf_counter() - answering
         result.client_cpu = (time.process_time() - cpu_answering) / answering
         result.answer_rps = len(stats.latencies["POST answer"]) / answering
-        result.healthz_rps.append(await measured(healthz(http, base, len(users), healthz_seconds, stats), result))
+        result.healthz_rps.append(await measured(healthz(http, bases, len(users), healthz_seconds, stats), result))
         result.unfinished += await gather_bounded([wrap_up(x) for x in ready], deadline)
         result.seconds = time.perf_counter() - began
     result.note = (
@@ -558,7 +588,7 @@ async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: 
 
 
 async def school(
-    base: str, users: list[str], slug: str, ramp: float, think: tuple[float, float], deadline: float
+    bases: list[str], users: list[str], slug: str, ramp: float, think: tuple[float, float], deadline: float
 ) -> PhaseResult:
     stats = Stats()
     result = PhaseResult("school", stats, 0.0)
@@ -579,7 +609,7 @@ async def school(
             await learner.progress()
 
     async with client_session(len(users) + 10) as http:
-        learners = [Learner(http, base, stats, name, seed=10_000 + n) for n, name in enumerate(users)]
+        learners = [Learner(http, bases[n % len(bases)], stats, name, seed=10_000 + n) for n, name in enumerate(users)]
         rng = random.Random(7)
         began = time.perf_counter()
         cpu = time.process_time()
@@ -596,6 +626,10 @@ async def school(
 
 
 # --------------------------------------------------------------------------- report
+
+
+def port_of(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -636,10 +670,16 @@ def report(result: PhaseResult, database: str) -> None:
             f"answer time inside gunicorn (access log, whole ms, queueing excluded): p50 {percentile(values, 50):.0f} "
             f"p95 {percentile(values, 95):.0f} p99 {percentile(values, 99):.0f} ms"
         )
+    for n, (base, values) in enumerate(sorted(stats.by_instance.items(), key=lambda item: port_of(item[0]))):
+        rss = result.worker_rss_mb.get(base, [])
+        print(
+            f"instance {n + 1} (port {port_of(base)}): {len(values)} learner requests, p99 {percentile(values, 99):.1f} ms; "
+            f"worker RSS " + (", ".join(f"{mb:.0f}" for mb in rss) or "?") + " MB"
+        )
     if result.server_cpu_ms_per_question is not None:
-        print(f"server CPU (gunicorn workers' own user + system time over the phase, every request of it) per "
-              f"answered question: {result.server_cpu_ms_per_question:.1f} ms; worker RSS "
-              + ", ".join(f"{mb:.0f}" for mb in result.worker_rss_mb) + " MB")
+        print(f"server CPU (every instance's gunicorn workers' own user + system time over the phase, every request "
+              f"of it) per answered question: {result.server_cpu_ms_per_question:.1f} ms; spaCy or its model in a web "
+              f"worker: {'yes' if result.nlp_in_web_workers else 'no'}")
     cpu = f"load generator CPU (one process, one core at most): {100 * result.client_cpu:.0f}% while measuring"
     if result.healthz_client_cpu:
         cpu += " answers, " + " and ".join(f"{100 * c:.0f}%" for c in result.healthz_client_cpu) + " during /healthz"
@@ -660,16 +700,37 @@ def report(result: PhaseResult, database: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def measure_server(server: Server, result: PhaseResult, before: dict[int, float]) -> None:
-    """The gunicorn workers' CPU since ``before`` per answer acknowledged in the phase, and their memory.
+def web_cpu(servers: list[Server]) -> dict[int, float]:
+    """CPU seconds used so far by every gunicorn worker of ``servers``, by pid."""
+    return {pid: seconds for server in servers for pid, seconds in server.web_cpu().items()}
 
-    It covers every request of the phase (logins, starts, finishes too), spread over the answers;
-    a worker gunicorn replaced meanwhile counts from zero."""
-    after = server.web_cpu()
-    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+def measure_server(servers: list[Server], result: PhaseResult, before: dict[int, float], marks: list[int]) -> None:
+    """The gunicorn workers' CPU since ``before`` per answer acknowledged in the phase, their memory,
+    whether an NLP model is loaded in one, and the answers' time inside gunicorn since ``marks``.
+
+    The CPU is summed over the workers of every instance and covers every request of the phase
+    (logins, starts, finishes too), spread over the answers; a worker gunicorn replaced meanwhile
+    counts from zero."""
+    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in web_cpu(servers).items())
     answers = len(result.stats.latencies.get("POST answer", []))
     result.server_cpu_ms_per_question = 1000 * used / answers if answers else None
-    result.worker_rss_mb = server.web_rss_mb()
+    result.worker_rss_mb = {server.base: server.web_rss_mb() for server in servers}
+    result.nlp_in_web_workers = any(server.nlp_loaded() for server in servers)
+    result.service_ms = [ms for server, mark in zip(servers, marks) for ms in server.service_times(mark)]
+
+
+def start_servers(url: str, args, env: dict, workdir: Path, label: str) -> list[Server]:
+    """``--instances`` ``quizapp serve`` processes on the database ``url``, each on its own port."""
+    servers: list[Server] = []
+    try:
+        for n in range(args.instances):
+            servers.append(Server(url, args.workers, args.threads, env, workdir / f"serve-{label}-{n + 1}.log"))
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
 
 
 def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
@@ -678,14 +739,14 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
     init_database(url, env)
     users = create_learners(url, max(args.learners, args.school), args.real_hash)
     print(f"{label}: schema and seed bank loaded, {len(users)} learners created in {time.monotonic() - began:.1f} s")
-    server = Server(url, args.workers, args.threads, env, workdir / f"serve-{label}.log")
+    servers = start_servers(url, args, env, workdir, label)
+    bases = [server.base for server in servers]
     summary: dict = {}
     try:
         phase_deadline = time.monotonic() + args.duration
-        mark, cpu = server.mark(), server.web_cpu()
-        one = asyncio.run(back_to_back(server.base, users[: args.learners], args.quiz, args.healthz_seconds, phase_deadline))
-        one.service_ms = server.service_times(mark)
-        measure_server(server, one, cpu)
+        marks, cpu = [server.mark() for server in servers], web_cpu(servers)
+        one = asyncio.run(back_to_back(bases, users[: args.learners], args.quiz, args.healthz_seconds, phase_deadline))
+        measure_server(servers, one, cpu, marks)
         one.check = check_answers(url, one.stats.acked, one.stats.attempts)
         report(one, label)
         answers = one.stats.latencies["POST answer"]
@@ -695,18 +756,20 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
             errors=one.stats.error_count + one.unfinished,
             lost=one.check["lost"],
             doubled=one.check["doubled"] + one.check["unacknowledged_stored"] + one.check["score_mismatch"],
+            nlp=one.nlp_in_web_workers,
+            worker_rss_mb=max((mb for sizes in one.worker_rss_mb.values() for mb in sizes), default=0.0),
         )
         if args.school and not args.skip_school:
             school_deadline = time.monotonic() + args.duration
-            mark, cpu = server.mark(), server.web_cpu()
+            marks, cpu = [server.mark() for server in servers], web_cpu(servers)
             two = asyncio.run(
-                school(server.base, users[: args.school], args.school_quiz, args.ramp,
+                school(bases, users[: args.school], args.school_quiz, args.ramp,
                        (args.think_min, args.think_max), school_deadline)
             )
-            two.service_ms = server.service_times(mark)
-            measure_server(server, two, cpu)
+            measure_server(servers, two, cpu, marks)
             summary["server_cpu_ms_per_question"] = two.server_cpu_ms_per_question
-            summary["worker_rss_mb"] = max(two.worker_rss_mb, default=0.0)
+            summary["worker_rss_mb"] = max((mb for sizes in two.worker_rss_mb.values() for mb in sizes), default=0.0)
+            summary["nlp"] = summary["nlp"] or two.nlp_in_web_workers
             two.check = check_answers(url, two.stats.acked, two.stats.attempts)
             report(two, label)
             summary["school_p99"] = percentile(two.stats.all_latencies(), 99)
@@ -715,7 +778,8 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
             summary["lost"] += two.check["lost"]
             summary["doubled"] += two.check["doubled"] + two.check["unacknowledged_stored"] + two.check["score_mismatch"]
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
     return summary
 
 
@@ -752,7 +816,10 @@ def main(argv=None) -> int:
     parser.add_argument("--ramp", type=float, default=60.0, help="phase 2: seconds over which learners arrive")
     parser.add_argument("--think-min", type=float, default=5.0, help="phase 2: least seconds before answering")
     parser.add_argument("--think-max", type=float, default=15.0, help="phase 2: most seconds before answering")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per instance (default 4)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="`quizapp serve` processes on the same database, each on its own port; learners "
+                             "are spread over them round-robin (default 1)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (default 1)")
     parser.add_argument("--healthz-seconds", type=float, default=5.0, help="length of each /healthz measurement")
     parser.add_argument("--duration", type=float, default=240.0, help="upper bound on each phase, seconds")
@@ -765,14 +832,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.learners < 1:
         parser.error("--learners must be at least 1")
+    if args.instances < 1:
+        parser.error("--instances must be at least 1")
 
     sys.path.insert(0, str(ROOT))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env["SECRET_KEY"] = "bench-" + uuid.uuid4().hex
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start; server: gunicorn, "
-          f"{args.workers} workers x {args.threads} threads; client: one asyncio process (aiohttp)")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start; server: {args.instances} x "
+          f"quizapp serve (gunicorn, {args.workers} workers x {args.threads} threads each); "
+          f"client: one asyncio process (aiohttp)")
+    pg: dict = {}
     try:
         sqlite = run_database("sqlite", f"sqlite:///{workdir / 'load.sqlite'}", args, env, workdir)
         if args.postgres and not args.no_postgres:
@@ -781,7 +852,8 @@ def main(argv=None) -> int:
             print(
                 "postgresql: "
                 f"answer_rps_ratio={pg['ratio']:.3f} p99_ms={pg['p99']:.1f} errors={pg['errors']} lost={pg['lost']} "
-                f"school_p99_ms={pg.get('school_p99', float('nan')):.1f}"
+                f"school_p99_ms={pg.get('school_p99', float('nan')):.1f} "
+                f"server_cpu_ms_per_question={figure(pg.get('server_cpu_ms_per_question'))}"
             )
     finally:
         if args.keep:
@@ -794,13 +866,23 @@ def main(argv=None) -> int:
     if sqlite["doubled"]:
         print(f"integrity: {sqlite['doubled']} doubled, unacknowledged or mis-scored answers (see the checks above)")
     cpu = sqlite.get("server_cpu_ms_per_question")
-    print(
+    line = (
         f"answer_rps_ratio={sqlite['ratio']:.3f} p99_ms={sqlite['p99']:.1f} errors={sqlite['errors']} "
-        f"lost={sqlite['lost']} school_p99_ms={'nan' if school_p99 is None else f'{school_p99:.1f}'} "
-        f"server_cpu_ms_per_question={'nan' if cpu is None else f'{cpu:.1f}'} "
-        f"worker_rss_mb={sqlite.get('worker_rss_mb', float('nan')):.0f}"
+        f"lost={sqlite['lost']} school_p99_ms={figure(school_p99)} server_cpu_ms_per_question={figure(cpu)} "
+        f"worker_rss_mb={figure(sqlite.get('worker_rss_mb'), '.0f')}"
     )
-    return 0 if not (sqlite["errors"] or sqlite["lost"] or sqlite["doubled"]) else 1
+    if pg:
+        pg_cpu = pg.get("server_cpu_ms_per_question")
+        line += f" pg_server_cpu_ms_per_question={figure(pg_cpu)} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
+    line += f" instances={args.instances} nlp_in_web_workers={int(sqlite['nlp'] or pg.get('nlp', False))}"
+    print(line)
+    failed = [s for s in (sqlite, pg) if s and (s["errors"] or s["lost"] or s["doubled"])]
+    return 1 if failed else 0
+
+
+def figure(value: float | None, spec: str = ".1f") -> str:
+    """``value`` for the last line: ``nan`` when it was not measured."""
+    return "nan" if value is None else format(value, spec)
 
 
 if __name__ == "__main__":

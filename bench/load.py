@@ -2,7 +2,8 @@
 
 Usage: python bench/load.py [--learners 200] [--school 2000] [--workers 4]
                             [--instances 1] [--postgres URL] [--skip-school]
-                            [--duration S]
+                            [--duration S] [--capacity [--capacity-seconds 600]
+                            [--capacity-max 6000]]
 
 What it does, all on 127.0.0.1 and within its own time bounds:
 
@@ -27,8 +28,30 @@ What it does, all on 127.0.0.1 and within its own time bounds:
 4. Phase 2, a whole school: --school learners arrive over --ramp seconds and
    take the short --school-quiz at human pace (--think-min..--think-max
    seconds between seeing a question and answering it).
-5. With --postgres URL (or TEST_DATABASE_URL): the same two phases on a
-   throwaway PostgreSQL database created through that URL and dropped after.
+5. With --capacity, a search for the largest school that holds: every
+   request kind's p99 (each endpoint's, and that of all requests but
+   /healthz) under 250 ms, no error, no learner cut off, no answer lost or
+   doubled. Each trial is phase 2 with a school of a given size; the first is
+   --school, then x1.5 while each size holds (/1.5 while none has), then
+   bisection between the largest size that held and the smallest that
+   failed, until they are within 10% of each other, --capacity-max is
+   reached, or the next trial would not end within --capacity-seconds.
+   Each trial's size, p99 and verdict are printed as it ends.
+   The trials share the servers and the database; every trial has fresh
+   accounts (created just before it, while the servers are idle) and its own
+   database check. The seed quizzes allow any number of attempts, but a
+   learner's second attempt updates the review cards its first one made and
+   lengthens its progress page, so trials with reused accounts would not do
+   the same work.
+   Every trial's learners arrive over the same --ramp seconds: the arrival
+   rate is size / ramp, a school whose lessons start together, and the load
+   grows with the school. Stretching the ramp with the size (a constant
+   arrival rate) would not: once the ramp is longer than one learner's visit,
+   the number of learners at once is rate x visit, the same for every size,
+   and the search would measure only how long that plateau lasts. Choose
+   --ramp as the time over which a school's learners really arrive.
+6. With --postgres URL (or TEST_DATABASE_URL): the same on a throwaway
+   PostgreSQL database created through that URL and dropped after.
 
 After every phase the database is checked against the client's log: every
 answer acknowledged with a 2xx/3xx is stored exactly once (lost, doubled),
@@ -43,7 +66,9 @@ server_cpu_ms_per_question=<the gunicorn workers' CPU time over phase 2, from
 worker_rss_mb=<the largest worker's RSS>
 (SQLite figures; the PostgreSQL ones are printed above it), then, with
 PostgreSQL, pg_server_cpu_ms_per_question=<the same on PostgreSQL>
-pg_cpu_ratio=<PostgreSQL's / SQLite's>, and always instances=<n>
+pg_cpu_ratio=<PostgreSQL's / SQLite's>; with --capacity,
+capacity_learners=<the largest school that held on SQLite, 0 if none> (and
+pg_capacity_learners= on PostgreSQL); and always instances=<n>
 nlp_in_web_workers=<1 if spaCy or its model package is mapped in any web
 worker's memory (/proc/<pid>/maps) after a phase, else 0>.
 """
@@ -54,6 +79,7 @@ import argparse
 import asyncio
 import contextlib
 import html
+import itertools
 import json
 import os
 import random
@@ -96,8 +122,8 @@ def init_database(url: str, env: dict) -> None:
         raise SystemExit(f"init-db failed:\n{result.stdout}\n{result.stderr}")
 
 
-def create_learners(url: str, count: int, real_hash: bool) -> list[str]:
-    """``count`` learner accounts, inserted in one statement; returns their names."""
+def create_learners(url: str, count: int, real_hash: bool, prefix: str = "bench") -> list[str]:
+    """``count`` learner accounts named ``<prefix><n>``, inserted in one statement; returns their names."""
     import sqlalchemy as sa
     from werkzeug.security import generate_password_hash
 
@@ -105,7 +131,7 @@ def create_learners(url: str, count: int, real_hash: bool) -> list[str]:
 
     # One hash for every bench account: the salt does not matter here.
     digest = generate_password_hash(PASSWORD) if real_hash else generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
-    names = [f"bench{n:05d}" for n in range(count)]
+    names = [f"{prefix}{n:05d}" for n in range(count)]
     engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
@@ -777,10 +803,131 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
             summary["errors"] += two.stats.error_count + two.unfinished
             summary["lost"] += two.check["lost"]
             summary["doubled"] += two.check["doubled"] + two.check["unacknowledged_stored"] + two.check["score_mismatch"]
+        if args.capacity:
+            summary["capacity"] = capacity_search(url, servers, args, label)
     finally:
         for server in servers:
             server.stop()
     return summary
+
+
+#: a school size holds when every request kind's p99 (and that of all of them) stays under this
+CAPACITY_P99_MS = 250.0
+
+
+@dataclass
+class Trial:
+    """One school size tried by the capacity search."""
+
+    size: int
+    p99: float  # all requests but /healthz
+    worst: tuple[str, float]  # the endpoint with the highest p99, and that p99
+    errors: int  # failed requests and learners cut off
+    lost: int
+    doubled: int  # doubled, unacknowledged stored or mis-scored answers
+    seconds: float
+    cpu_ms_per_question: float | None = None  # the web workers' CPU per answered question
+    cut_off: bool = False  # stopped by the search's own time bound before it failed: no verdict
+
+    @property
+    def holds(self) -> bool:
+        return (
+            self.p99 < CAPACITY_P99_MS and self.worst[1] < CAPACITY_P99_MS
+            and not (self.errors or self.lost or self.doubled)
+        )
+
+    def describe(self) -> str:
+        verdict = "no verdict (the search's time bound cut it off)" if self.cut_off else (
+            "holds" if self.holds else "fails")
+        return (
+            f"{self.size} learners: p99 {self.p99:.1f} ms (worst {self.worst[0]} {self.worst[1]:.1f} ms), "
+            f"errors {self.errors}, lost {self.lost}, doubled {self.doubled}, server CPU "
+            + ("?" if self.cpu_ms_per_question is None else f"{self.cpu_ms_per_question:.1f}")
+            + f" ms per question, {self.seconds:.0f} s -> {verdict}"
+        )
+
+
+def judge(result: PhaseResult, size: int, cut_off_by_search: bool) -> Trial:
+    """The figures of one capacity trial: p99 over all requests but /healthz and per endpoint."""
+    stats, check = result.stats, result.check
+    latencies = {k: v for k, v in stats.latencies.items() if k != "GET /healthz"}
+    worst = max(((k, percentile(v, 99)) for k, v in latencies.items()), key=lambda kv: kv[1], default=("-", 0.0))
+    trial = Trial(
+        size=size,
+        p99=percentile([v for values in latencies.values() for v in values], 99),
+        worst=worst,
+        errors=stats.error_count,
+        lost=check["lost"],
+        doubled=check["doubled"] + check["unacknowledged_stored"] + check["score_mismatch"],
+        seconds=result.seconds,
+        cpu_ms_per_question=result.server_cpu_ms_per_question,
+    )
+    # Learners still busy when the search ran out of time are no failure of the server, unless
+    # what was measured already fails.
+    if result.unfinished and cut_off_by_search and trial.holds:
+        trial.cut_off = True
+    trial.errors += result.unfinished
+    return trial
+
+
+def next_size(size: int, held: int, failed: int | None, most: int) -> int | None:
+    """The school size to try after ``size``, or None when the search is done.
+
+    Grow x1.5 while every size holds (up to ``most``), shrink /1.5 while none
+    does, then bisect between the largest that held and the smallest that
+    failed until they are within 10% of each other."""
+    if failed is None:
+        return None if size >= most else min(most, max(size + 1, int(size * 1.5)))
+    if not held:
+        return None if size <= 1 else max(1, int(size / 1.5))
+    if failed - held <= max(1, held // 10):
+        return None
+    return (held + failed) // 2
+
+
+def capacity_search(url: str, servers: list[Server], args, label: str) -> int:
+    """The largest school size that holds (see :class:`Trial`), searched within --capacity-seconds.
+
+    Every trial is a school phase of fresh learner accounts on the same
+    servers and database, checked against the database on its own."""
+    end = time.monotonic() + args.capacity_seconds
+    bases = [server.base for server in servers]
+    think = (args.think_min, args.think_max)
+    held, failed = 0, None
+    size = max(1, min(args.school or 100, args.capacity_max))
+    # A trial lasts the ramp plus one learner's visit: assume 4 questions at the slowest pace
+    # until a trial has been measured.
+    expected = args.ramp + 4 * args.think_max + 10
+    print(f"\n== {label}: capacity search — school sizes from {size} up to {args.capacity_max}, each arriving over "
+          f"{args.ramp:.0f} s; holds when every request kind's p99 < {CAPACITY_P99_MS:.0f} ms with no error, lost or "
+          f"doubled answer; {args.capacity_seconds:.0f} s in all")
+    for n in itertools.count(1):
+        if time.monotonic() + expected > end:
+            print(f"capacity search: stopped, a trial of about {expected:.0f} s would not end within the time bound")
+            break
+        began = time.monotonic()
+        users = create_learners(url, size, args.real_hash, prefix=f"cap{n:02d}-")
+        deadline = min(end, time.monotonic() + args.duration)
+        marks, cpu = [server.mark() for server in servers], web_cpu(servers)
+        result = asyncio.run(school(bases, users, args.school_quiz, args.ramp, think, deadline))
+        measure_server(servers, result, cpu, marks)
+        result.check = check_answers(url, result.stats.acked, result.stats.attempts)
+        trial = judge(result, size, cut_off_by_search=deadline == end)
+        print(f"capacity trial {n}: {trial.describe()}", flush=True)
+        expected = time.monotonic() - began
+        if trial.cut_off:
+            break
+        if trial.holds:
+            held = max(held, size)
+        else:
+            failed = size if failed is None else min(failed, size)
+        following = next_size(size, held, failed, args.capacity_max)
+        if following is None:
+            break
+        size = following
+    bound = f"; the smallest that failed: {failed}" if failed else f" (no size up to {args.capacity_max} failed)"
+    print(f"capacity: {held} learners{bound}")
+    return held
 
 
 @contextlib.contextmanager
@@ -827,6 +974,14 @@ def main(argv=None) -> int:
                         help="also run against a throwaway database on this PostgreSQL server "
                              "(default: $TEST_DATABASE_URL)")
     parser.add_argument("--no-postgres", action="store_true", help="ignore TEST_DATABASE_URL")
+    parser.add_argument("--capacity", action="store_true",
+                        help="after the phases, search for the largest school (learners arriving over --ramp "
+                             f"seconds) whose every request kind keeps p99 < {CAPACITY_P99_MS:.0f} ms with no error "
+                             "and no lost or doubled answer, starting at --school")
+    parser.add_argument("--capacity-seconds", type=float, default=600.0,
+                        help="time bound on the capacity search, per database (default 600)")
+    parser.add_argument("--capacity-max", type=int, default=6000,
+                        help="largest school the capacity search tries (default 6000)")
     parser.add_argument("--real-hash", action="store_true", help="give bench accounts the app's scrypt hash")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
     args = parser.parse_args(argv)
@@ -834,6 +989,8 @@ def main(argv=None) -> int:
         parser.error("--learners must be at least 1")
     if args.instances < 1:
         parser.error("--instances must be at least 1")
+    if args.capacity_max < 1:
+        parser.error("--capacity-max must be at least 1")
 
     sys.path.insert(0, str(ROOT))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
@@ -854,6 +1011,7 @@ def main(argv=None) -> int:
                 f"answer_rps_ratio={pg['ratio']:.3f} p99_ms={pg['p99']:.1f} errors={pg['errors']} lost={pg['lost']} "
                 f"school_p99_ms={pg.get('school_p99', float('nan')):.1f} "
                 f"server_cpu_ms_per_question={figure(pg.get('server_cpu_ms_per_question'))}"
+                + (f" capacity_learners={pg['capacity']}" if "capacity" in pg else "")
             )
     finally:
         if args.keep:
@@ -871,9 +1029,13 @@ def main(argv=None) -> int:
         f"lost={sqlite['lost']} school_p99_ms={figure(school_p99)} server_cpu_ms_per_question={figure(cpu)} "
         f"worker_rss_mb={figure(sqlite.get('worker_rss_mb'), '.0f')}"
     )
+    if "capacity" in sqlite:
+        line += f" capacity_learners={sqlite['capacity']}"
     if pg:
         pg_cpu = pg.get("server_cpu_ms_per_question")
         line += f" pg_server_cpu_ms_per_question={figure(pg_cpu)} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
+        if "capacity" in pg:
+            line += f" pg_capacity_learners={pg['capacity']}"
     line += f" instances={args.instances} nlp_in_web_workers={int(sqlite['nlp'] or pg.get('nlp', False))}"
     print(line)
     failed = [s for s in (sqlite, pg) if s and (s["errors"] or s["lost"] or s["doubled"])]

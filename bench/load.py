@@ -66,7 +66,11 @@ server_cpu_ms_per_question=<the gunicorn workers' CPU time over phase 2, from
 worker_rss_mb=<the largest worker's RSS>
 (SQLite figures; the PostgreSQL ones are printed above it), then, with
 PostgreSQL, pg_server_cpu_ms_per_question=<the same on PostgreSQL>
-pg_cpu_ratio=<PostgreSQL's / SQLite's>; with --capacity,
+pg_cpu_ratio=<PostgreSQL's / SQLite's>, pg_database_cpu_ms_per_question=<the
+PostgreSQL server's own processes' CPU over phase 2 per answered question, when
+it runs on this machine: SQLite's work is inside the web workers' figure,
+PostgreSQL's is not> pg_cpu_ratio_with_database=<(web + database) / SQLite's
+web>; with --capacity,
 capacity_learners=<the largest school that held on SQLite, 0 if none> (and
 pg_capacity_learners= on PostgreSQL); and always instances=<n>
 nlp_in_web_workers=<1 if spaCy or its model package is mapped in any web
@@ -746,6 +750,47 @@ def measure_server(servers: list[Server], result: PhaseResult, before: dict[int,
     result.service_ms = [ms for server, mark in zip(servers, marks) for ms in server.service_times(mark)]
 
 
+def process_cpu(pid: int, children: bool = False) -> float:
+    """CPU seconds (user + system) process ``pid`` has used, with its reaped children's if ``children``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_meter(url: str):
+    """A function returning the CPU seconds the PostgreSQL server of ``url`` has used so far, or
+    None when its processes cannot be read here (another machine, another container).
+
+    With SQLite the database's work is done inside the web workers, so their CPU includes it; on
+    PostgreSQL it is done in the server's backends. The postmaster (the parent of our backend)
+    accounts for the backends that have exited; the live ones are read one by one. It counts
+    the whole server: other databases' work on it too."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        if "postgres" not in Path(f"/proc/{postmaster}/cmdline").read_bytes().decode(errors="replace"):
+            return None
+    except (OSError, ValueError, IndexError):
+        return None
+    finally:
+        engine.dispose()
+
+    def used() -> float:
+        total = process_cpu(postmaster, children=True)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                        total += process_cpu(int(entry.name))
+        return total
+
+    return used
+
+
 def start_servers(url: str, args, env: dict, workdir: Path, label: str) -> list[Server]:
     """``--instances`` ``quizapp serve`` processes on the database ``url``, each on its own port."""
     servers: list[Server] = []
@@ -767,6 +812,7 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
     print(f"{label}: schema and seed bank loaded, {len(users)} learners created in {time.monotonic() - began:.1f} s")
     servers = start_servers(url, args, env, workdir, label)
     bases = [server.base for server in servers]
+    database_cpu = postgres_cpu_meter(url) if url.startswith("postgresql") else None
     summary: dict = {}
     try:
         phase_deadline = time.monotonic() + args.duration
@@ -788,16 +834,23 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
         if args.school and not args.skip_school:
             school_deadline = time.monotonic() + args.duration
             marks, cpu = [server.mark() for server in servers], web_cpu(servers)
+            database_before = database_cpu() if database_cpu else 0.0
             two = asyncio.run(
                 school(bases, users[: args.school], args.school_quiz, args.ramp,
                        (args.think_min, args.think_max), school_deadline)
             )
             measure_server(servers, two, cpu, marks)
             summary["server_cpu_ms_per_question"] = two.server_cpu_ms_per_question
+            answers = len(two.stats.latencies.get("POST answer", []))
+            if database_cpu and answers:
+                summary["database_cpu_ms_per_question"] = 1000 * (database_cpu() - database_before) / answers
             summary["worker_rss_mb"] = max((mb for sizes in two.worker_rss_mb.values() for mb in sizes), default=0.0)
             summary["nlp"] = summary["nlp"] or two.nlp_in_web_workers
             two.check = check_answers(url, two.stats.acked, two.stats.attempts)
             report(two, label)
+            if "database_cpu_ms_per_question" in summary:
+                print(f"the database server's own CPU (all its processes) over the phase per answered question: "
+                      f"{summary['database_cpu_ms_per_question']:.1f} ms")
             summary["school_p99"] = percentile(two.stats.all_latencies(), 99)
             summary["school_answer_p99"] = percentile(two.stats.latencies["POST answer"], 99)
             summary["errors"] += two.stats.error_count + two.unfinished
@@ -1018,6 +1071,8 @@ def main(argv=None) -> int:
             print(f"kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    if hasattr(os, "getloadavg"):
+        print(f"machine: load average {os.getloadavg()[0]:.2f} at the end")
     school_p99 = sqlite.get("school_p99")
     if school_p99 is not None:
         print(f"school answer p99: {sqlite['school_answer_p99']:.1f} ms (school_p99_ms below covers every request)")
@@ -1033,7 +1088,12 @@ def main(argv=None) -> int:
         line += f" capacity_learners={sqlite['capacity']}"
     if pg:
         pg_cpu = pg.get("server_cpu_ms_per_question")
-        line += f" pg_server_cpu_ms_per_question={figure(pg_cpu)} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
+        pg_database = pg.get("database_cpu_ms_per_question")
+        line += (
+            f" pg_server_cpu_ms_per_question={figure(pg_cpu)} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
+            f" pg_database_cpu_ms_per_question={figure(pg_database)}"
+            f" pg_cpu_ratio_with_database={figure((pg_cpu + pg_database) / cpu if pg_cpu and pg_database and cpu else None, '.2f')}"
+        )
         if "capacity" in pg:
             line += f" pg_capacity_learners={pg['capacity']}"
     line += f" instances={args.instances} nlp_in_web_workers={int(sqlite['nlp'] or pg.get('nlp', False))}"

@@ -857,7 +857,8 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
             summary["lost"] += two.check["lost"]
             summary["doubled"] += two.check["doubled"] + two.check["unacknowledged_stored"] + two.check["score_mismatch"]
         if args.capacity:
-            summary["capacity"] = capacity_search(url, servers, args, label)
+            summary["capacity"], nlp = capacity_search(url, servers, args, label)
+            summary["nlp"] = summary["nlp"] or nlp
     finally:
         for server in servers:
             server.stop()
@@ -938,15 +939,16 @@ def next_size(size: int, held: int, failed: int | None, most: int) -> int | None
     return (held + failed) // 2
 
 
-def capacity_search(url: str, servers: list[Server], args, label: str) -> int:
-    """The largest school size that holds (see :class:`Trial`), searched within --capacity-seconds.
+def capacity_search(url: str, servers: list[Server], args, label: str) -> tuple[int, bool]:
+    """The largest school size that holds (see :class:`Trial`), searched within --capacity-seconds,
+    and whether an NLP model was seen in a web worker after any trial.
 
     Every trial is a school phase of fresh learner accounts on the same
     servers and database, checked against the database on its own."""
     end = time.monotonic() + args.capacity_seconds
     bases = [server.base for server in servers]
     think = (args.think_min, args.think_max)
-    held, failed = 0, None
+    held, failed, nlp = 0, None, False
     size = max(1, min(args.school or 100, args.capacity_max))
     # A trial lasts the ramp plus one learner's visit: assume 4 questions at the slowest pace
     # until a trial has been measured.
@@ -964,6 +966,7 @@ def capacity_search(url: str, servers: list[Server], args, label: str) -> int:
         marks, cpu = [server.mark() for server in servers], web_cpu(servers)
         result = asyncio.run(school(bases, users, args.school_quiz, args.ramp, think, deadline))
         measure_server(servers, result, cpu, marks)
+        nlp = nlp or result.nlp_in_web_workers
         result.check = check_answers(url, result.stats.acked, result.stats.attempts)
         trial = judge(result, size, cut_off_by_search=deadline == end)
         print(f"capacity trial {n}: {trial.describe()}", flush=True)
@@ -980,7 +983,7 @@ def capacity_search(url: str, servers: list[Server], args, label: str) -> int:
         size = following
     bound = f"; the smallest that failed: {failed}" if failed else f" (no size up to {args.capacity_max} failed)"
     print(f"capacity: {held} learners{bound}")
-    return held
+    return held, nlp
 
 
 @contextlib.contextmanager

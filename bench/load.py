@@ -1,7 +1,9 @@
 """Load benchmark: learners taking quizzes against `quizapp serve` (gunicorn).
 
 Usage: python bench/load.py [--learners 200] [--school 2000] [--workers 4]
-                            [--postgres URL] [--skip-school] [--duration S]
+                            [--instances 1] [--postgres URL] [--skip-school]
+                            [--duration S] [--capacity [--capacity-seconds 600]
+                            [--capacity-max 6000]]
 
 What it does, all on 127.0.0.1 and within its own time bounds:
 
@@ -12,7 +14,10 @@ What it does, all on 127.0.0.1 and within its own time bounds:
    learners in measures the app, not the key-derivation function; a real
    login costs one scrypt (about 50-100 ms of one core) on top. Use
    --real-hash to keep scrypt.
-2. Starts `quizapp serve` (gunicorn, --workers sync workers) on a free port.
+2. Starts --instances `quizapp serve` processes (gunicorn, --workers workers
+   each) on the same database, each on a free port: the way a school grows,
+   app processes or machines behind a reverse proxy on one database. The
+   learners (and the /healthz clients) are spread over them round-robin.
 3. Phase 1, back to back: --learners learners log in, start the whole seed
    quiz and load each question page (the form: CSRF token, choice values);
    then all of them post every answer with no pause, then finish, open the
@@ -23,20 +28,53 @@ What it does, all on 127.0.0.1 and within its own time bounds:
 4. Phase 2, a whole school: --school learners arrive over --ramp seconds and
    take the short --school-quiz at human pace (--think-min..--think-max
    seconds between seeing a question and answering it).
-5. With --postgres URL (or TEST_DATABASE_URL): the same two phases on a
-   throwaway PostgreSQL database created through that URL and dropped after.
+5. With --capacity, a search for the largest school that holds: every
+   request kind's p99 (each endpoint's, and that of all requests but
+   /healthz) under 250 ms, no error, no learner cut off, no answer lost or
+   doubled. Each trial is phase 2 with a school of a given size; the first is
+   --school, then x1.5 while each size holds (/1.5 while none has), then
+   bisection between the largest size that held and the smallest that
+   failed, until they are within 10% of each other, --capacity-max is
+   reached, or the next trial would not end within --capacity-seconds.
+   Each trial's size, p99 and verdict are printed as it ends.
+   The trials share the servers and the database; every trial has fresh
+   accounts (created just before it, while the servers are idle) and its own
+   database check. The seed quizzes allow any number of attempts, but a
+   learner's second attempt updates the review cards its first one made and
+   lengthens its progress page, so trials with reused accounts would not do
+   the same work.
+   Every trial's learners arrive over the same --ramp seconds: the arrival
+   rate is size / ramp, a school whose lessons start together, and the load
+   grows with the school. Stretching the ramp with the size (a constant
+   arrival rate) would not: once the ramp is longer than one learner's visit,
+   the number of learners at once is rate x visit, the same for every size,
+   and the search would measure only how long that plateau lasts. Choose
+   --ramp as the time over which a school's learners really arrive.
+6. With --postgres URL (or TEST_DATABASE_URL): the same on a throwaway
+   PostgreSQL database created through that URL and dropped after.
 
 After every phase the database is checked against the client's log: every
 answer acknowledged with a 2xx/3xx is stored exactly once (lost, doubled),
 and nothing unacknowledged was stored.
 
-Prints requests/s and p50/p95/p99 latency per endpoint, errors, the checks
-and, as the last line:
+Prints requests/s and p50/p95/p99 latency per endpoint, errors, the checks,
+each instance's request count, p99 and workers' RSS, and, as the last line:
 answer_rps_ratio=<answer rps / healthz rps> p99_ms=<answer p99, phase 1>
 errors=<n> lost=<n> school_p99_ms=<p99 of all requests, phase 2>
 server_cpu_ms_per_question=<the gunicorn workers' CPU time over phase 2, from
-/proc, per answered question> worker_rss_mb=<the largest worker's RSS>
-(SQLite figures; the PostgreSQL ones are printed above it.)
+/proc, summed over every instance, per answered question>
+worker_rss_mb=<the largest worker's RSS>
+(SQLite figures; the PostgreSQL ones are printed above it), then, with
+PostgreSQL, pg_server_cpu_ms_per_question=<the same on PostgreSQL>
+pg_cpu_ratio=<PostgreSQL's / SQLite's>, pg_database_cpu_ms_per_question=<the
+PostgreSQL server's own processes' CPU over phase 2 per answered question, when
+it runs on this machine: SQLite's work is inside the web workers' figure,
+PostgreSQL's is not> pg_cpu_ratio_with_database=<(web + database) / SQLite's
+web>; with --capacity,
+capacity_learners=<the largest school that held on SQLite, 0 if none> (and
+pg_capacity_learners= on PostgreSQL); and always instances=<n>
+nlp_in_web_workers=<1 if spaCy or its model package is mapped in any web
+worker's memory (/proc/<pid>/maps) after a phase, else 0>.
 """
 
 from __future__ import annotations
@@ -45,6 +83,7 @@ import argparse
 import asyncio
 import contextlib
 import html
+import itertools
 import json
 import os
 import random
@@ -66,6 +105,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUIZAPP = Path(sys.executable).with_name("quizapp")
 PASSWORD = "bench-password"
+#: what shows in a process's memory map once spaCy or its English model is loaded
+NLP_MODULES = ("/spacy/", "en_core_web")
 
 try:
     import aiohttp
@@ -85,8 +126,8 @@ def init_database(url: str, env: dict) -> None:
         raise SystemExit(f"init-db failed:\n{result.stdout}\n{result.stderr}")
 
 
-def create_learners(url: str, count: int, real_hash: bool) -> list[str]:
-    """``count`` learner accounts, inserted in one statement; returns their names."""
+def create_learners(url: str, count: int, real_hash: bool, prefix: str = "bench") -> list[str]:
+    """``count`` learner accounts named ``<prefix><n>``, inserted in one statement; returns their names."""
     import sqlalchemy as sa
     from werkzeug.security import generate_password_hash
 
@@ -94,7 +135,7 @@ def create_learners(url: str, count: int, real_hash: bool) -> list[str]:
 
     # One hash for every bench account: the salt does not matter here.
     digest = generate_password_hash(PASSWORD) if real_hash else generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
-    names = [f"bench{n:05d}" for n in range(count)]
+    names = [f"{prefix}{n:05d}" for n in range(count)]
     engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
@@ -244,6 +285,18 @@ class Server:
                         sizes.append(int(line.split()[1]) / 1024)
         return sizes
 
+    def nlp_loaded(self) -> bool:
+        """Whether any gunicorn worker has spaCy or a spaCy model package mapped in memory.
+
+        Importing spaCy maps its compiled modules (``…/spacy/….so``), and no
+        model loads without it, so a worker's ``/proc/<pid>/maps`` shows either."""
+        for pid in self.web_workers():
+            with contextlib.suppress(OSError):
+                maps = Path(f"/proc/{pid}/maps").read_text(errors="replace")
+                if any(name in maps for name in NLP_MODULES):
+                    return True
+        return False
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -317,6 +370,8 @@ class Stats:
     error_samples: list[str] = field(default_factory=list)
     acked: set[tuple[int, int]] = field(default_factory=set)
     attempts: set[int] = field(default_factory=set)
+    #: latencies (ms) of the learners' requests by the server (base URL) that answered them
+    by_instance: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def error(self, endpoint: str, what: str) -> None:
         self.errors[endpoint] += 1
@@ -368,7 +423,9 @@ class Learner:
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             self.stats.error(endpoint, f"{type(exc).__name__}: {exc}")
             raise RequestFailed(endpoint) from None
-        self.stats.latencies[endpoint].append((time.perf_counter() - began) * 1000)
+        elapsed = (time.perf_counter() - began) * 1000
+        self.stats.latencies[endpoint].append(elapsed)
+        self.stats.by_instance[self.base].append(elapsed)
         if status not in expect:
             self.stats.error(endpoint, f"{method} {path} -> {status}")
             raise RequestFailed(endpoint)
@@ -454,12 +511,13 @@ async def gather_bounded(coroutines, deadline: float) -> int:
     return len(pending)
 
 
-async def healthz(http: aiohttp.ClientSession, base: str, concurrency: int, seconds: float, stats: Stats) -> float:
-    """/healthz back to back from ``concurrency`` clients for ``seconds``; requests/s."""
+async def healthz(http: aiohttp.ClientSession, bases: list[str], concurrency: int, seconds: float, stats: Stats) -> float:
+    """/healthz back to back from ``concurrency`` clients for ``seconds``, spread over ``bases``
+    round-robin; requests/s."""
     done = 0
     stop = time.monotonic() + seconds
 
-    async def client() -> None:
+    async def client(base: str) -> None:
         nonlocal done
         while time.monotonic() < stop:
             began = time.perf_counter()
@@ -477,7 +535,7 @@ async def healthz(http: aiohttp.ClientSession, base: str, concurrency: int, seco
                 stats.error("GET /healthz", f"status {response.status}")
 
     began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
+    await asyncio.gather(*(client(bases[n % len(bases)]) for n in range(concurrency)))
     return done / (time.perf_counter() - began)
 
 
@@ -507,15 +565,17 @@ class PhaseResult:
     service_ms: list[float] = field(default_factory=list)
     #: the gunicorn workers' CPU over the phase per answered question (ms), and their resident memory (MB)
     server_cpu_ms_per_question: float | None = None
-    worker_rss_mb: list[float] = field(default_factory=list)
+    #: each server's workers' resident memory (MB), by its base URL
+    worker_rss_mb: dict[str, list[float]] = field(default_factory=dict)
+    nlp_in_web_workers: bool = False
 
 
-async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: float, deadline: float) -> PhaseResult:
+async def back_to_back(bases: list[str], users: list[str], slug: str, healthz_seconds: float, deadline: float) -> PhaseResult:
     stats = Stats()
     learners: list[Learner] = []
     result = PhaseResult("back to back", stats, 0.0)
     async with client_session(len(users) + 10) as http:
-        learners = [Learner(http, base, stats, name, seed=n) for n, name in enumerate(users)]
+        learners = [Learner(http, bases[n % len(bases)], stats, name, seed=n) for n, name in enumerate(users)]
 
         async def prepare(learner: Learner) -> None:
             with contextlib.suppress(RequestFailed):
@@ -540,14 +600,14 @@ async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: 
         began = time.perf_counter()
         result.unfinished += await gather_bounded([prepare(x) for x in learners], deadline)
         ready = [x for x in learners if x.total and len(x.forms) == x.total]
-        result.healthz_rps.append(await measured(healthz(http, base, len(users), healthz_seconds, stats), result))
+        result.healthz_rps.append(await measured(healthz(http, bases, len(users), healthz_seconds, stats), result))
         answering = time.perf_counter()
         cpu_answering = time.process_time()
         result.unfinished += await gather_bounded([answer_all(x) for x in ready], deadline)
         answering = time.perf_counter() - answering
         result.client_cpu = (time.process_time() - cpu_answering) / answering
         result.answer_rps = len(stats.latencies["POST answer"]) / answering
-        result.healthz_rps.append(await measured(healthz(http, base, len(users), healthz_seconds, stats), result))
+        result.healthz_rps.append(await measured(healthz(http, bases, len(users), healthz_seconds, stats), result))
         result.unfinished += await gather_bounded([wrap_up(x) for x in ready], deadline)
         result.seconds = time.perf_counter() - began
     result.note = (
@@ -558,7 +618,7 @@ async def back_to_back(base: str, users: list[str], slug: str, healthz_seconds: 
 
 
 async def school(
-    base: str, users: list[str], slug: str, ramp: float, think: tuple[float, float], deadline: float
+    bases: list[str], users: list[str], slug: str, ramp: float, think: tuple[float, float], deadline: float
 ) -> PhaseResult:
     stats = Stats()
     result = PhaseResult("school", stats, 0.0)
@@ -579,7 +639,7 @@ async def school(
             await learner.progress()
 
     async with client_session(len(users) + 10) as http:
-        learners = [Learner(http, base, stats, name, seed=10_000 + n) for n, name in enumerate(users)]
+        learners = [Learner(http, bases[n % len(bases)], stats, name, seed=10_000 + n) for n, name in enumerate(users)]
         rng = random.Random(7)
         began = time.perf_counter()
         cpu = time.process_time()
@@ -596,6 +656,10 @@ async def school(
 
 
 # --------------------------------------------------------------------------- report
+
+
+def port_of(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -636,10 +700,16 @@ def report(result: PhaseResult, database: str) -> None:
             f"answer time inside gunicorn (access log, whole ms, queueing excluded): p50 {percentile(values, 50):.0f} "
             f"p95 {percentile(values, 95):.0f} p99 {percentile(values, 99):.0f} ms"
         )
+    for n, (base, values) in enumerate(sorted(stats.by_instance.items(), key=lambda item: port_of(item[0]))):
+        rss = result.worker_rss_mb.get(base, [])
+        print(
+            f"instance {n + 1} (port {port_of(base)}): {len(values)} learner requests, p99 {percentile(values, 99):.1f} ms; "
+            f"worker RSS " + (", ".join(f"{mb:.0f}" for mb in rss) or "?") + " MB"
+        )
     if result.server_cpu_ms_per_question is not None:
-        print(f"server CPU (gunicorn workers' own user + system time over the phase, every request of it) per "
-              f"answered question: {result.server_cpu_ms_per_question:.1f} ms; worker RSS "
-              + ", ".join(f"{mb:.0f}" for mb in result.worker_rss_mb) + " MB")
+        print(f"server CPU (every instance's gunicorn workers' own user + system time over the phase, every request "
+              f"of it) per answered question: {result.server_cpu_ms_per_question:.1f} ms; spaCy or its model in a web "
+              f"worker: {'yes' if result.nlp_in_web_workers else 'no'}")
     cpu = f"load generator CPU (one process, one core at most): {100 * result.client_cpu:.0f}% while measuring"
     if result.healthz_client_cpu:
         cpu += " answers, " + " and ".join(f"{100 * c:.0f}%" for c in result.healthz_client_cpu) + " during /healthz"
@@ -660,16 +730,78 @@ def report(result: PhaseResult, database: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def measure_server(server: Server, result: PhaseResult, before: dict[int, float]) -> None:
-    """The gunicorn workers' CPU since ``before`` per answer acknowledged in the phase, and their memory.
+def web_cpu(servers: list[Server]) -> dict[int, float]:
+    """CPU seconds used so far by every gunicorn worker of ``servers``, by pid."""
+    return {pid: seconds for server in servers for pid, seconds in server.web_cpu().items()}
 
-    It covers every request of the phase (logins, starts, finishes too), spread over the answers;
-    a worker gunicorn replaced meanwhile counts from zero."""
-    after = server.web_cpu()
-    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+def measure_server(servers: list[Server], result: PhaseResult, before: dict[int, float], marks: list[int]) -> None:
+    """The gunicorn workers' CPU since ``before`` per answer acknowledged in the phase, their memory,
+    whether an NLP model is loaded in one, and the answers' time inside gunicorn since ``marks``.
+
+    The CPU is summed over the workers of every instance and covers every request of the phase
+    (logins, starts, finishes too), spread over the answers; a worker gunicorn replaced meanwhile
+    counts from zero."""
+    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in web_cpu(servers).items())
     answers = len(result.stats.latencies.get("POST answer", []))
     result.server_cpu_ms_per_question = 1000 * used / answers if answers else None
-    result.worker_rss_mb = server.web_rss_mb()
+    result.worker_rss_mb = {server.base: server.web_rss_mb() for server in servers}
+    result.nlp_in_web_workers = any(server.nlp_loaded() for server in servers)
+    result.service_ms = [ms for server, mark in zip(servers, marks) for ms in server.service_times(mark)]
+
+
+def process_cpu(pid: int, children: bool = False) -> float:
+    """CPU seconds (user + system) process ``pid`` has used, with its reaped children's if ``children``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_meter(url: str):
+    """A function returning the CPU seconds the PostgreSQL server of ``url`` has used so far, or
+    None when its processes cannot be read here (another machine, another container).
+
+    With SQLite the database's work is done inside the web workers, so their CPU includes it; on
+    PostgreSQL it is done in the server's backends. The postmaster (the parent of our backend)
+    accounts for the backends that have exited; the live ones are read one by one. It counts
+    the whole server: other databases' work on it too."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        if "postgres" not in Path(f"/proc/{postmaster}/cmdline").read_bytes().decode(errors="replace"):
+            return None
+    except (OSError, ValueError, IndexError):
+        return None
+    finally:
+        engine.dispose()
+
+    def used() -> float:
+        total = process_cpu(postmaster, children=True)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                        total += process_cpu(int(entry.name))
+        return total
+
+    return used
+
+
+def start_servers(url: str, args, env: dict, workdir: Path, label: str) -> list[Server]:
+    """``--instances`` ``quizapp serve`` processes on the database ``url``, each on its own port."""
+    servers: list[Server] = []
+    try:
+        for n in range(args.instances):
+            servers.append(Server(url, args.workers, args.threads, env, workdir / f"serve-{label}-{n + 1}.log"))
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
 
 
 def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
@@ -678,14 +810,15 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
     init_database(url, env)
     users = create_learners(url, max(args.learners, args.school), args.real_hash)
     print(f"{label}: schema and seed bank loaded, {len(users)} learners created in {time.monotonic() - began:.1f} s")
-    server = Server(url, args.workers, args.threads, env, workdir / f"serve-{label}.log")
+    servers = start_servers(url, args, env, workdir, label)
+    bases = [server.base for server in servers]
+    database_cpu = postgres_cpu_meter(url) if url.startswith("postgresql") else None
     summary: dict = {}
     try:
         phase_deadline = time.monotonic() + args.duration
-        mark, cpu = server.mark(), server.web_cpu()
-        one = asyncio.run(back_to_back(server.base, users[: args.learners], args.quiz, args.healthz_seconds, phase_deadline))
-        one.service_ms = server.service_times(mark)
-        measure_server(server, one, cpu)
+        marks, cpu = [server.mark() for server in servers], web_cpu(servers)
+        one = asyncio.run(back_to_back(bases, users[: args.learners], args.quiz, args.healthz_seconds, phase_deadline))
+        measure_server(servers, one, cpu, marks)
         one.check = check_answers(url, one.stats.acked, one.stats.attempts)
         report(one, label)
         answers = one.stats.latencies["POST answer"]
@@ -695,28 +828,162 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
             errors=one.stats.error_count + one.unfinished,
             lost=one.check["lost"],
             doubled=one.check["doubled"] + one.check["unacknowledged_stored"] + one.check["score_mismatch"],
+            nlp=one.nlp_in_web_workers,
+            worker_rss_mb=max((mb for sizes in one.worker_rss_mb.values() for mb in sizes), default=0.0),
         )
         if args.school and not args.skip_school:
             school_deadline = time.monotonic() + args.duration
-            mark, cpu = server.mark(), server.web_cpu()
+            marks, cpu = [server.mark() for server in servers], web_cpu(servers)
+            database_before = database_cpu() if database_cpu else 0.0
             two = asyncio.run(
-                school(server.base, users[: args.school], args.school_quiz, args.ramp,
+                school(bases, users[: args.school], args.school_quiz, args.ramp,
                        (args.think_min, args.think_max), school_deadline)
             )
-            two.service_ms = server.service_times(mark)
-            measure_server(server, two, cpu)
+            measure_server(servers, two, cpu, marks)
             summary["server_cpu_ms_per_question"] = two.server_cpu_ms_per_question
-            summary["worker_rss_mb"] = max(two.worker_rss_mb, default=0.0)
+            answers = len(two.stats.latencies.get("POST answer", []))
+            if database_cpu and answers:
+                summary["database_cpu_ms_per_question"] = 1000 * (database_cpu() - database_before) / answers
+            summary["worker_rss_mb"] = max((mb for sizes in two.worker_rss_mb.values() for mb in sizes), default=0.0)
+            summary["nlp"] = summary["nlp"] or two.nlp_in_web_workers
             two.check = check_answers(url, two.stats.acked, two.stats.attempts)
             report(two, label)
+            if "database_cpu_ms_per_question" in summary:
+                print(f"the database server's own CPU (all its processes) over the phase per answered question: "
+                      f"{summary['database_cpu_ms_per_question']:.1f} ms")
             summary["school_p99"] = percentile(two.stats.all_latencies(), 99)
             summary["school_answer_p99"] = percentile(two.stats.latencies["POST answer"], 99)
             summary["errors"] += two.stats.error_count + two.unfinished
             summary["lost"] += two.check["lost"]
             summary["doubled"] += two.check["doubled"] + two.check["unacknowledged_stored"] + two.check["score_mismatch"]
+        if args.capacity:
+            summary["capacity"], nlp = capacity_search(url, servers, args, label)
+            summary["nlp"] = summary["nlp"] or nlp
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
     return summary
+
+
+#: a school size holds when every request kind's p99 (and that of all of them) stays under this
+CAPACITY_P99_MS = 250.0
+
+
+@dataclass
+class Trial:
+    """One school size tried by the capacity search."""
+
+    size: int
+    p99: float  # all requests but /healthz
+    worst: tuple[str, float]  # the endpoint with the highest p99, and that p99
+    errors: int  # failed requests and learners cut off
+    lost: int
+    doubled: int  # doubled, unacknowledged stored or mis-scored answers
+    seconds: float
+    cpu_ms_per_question: float | None = None  # the web workers' CPU per answered question
+    cut_off: bool = False  # stopped by the search's own time bound before it failed: no verdict
+
+    @property
+    def holds(self) -> bool:
+        return (
+            self.p99 < CAPACITY_P99_MS and self.worst[1] < CAPACITY_P99_MS
+            and not (self.errors or self.lost or self.doubled)
+        )
+
+    def describe(self) -> str:
+        verdict = "no verdict (the search's time bound cut it off)" if self.cut_off else (
+            "holds" if self.holds else "fails")
+        return (
+            f"{self.size} learners: p99 {self.p99:.1f} ms (worst {self.worst[0]} {self.worst[1]:.1f} ms), "
+            f"errors {self.errors}, lost {self.lost}, doubled {self.doubled}, server CPU "
+            + ("?" if self.cpu_ms_per_question is None else f"{self.cpu_ms_per_question:.1f}")
+            + f" ms per question, {self.seconds:.0f} s -> {verdict}"
+        )
+
+
+def judge(result: PhaseResult, size: int, cut_off_by_search: bool) -> Trial:
+    """The figures of one capacity trial: p99 over all requests but /healthz and per endpoint."""
+    stats, check = result.stats, result.check
+    latencies = {k: v for k, v in stats.latencies.items() if k != "GET /healthz"}
+    worst = max(((k, percentile(v, 99)) for k, v in latencies.items()), key=lambda kv: kv[1], default=("-", 0.0))
+    trial = Trial(
+        size=size,
+        p99=percentile([v for values in latencies.values() for v in values], 99),
+        worst=worst,
+        errors=stats.error_count,
+        lost=check["lost"],
+        doubled=check["doubled"] + check["unacknowledged_stored"] + check["score_mismatch"],
+        seconds=result.seconds,
+        cpu_ms_per_question=result.server_cpu_ms_per_question,
+    )
+    # Learners still busy when the search ran out of time are no failure of the server, unless
+    # what was measured already fails.
+    if result.unfinished and cut_off_by_search and trial.holds:
+        trial.cut_off = True
+    trial.errors += result.unfinished
+    return trial
+
+
+def next_size(size: int, held: int, failed: int | None, most: int) -> int | None:
+    """The school size to try after ``size``, or None when the search is done.
+
+    Grow x1.5 while every size holds (up to ``most``), shrink /1.5 while none
+    does, then bisect between the largest that held and the smallest that
+    failed until they are within 10% of each other."""
+    if failed is None:
+        return None if size >= most else min(most, max(size + 1, int(size * 1.5)))
+    if not held:
+        return None if size <= 1 else max(1, int(size / 1.5))
+    if failed - held <= max(1, held // 10):
+        return None
+    return (held + failed) // 2
+
+
+def capacity_search(url: str, servers: list[Server], args, label: str) -> tuple[int, bool]:
+    """The largest school size that holds (see :class:`Trial`), searched within --capacity-seconds,
+    and whether an NLP model was seen in a web worker after any trial.
+
+    Every trial is a school phase of fresh learner accounts on the same
+    servers and database, checked against the database on its own."""
+    end = time.monotonic() + args.capacity_seconds
+    bases = [server.base for server in servers]
+    think = (args.think_min, args.think_max)
+    held, failed, nlp = 0, None, False
+    size = max(1, min(args.school or 100, args.capacity_max))
+    # A trial lasts the ramp plus one learner's visit: assume 4 questions at the slowest pace
+    # until a trial has been measured.
+    expected = args.ramp + 4 * args.think_max + 10
+    print(f"\n== {label}: capacity search — school sizes from {size} up to {args.capacity_max}, each arriving over "
+          f"{args.ramp:.0f} s; holds when every request kind's p99 < {CAPACITY_P99_MS:.0f} ms with no error, lost or "
+          f"doubled answer; {args.capacity_seconds:.0f} s in all")
+    for n in itertools.count(1):
+        if time.monotonic() + expected > end:
+            print(f"capacity search: stopped, a trial of about {expected:.0f} s would not end within the time bound")
+            break
+        began = time.monotonic()
+        users = create_learners(url, size, args.real_hash, prefix=f"cap{n:02d}-")
+        deadline = min(end, time.monotonic() + args.duration)
+        marks, cpu = [server.mark() for server in servers], web_cpu(servers)
+        result = asyncio.run(school(bases, users, args.school_quiz, args.ramp, think, deadline))
+        measure_server(servers, result, cpu, marks)
+        nlp = nlp or result.nlp_in_web_workers
+        result.check = check_answers(url, result.stats.acked, result.stats.attempts)
+        trial = judge(result, size, cut_off_by_search=deadline == end)
+        print(f"capacity trial {n}: {trial.describe()}", flush=True)
+        expected = time.monotonic() - began
+        if trial.cut_off:
+            break
+        if trial.holds:
+            held = max(held, size)
+        else:
+            failed = size if failed is None else min(failed, size)
+        following = next_size(size, held, failed, args.capacity_max)
+        if following is None:
+            break
+        size = following
+    bound = f"; the smallest that failed: {failed}" if failed else f" (no size up to {args.capacity_max} failed)"
+    print(f"capacity: {held} learners{bound}")
+    return held, nlp
 
 
 @contextlib.contextmanager
@@ -752,7 +1019,10 @@ def main(argv=None) -> int:
     parser.add_argument("--ramp", type=float, default=60.0, help="phase 2: seconds over which learners arrive")
     parser.add_argument("--think-min", type=float, default=5.0, help="phase 2: least seconds before answering")
     parser.add_argument("--think-max", type=float, default=15.0, help="phase 2: most seconds before answering")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per instance (default 4)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="`quizapp serve` processes on the same database, each on its own port; learners "
+                             "are spread over them round-robin (default 1)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (default 1)")
     parser.add_argument("--healthz-seconds", type=float, default=5.0, help="length of each /healthz measurement")
     parser.add_argument("--duration", type=float, default=240.0, help="upper bound on each phase, seconds")
@@ -760,19 +1030,33 @@ def main(argv=None) -> int:
                         help="also run against a throwaway database on this PostgreSQL server "
                              "(default: $TEST_DATABASE_URL)")
     parser.add_argument("--no-postgres", action="store_true", help="ignore TEST_DATABASE_URL")
+    parser.add_argument("--capacity", action="store_true",
+                        help="after the phases, search for the largest school (learners arriving over --ramp "
+                             f"seconds) whose every request kind keeps p99 < {CAPACITY_P99_MS:.0f} ms with no error "
+                             "and no lost or doubled answer, starting at --school")
+    parser.add_argument("--capacity-seconds", type=float, default=600.0,
+                        help="time bound on the capacity search, per database (default 600)")
+    parser.add_argument("--capacity-max", type=int, default=6000,
+                        help="largest school the capacity search tries (default 6000)")
     parser.add_argument("--real-hash", action="store_true", help="give bench accounts the app's scrypt hash")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
     args = parser.parse_args(argv)
     if args.learners < 1:
         parser.error("--learners must be at least 1")
+    if args.instances < 1:
+        parser.error("--instances must be at least 1")
+    if args.capacity_max < 1:
+        parser.error("--capacity-max must be at least 1")
 
     sys.path.insert(0, str(ROOT))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env["SECRET_KEY"] = "bench-" + uuid.uuid4().hex
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start; server: gunicorn, "
-          f"{args.workers} workers x {args.threads} threads; client: one asyncio process (aiohttp)")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start; server: {args.instances} x "
+          f"quizapp serve (gunicorn, {args.workers} workers x {args.threads} threads each); "
+          f"client: one asyncio process (aiohttp)")
+    pg: dict = {}
     try:
         sqlite = run_database("sqlite", f"sqlite:///{workdir / 'load.sqlite'}", args, env, workdir)
         if args.postgres and not args.no_postgres:
@@ -781,26 +1065,49 @@ def main(argv=None) -> int:
             print(
                 "postgresql: "
                 f"answer_rps_ratio={pg['ratio']:.3f} p99_ms={pg['p99']:.1f} errors={pg['errors']} lost={pg['lost']} "
-                f"school_p99_ms={pg.get('school_p99', float('nan')):.1f}"
+                f"school_p99_ms={pg.get('school_p99', float('nan')):.1f} "
+                f"server_cpu_ms_per_question={figure(pg.get('server_cpu_ms_per_question'))}"
+                + (f" capacity_learners={pg['capacity']}" if "capacity" in pg else "")
             )
     finally:
         if args.keep:
             print(f"kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    if hasattr(os, "getloadavg"):
+        print(f"machine: load average {os.getloadavg()[0]:.2f} at the end")
     school_p99 = sqlite.get("school_p99")
     if school_p99 is not None:
         print(f"school answer p99: {sqlite['school_answer_p99']:.1f} ms (school_p99_ms below covers every request)")
     if sqlite["doubled"]:
         print(f"integrity: {sqlite['doubled']} doubled, unacknowledged or mis-scored answers (see the checks above)")
     cpu = sqlite.get("server_cpu_ms_per_question")
-    print(
+    line = (
         f"answer_rps_ratio={sqlite['ratio']:.3f} p99_ms={sqlite['p99']:.1f} errors={sqlite['errors']} "
-        f"lost={sqlite['lost']} school_p99_ms={'nan' if school_p99 is None else f'{school_p99:.1f}'} "
-        f"server_cpu_ms_per_question={'nan' if cpu is None else f'{cpu:.1f}'} "
-        f"worker_rss_mb={sqlite.get('worker_rss_mb', float('nan')):.0f}"
+        f"lost={sqlite['lost']} school_p99_ms={figure(school_p99)} server_cpu_ms_per_question={figure(cpu)} "
+        f"worker_rss_mb={figure(sqlite.get('worker_rss_mb'), '.0f')}"
     )
-    return 0 if not (sqlite["errors"] or sqlite["lost"] or sqlite["doubled"]) else 1
+    if "capacity" in sqlite:
+        line += f" capacity_learners={sqlite['capacity']}"
+    if pg:
+        pg_cpu = pg.get("server_cpu_ms_per_question")
+        pg_database = pg.get("database_cpu_ms_per_question")
+        line += (
+            f" pg_server_cpu_ms_per_question={figure(pg_cpu)} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
+            f" pg_database_cpu_ms_per_question={figure(pg_database)}"
+            f" pg_cpu_ratio_with_database={figure((pg_cpu + pg_database) / cpu if pg_cpu and pg_database and cpu else None, '.2f')}"
+        )
+        if "capacity" in pg:
+            line += f" pg_capacity_learners={pg['capacity']}"
+    line += f" instances={args.instances} nlp_in_web_workers={int(sqlite['nlp'] or pg.get('nlp', False))}"
+    print(line)
+    failed = [s for s in (sqlite, pg) if s and (s["errors"] or s["lost"] or s["doubled"])]
+    return 1 if failed else 0
+
+
+def figure(value: float | None, spec: str = ".1f") -> str:
+    """``value`` for the last line: ``nan`` when it was not measured."""
+    return "nan" if value is None else format(value, spec)
 
 
 if __name__ == "__main__":

@@ -62,8 +62,10 @@ each instance's request count, p99 and workers' RSS, and, as the last line:
 answer_rps_ratio=<answer rps / healthz rps> p99_ms=<answer p99, phase 1>
 errors=<n> lost=<n> school_p99_ms=<p99 of all requests, phase 2>
 server_cpu_ms_per_question=<the gunicorn workers' CPU time over phase 2, from
-/proc, summed over every instance, per answered question>
-worker_rss_mb=<the largest worker's RSS>
+/proc, summed over every instance, per answered question, every request of
+the phase spread over the answers> question_requests_cpu_ms=<a question's
+own three requests (page, answer, feedback), each request's thread CPU from
+the access log's cpu_ms> worker_rss_mb=<the largest worker's RSS>
 (SQLite figures; the PostgreSQL ones are printed above it), then, with
 PostgreSQL, pg_server_cpu_ms_per_question=<the same on PostgreSQL>
 pg_cpu_ratio=<PostgreSQL's / SQLite's>, pg_database_cpu_ms_per_question=<the
@@ -248,6 +250,23 @@ class Server:
                 except (ValueError, KeyError):
                     continue
         return times
+
+    def question_cpu(self, since: int) -> tuple[float, int]:
+        """CPU time (ms, the access log's ``cpu_ms``) of every request to a question's address logged
+        since ``since`` (the page, the answer, the feedback), and how many answers were posted."""
+        total, answers = 0.0, 0
+        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+            handle.seek(since)
+            for line in handle:
+                if "/q/" not in line or '"cpu_ms"' not in line:
+                    continue
+                try:
+                    entry = json.loads(line)
+                    total += float(entry["cpu_ms"])
+                except (ValueError, KeyError):
+                    continue
+                answers += entry.get("method") == "POST"
+        return total, answers
 
     def web_workers(self) -> list[int]:
         """The gunicorn workers' pids: the server's children with its own command line (a job
@@ -565,6 +584,8 @@ class PhaseResult:
     service_ms: list[float] = field(default_factory=list)
     #: the gunicorn workers' CPU over the phase per answered question (ms), and their resident memory (MB)
     server_cpu_ms_per_question: float | None = None
+    #: the CPU of a question's own three requests (page, answer, feedback), from the access log
+    question_requests_cpu_ms: float | None = None
     #: each server's workers' resident memory (MB), by its base URL
     worker_rss_mb: dict[str, list[float]] = field(default_factory=dict)
     nlp_in_web_workers: bool = False
@@ -710,6 +731,9 @@ def report(result: PhaseResult, database: str) -> None:
         print(f"server CPU (every instance's gunicorn workers' own user + system time over the phase, every request "
               f"of it) per answered question: {result.server_cpu_ms_per_question:.1f} ms; spaCy or its model in a web "
               f"worker: {'yes' if result.nlp_in_web_workers else 'no'}")
+    if result.question_requests_cpu_ms is not None:
+        print(f"of which a question's own three requests (page, answer, feedback; each request's thread CPU from "
+              f"the access log's cpu_ms): {result.question_requests_cpu_ms:.1f} ms")
     cpu = f"load generator CPU (one process, one core at most): {100 * result.client_cpu:.0f}% while measuring"
     if result.healthz_client_cpu:
         cpu += " answers, " + " and ".join(f"{100 * c:.0f}%" for c in result.healthz_client_cpu) + " during /healthz"
@@ -748,6 +772,9 @@ def measure_server(servers: list[Server], result: PhaseResult, before: dict[int,
     result.worker_rss_mb = {server.base: server.web_rss_mb() for server in servers}
     result.nlp_in_web_workers = any(server.nlp_loaded() for server in servers)
     result.service_ms = [ms for server, mark in zip(servers, marks) for ms in server.service_times(mark)]
+    spent = [server.question_cpu(mark) for server, mark in zip(servers, marks)]
+    posted = sum(n for _, n in spent)
+    result.question_requests_cpu_ms = sum(ms for ms, _ in spent) / posted if posted else None
 
 
 def process_cpu(pid: int, children: bool = False) -> float:
@@ -841,6 +868,7 @@ def run_database(label: str, url: str, args, env: dict, workdir: Path) -> dict:
             )
             measure_server(servers, two, cpu, marks)
             summary["server_cpu_ms_per_question"] = two.server_cpu_ms_per_question
+            summary["question_requests_cpu_ms"] = two.question_requests_cpu_ms
             answers = len(two.stats.latencies.get("POST answer", []))
             if database_cpu and answers:
                 summary["database_cpu_ms_per_question"] = 1000 * (database_cpu() - database_before) / answers
@@ -1085,6 +1113,7 @@ def main(argv=None) -> int:
     line = (
         f"answer_rps_ratio={sqlite['ratio']:.3f} p99_ms={sqlite['p99']:.1f} errors={sqlite['errors']} "
         f"lost={sqlite['lost']} school_p99_ms={figure(school_p99)} server_cpu_ms_per_question={figure(cpu)} "
+        f"question_requests_cpu_ms={figure(sqlite.get('question_requests_cpu_ms'))} "
         f"worker_rss_mb={figure(sqlite.get('worker_rss_mb'), '.0f')}"
     )
     if "capacity" in sqlite:
@@ -1093,7 +1122,8 @@ def main(argv=None) -> int:
         pg_cpu = pg.get("server_cpu_ms_per_question")
         pg_database = pg.get("database_cpu_ms_per_question")
         line += (
-            f" pg_server_cpu_ms_per_question={figure(pg_cpu)} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
+            f" pg_server_cpu_ms_per_question={figure(pg_cpu)}"
+            f" pg_question_requests_cpu_ms={figure(pg.get('question_requests_cpu_ms'))} pg_cpu_ratio={figure(pg_cpu / cpu if pg_cpu and cpu else None, '.2f')}"
             f" pg_database_cpu_ms_per_question={figure(pg_database)}"
             f" pg_cpu_ratio_with_database={figure((pg_cpu + pg_database) / cpu if pg_cpu and pg_database and cpu else None, '.2f')}"
         )

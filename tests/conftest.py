@@ -24,6 +24,7 @@ from quizapp.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_JOB_QUEUE = os.environ.get("TEST_JOB_QUEUE", "memory")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 #: New password hashes in tests: PBKDF2 with 1,000 rounds, not the app's scrypt (~100 ms of CPU
 #: for each hash and each check, thousands of times a run), as Django advises for its tests.
 #: Tests marked ``production_password_hash`` get the app's own default (tests/auth/test_password_hashing.py).
@@ -254,3 +255,14 @@ def make_user(app):
             return accounts.create_user(username, password, role).id
 
     return _make_user
+
+
+def redis_url() -> str:
+    """The test Redis server's URL; a missing server fails the test in CI and skips it elsewhere."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        message = "TEST_REDIS_URL is not set (apt-get install redis-server; .ci/run starts one)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url

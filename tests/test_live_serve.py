@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import selectors
 import socket
 import time
@@ -20,7 +19,7 @@ from quizapp.models import LiveSession, Question
 from quizapp.serve import SlowClientWorker
 from quizapp.services import live, quizzes
 from quizapp.services.errors import Conflict
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, redis_url
 from tests.live.server import Browser, Server
 
 #: more streams than the two workers have threads (2 × (1 + 16)): each would hold one if streams took threads
@@ -135,22 +134,11 @@ def test_many_streams_hold_no_threads_and_every_change_reaches_them(app, databas
 NO_POLL_SECONDS = 30.0
 #: a change must reach the other server's phone within this (sent to shown), far below any poll
 ANNOUNCED_WITHIN = 1.5
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _channels() -> list[str]:
     """Redis in both of CI's passes; PostgreSQL's LISTEN/NOTIFY where the suite runs on PostgreSQL."""
     return ["redis", "postgresql"] if TEST_DATABASE_URL else ["redis"]
-
-
-def _redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        message = "TEST_REDIS_URL is not set (apt-get install redis-server; .ci/run starts one)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
 
 
 @pytest.mark.parametrize("channel", _channels())
@@ -162,7 +150,7 @@ def test_a_change_at_one_server_reaches_a_phone_at_another_at_once(app, database
     env = {"LIVE_BROADCAST": channel, "LIVE_POLL_SECONDS": str(NO_POLL_SECONDS),
            "LIVE_SLOW_POLL_SECONDS": str(NO_POLL_SECONDS), "JOB_QUEUE_NAME": f"live-{uuid.uuid4().hex[:10]}"}
     if channel == "redis":
-        env["JOB_QUEUE"] = _redis_url()
+        env["JOB_QUEUE"] = redis_url()
     make_user("tess", "teacher")
     with app.app_context():
         teacher = db.session.scalar(sa.select(live.User.id).filter_by(username="tess"))
@@ -220,13 +208,13 @@ def test_a_change_is_announced_once_committed_and_a_refused_one_never(app, make_
 
     app.config.update(LIVE_BROADCAST=channel, JOB_QUEUE_NAME=f"live-{uuid.uuid4().hex[:10]}")
     if channel == "redis":
-        app.config["JOB_QUEUE"] = _redis_url()
+        app.config["JOB_QUEUE"] = redis_url()
     teacher = make_user("tess", "teacher")
     with app.app_context():
         ids = list(db.session.scalars(sa.select(Question.id).filter_by(status="published", type="true_false")
                                       .order_by(Question.id).limit(1)))
         run = live.start_session(quizzes.save_quiz(teacher, quizzes.QuizSettings(title="Heard"), ids, []), teacher, 30)
-        code, engine = run.code, db.engine
+        engine = db.engine
         heard: list[dict] = []
         arrived = threading.Event()
 

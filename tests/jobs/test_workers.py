@@ -22,11 +22,10 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import ArticleImport, BackgroundJob, BankUpload, Question
 from quizapp.services import drafts as drafts_service
-from tests.conftest import TEST_DATABASE_URL, csrf_token
+from tests.conftest import TEST_DATABASE_URL, csrf_token, redis_url
 from tests.teach.test_drafts import import_id_of, long_article, start_import, teacher  # noqa: F401 (fixtures)
 
 QUIZAPP = Path(sys.executable).with_name("quizapp")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _queue_kinds() -> list[str]:
@@ -42,13 +41,7 @@ def queue_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
     if request.param == "redis":
-        url = os.environ.get("TEST_REDIS_URL")
-        if not url:
-            message = "TEST_REDIS_URL is not set (apt-get install redis-server; .ci/run starts one)"
-            if IN_CI:
-                pytest.fail(message)
-            pytest.skip(message)
-        return url
+        return redis_url()
     return TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
 
 

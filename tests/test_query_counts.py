@@ -51,6 +51,10 @@ BUDGET = {
 }
 
 
+#: the three requests of each question: its page, the answer posted, the feedback
+PAGES = ("question", "answer", "feedback")
+
+
 @contextlib.contextmanager
 def counting(app, with_parameters: bool = False):
     """Collect the SQL statements the app sends inside the block (with their parameters, if asked)."""
@@ -68,33 +72,48 @@ def counting(app, with_parameters: bool = False):
         sa.event.remove(engine, "before_cursor_execute", record)
 
 
-def take_quiz(app, client, quiz_path: str, right: bool = True) -> dict[str, object]:
-    """Take a whole attempt; return the largest statement count per page and the attempt id."""
-    url = start(client, quiz_path)
-    attempt_id = attempt_id_of(url)
-    counts = {"question": 0, "answer": 0, "feedback": 0}
+def statements_of(app):
+    """A ``measure`` for :func:`answer_every_question`: the SQL statements a request sends."""
+
+    def measure(request):
+        with counting(app) as statements:
+            response = request()
+        return response, len(statements)
+
+    return measure
+
+
+def answer_every_question(app, client, attempt_id: int, right: bool, measure) -> tuple[dict[str, int], str]:
+    """Open, answer and see the feedback of each question of the attempt.
+
+    :param measure: runs a request (a function of no arguments) and returns its response and its cost.
+    :returns: the largest cost of each of the three requests over the questions, and the last page's HTML.
+    """
+    most = dict.fromkeys(PAGES, 0)
     for position, (data, order) in enumerate(layout(app, attempt_id), 1):
         page_url = f"/attempts/{attempt_id}/q/{position}"
-        with counting(app) as statements:
-            page = client.get(page_url)
+        page, cost = measure(lambda: client.get(page_url))
         assert page.status_code == 200
-        counts["question"] = max(counts["question"], len(statements))
+        most["question"] = max(most["question"], cost)
         fields = {**answer_fields(data, order, right), "csrf_token": csrf_token(page.text), "shown_at": "0"}
-        with counting(app) as statements:
-            response = client.post(page_url, data=fields)
+        response, cost = measure(lambda: client.post(page_url, data=fields))
         assert response.status_code == 302, response.text
-        counts["answer"] = max(counts["answer"], len(statements))
-        with counting(app) as statements:
-            feedback = client.get(response.location)
+        most["answer"] = max(most["answer"], cost)
+        feedback, cost = measure(lambda: client.get(response.location))
         assert ("Right!" if right else "Not quite") in feedback.text  # the feedback, not the question again
-        counts["feedback"] = max(counts["feedback"], len(statements))
-    finished = client.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf_token(page.text)})
+        most["feedback"] = max(most["feedback"], cost)
+    return most, page.text
+
+
+def take_quiz(app, client, quiz_path: str, right: bool = True) -> dict[str, object]:
+    """Take a whole attempt; return the largest statement count per page and the attempt id."""
+    attempt_id = attempt_id_of(start(client, quiz_path))
+    counts, last_page = answer_every_question(app, client, attempt_id, right, statements_of(app))
+    finished = client.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf_token(last_page)})
     assert finished.status_code == 302
     with counting(app) as statements:
         assert client.get(finished.location).status_code == 200
-    counts["review"] = len(statements)
-    counts["attempt"] = attempt_id
-    return counts
+    return {**counts, "review": len(statements), "attempt": attempt_id}
 
 
 def progress_count(app, client) -> int:
@@ -195,9 +214,6 @@ CALL_BUDGET = {
     "sqlite": {"question": (8_800, 14_200), "answer": (11_200, 12_700), "feedback": (8_700, 13_900)},
     "postgresql": {"question": (11_200, 16_800), "answer": (13_600, 15_400), "feedback": (10_500, 16_000)},
 }
-PAGES = ("question", "answer", "feedback")
-
-
 @contextlib.contextmanager
 def calling():
     """Count the Python function calls made inside the block (cProfile's total)."""
@@ -211,25 +227,16 @@ def calling():
         calls[0] = sum(entry.callcount for entry in profile.getstats())
 
 
+def calls_of(request):
+    """A ``measure`` for :func:`answer_every_question`: the Python function calls a request makes."""
+    with calling() as calls:
+        response = request()
+    return response, calls[0]
+
+
 def calls_per_page(app, client, quiz_path: str) -> dict[str, int]:
     """The most calls any question's three requests (page, answer, feedback) make in one attempt."""
-    url = start(client, quiz_path)
-    attempt_id = attempt_id_of(url)
-    most = dict.fromkeys(PAGES, 0)
-    for position, (data, order) in enumerate(layout(app, attempt_id), 1):
-        page_url = f"/attempts/{attempt_id}/q/{position}"
-        with calling() as calls:
-            page = client.get(page_url)
-        most["question"] = max(most["question"], calls[0])
-        fields = {**answer_fields(data, order, False), "csrf_token": csrf_token(page.text), "shown_at": "0"}
-        with calling() as calls:
-            response = client.post(page_url, data=fields)
-        assert response.status_code == 302, response.text
-        most["answer"] = max(most["answer"], calls[0])
-        with calling() as calls:
-            feedback = client.get(response.location)
-        assert "Not quite" in feedback.text
-        most["feedback"] = max(most["feedback"], calls[0])
+    most, _ = answer_every_question(app, client, attempt_id_of(start(client, quiz_path)), False, calls_of)
     return most
 
 

@@ -234,39 +234,18 @@ class Server:
         self.log.flush()
         return self.log_path.stat().st_size
 
-    def service_times(self, since: int) -> list[float]:
-        """Time inside gunicorn (ms, from the access log) of each answer
-        submission logged since ``since``: the request without its wait in
-        the listen queue."""
-        times = []
+    def question_requests(self, since: int) -> list[dict]:
+        """The access log's entries (method, duration_ms, cpu_ms, …) of every request to a question's
+        address logged since ``since``: its page, the answer posted, the feedback."""
+        entries = []
         with open(self.log_path, encoding="utf-8", errors="replace") as handle:
             handle.seek(since)
             for line in handle:
-                if '"method": "POST"' not in line or "/q/" not in line:
+                if "/q/" not in line:
                     continue
-                try:
-                    entry = json.loads(line)
-                    times.append(float(entry["duration_ms"]))
-                except (ValueError, KeyError):
-                    continue
-        return times
-
-    def question_cpu(self, since: int) -> tuple[float, int]:
-        """CPU time (ms, the access log's ``cpu_ms``) of every request to a question's address logged
-        since ``since`` (the page, the answer, the feedback), and how many answers were posted."""
-        total, answers = 0.0, 0
-        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
-            handle.seek(since)
-            for line in handle:
-                if "/q/" not in line or '"cpu_ms"' not in line:
-                    continue
-                try:
-                    entry = json.loads(line)
-                    total += float(entry["cpu_ms"])
-                except (ValueError, KeyError):
-                    continue
-                answers += entry.get("method") == "POST"
-        return total, answers
+                with contextlib.suppress(ValueError):
+                    entries.append(json.loads(line))
+        return entries
 
     def web_workers(self) -> list[int]:
         """The gunicorn workers' pids: the server's children with its own command line (a job
@@ -771,10 +750,13 @@ def measure_server(servers: list[Server], result: PhaseResult, before: dict[int,
     result.server_cpu_ms_per_question = 1000 * used / answers if answers else None
     result.worker_rss_mb = {server.base: server.web_rss_mb() for server in servers}
     result.nlp_in_web_workers = any(server.nlp_loaded() for server in servers)
-    result.service_ms = [ms for server, mark in zip(servers, marks) for ms in server.service_times(mark)]
-    spent = [server.question_cpu(mark) for server, mark in zip(servers, marks)]
-    posted = sum(n for _, n in spent)
-    result.question_requests_cpu_ms = sum(ms for ms, _ in spent) / posted if posted else None
+    logged = [entry for server, mark in zip(servers, marks) for entry in server.question_requests(mark)]
+    # the answers' time inside gunicorn: the request without its wait in the listen queue
+    result.service_ms = [float(entry["duration_ms"]) for entry in logged
+                         if entry.get("method") == "POST" and "duration_ms" in entry]
+    posted = sum(entry.get("method") == "POST" for entry in logged)
+    spent = sum(float(entry["cpu_ms"]) for entry in logged if entry.get("cpu_ms", "-") != "-")
+    result.question_requests_cpu_ms = spent / posted if posted else None
 
 
 def process_cpu(pid: int, children: bool = False) -> float:

@@ -20,6 +20,7 @@ from quizapp.extensions import db
 from werkzeug.security import generate_password_hash
 
 from quizapp.models import Answer, Attempt, Classroom, Enrollment, Question, Quiz, QuizQuestion, User
+from tests.conftest import TEST_PASSWORD_HASH_METHOD
 
 MC = "belarus-trainers-who-likely-use"  # multiple_choice
 TF = "belarus-trainers-tf-prominently-publicize"  # true_false
@@ -49,7 +50,7 @@ def build_school(app) -> School:
         for name, role in [("tina", "teacher"), ("otto", "teacher"), ("ann", "learner"), ("bob", "learner"),
                            ("cat", "learner"), ("dan", "learner")]:
             user = User(username=name, role=role,
-                        password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
+                        password_hash=generate_password_hash(PASSWORD, TEST_PASSWORD_HASH_METHOD))
             db.session.add(user)
             db.session.flush()
             school.users[name] = user.id

@@ -270,6 +270,11 @@ def slot(attempt: Attempt, position: int) -> Slot:
     return Slot(position, entry["question"], version, entry["order"], answer)
 
 
+#: the attempts' table: the answer's two writes to its attempt (the lock, the score) go to the table,
+#: not through the mapped class, whose bulk update layer costs more Python than the statements
+ATTEMPTS = Attempt.__table__
+
+
 def _lock_attempt(attempt: Attempt) -> None:
     """Take the attempt's write lock until commit, then read it afresh.
 
@@ -280,9 +285,8 @@ def _lock_attempt(attempt: Attempt) -> None:
     sees it finished and stores nothing (issue 14, point 4).
     """
     finished_at = db.session.execute(
-        sa.update(Attempt).where(Attempt.id == attempt.id).values(finished_at=Attempt.finished_at)
-        .returning(Attempt.finished_at)
-        .execution_options(synchronize_session=False)
+        sa.update(ATTEMPTS).where(ATTEMPTS.c.id == attempt.id).values(finished_at=ATTEMPTS.c.finished_at)
+        .returning(ATTEMPTS.c.finished_at)
     ).scalar_one()
     if finished_at != attempt.finished_at:  # finished by another request meanwhile
         db.session.refresh(attempt, ["finished_at", "score"])
@@ -363,7 +367,7 @@ def record_answer(
     if attempt.quiz.feedback_timing == "immediately":
         scheduling.review_answer(
             attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
-            question_type=current.data["type"], version_id=current.version.id,
+            question_type=current.data["type"], version_id=current.version.id, flush=False,
         )
     else:
         answer.review_pending = scheduling.is_scheduled(current.data["type"]) and grade.score is not None
@@ -377,11 +381,18 @@ def record_answer(
         )
         return existing, False
     if grade.score is not None:
-        db.session.execute(
-            sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + grade.score)
-        )
+        _add_to_score(attempt, grade.score)
     _commit_answer(attempt)
     return answer, True
+
+
+def _add_to_score(attempt: Attempt, points: float) -> None:
+    """Add an answer's points to the attempt's score in the database, before the commit that follows.
+
+    ``attempt.score`` in this session keeps its old value until that commit
+    expires it; finishing under the same lock sums the answers afresh.
+    """
+    db.session.execute(sa.update(ATTEMPTS).where(ATTEMPTS.c.id == attempt.id).values(score=ATTEMPTS.c.score + points))
 
 
 def _commit_answer(attempt: Attempt) -> None:
@@ -424,7 +435,7 @@ def _change_answer(
     answer.submitted_at = at
     answer.review_pending = scheduling.is_scheduled(current.data["type"]) and grade.score is not None
     if delta:
-        db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id).values(score=Attempt.score + delta))
+        _add_to_score(attempt, delta)
     _commit_answer(attempt)
     return answer
 

@@ -137,11 +137,17 @@ def retrievability(card: ReviewCard, now: dt.datetime) -> float:
     return float(SCHEDULER.get_card_retrievability(to_fsrs(card), _aware(_naive(now))))
 
 
+#: the cards' table: an answer's writes to its card go to the table, not through the mapped
+#: class, whose bulk insert and update layer costs more Python than the statements themselves
+CARDS = ReviewCard.__table__
+
+
 def _insert_ignore(values: dict):
     """INSERT … ON CONFLICT DO NOTHING on the card's (user, question) key."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(ReviewCard).values(**values).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+    return insert(CARDS).values(**values).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+
 
 
 def _reviewed(card: ReviewCard | None, rating: fsrs.Rating, at: dt.datetime, time_taken_ms: int | None) -> tuple[dict, fsrs.Card]:
@@ -170,6 +176,7 @@ def review_answer(
     version_id: int | None = None,
     response: Any = None,
     rating: fsrs.Rating | None = None,
+    flush: bool = True,
 ) -> ReviewLog | None:
     """Rate an answer, review the learner's card with FSRS and log the review.
 
@@ -187,6 +194,7 @@ def review_answer(
     so the lock is held for the writes alone, not for this arithmetic.
 
     :param at: when the answer was given (naive UTC).
+    :param flush: False when the caller flushes the log with rows of its own (one flush, not two).
     :returns: the log, or None when the answer is not scheduled (essays,
         descriptions, answers waiting for a teacher).
     """
@@ -210,16 +218,13 @@ def review_answer(
             # -1 on PostgreSQL (psycopg) once the dialect adds RETURNING itself
             inserted = db.session.execute(
                 _insert_ignore({"user_id": user_id, "question_id": question_id, "created_at": at, **values})
-                .returning(ReviewCard.id)
+                .returning(CARDS.c.id)
             ).first()
             if inserted is not None:
                 break
         else:
             written = db.session.execute(
-                sa.update(ReviewCard)
-                .where(ReviewCard.id == card.id, ReviewCard.reps == card.reps)
-                .values(**values)
-                .execution_options(synchronize_session=False)
+                sa.update(CARDS).where(CARDS.c.id == card.id, CARDS.c.reps == card.reps).values(**values)
             )
             if written.rowcount == 1:
                 break
@@ -238,7 +243,8 @@ def review_answer(
         response=response, due_after=_naive(after.due), reviewed_at=at,
     )
     db.session.add(log)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return log
 
 

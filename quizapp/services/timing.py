@@ -91,11 +91,14 @@ def mark_shown(user_id: int, key: str, now: dt.datetime) -> None:
     every first showing, the common case, to save a write on a reload).
     """
     with db.engine.begin() as connection:
-        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-        connection.execute(
-            insert(QuestionView).values(user_id=user_id, key=key, shown_at=now)
-            .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        )
+        connection.execute(_FIRST_SHOWING[connection.dialect.name], {"user_id": user_id, "key": key, "shown_at": now})
+
+
+#: :func:`mark_shown`'s statement for each database, built once: a question page runs it every time
+_FIRST_SHOWING = {
+    name: dialect.insert(QuestionView.__table__).on_conflict_do_nothing(index_elements=["user_id", "key"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def time_taken_ms(user_id: int, key: str, now: dt.datetime) -> int | None:

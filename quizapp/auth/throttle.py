@@ -21,6 +21,7 @@ and per address.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 from quizapp.models._common import utcnow
@@ -67,52 +69,71 @@ def client_address() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
-def _backoffs(limit: int, now: dt.datetime) -> sa.Case:
-    """``until`` for the attempt that brings the count to ``count + 1``."""
-    base, cap = setting("RATE_LIMIT_BACKOFF_S"), setting("RATE_LIMIT_MAX_BACKOFF_S")
-    whens, step = [], 0
-    while base * 2**step < cap:
-        whens.append((RateLimit.count + 1 == limit + step, sa.literal(now + dt.timedelta(seconds=base * 2**step))))
-        step += 1
-    return sa.case(*whens, else_=sa.literal(now + dt.timedelta(seconds=cap)))
-
-
 def claim(key: str, limit: int, now: dt.datetime | None = None) -> bool:
     """Count one attempt on ``key`` and say whether it may go ahead (one atomic statement).
 
     A refused attempt is not counted; it commits the claim either way.
     """
     now = now or utcnow()
-    key = key[:200]
     token = secrets.token_hex(8)
-    forget_before = now - dt.timedelta(seconds=setting("RATE_LIMIT_FORGET_S"))
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    first_until = now + dt.timedelta(seconds=setting("RATE_LIMIT_BACKOFF_S")) if limit <= 1 else None
+    base, cap = setting("RATE_LIMIT_BACKOFF_S"), setting("RATE_LIMIT_MAX_BACKOFF_S")
+    steps = _backoff_steps(base, cap)
+    values = {
+        "key": key[:200], "claim": token, "now": now,
+        "forget_before": now - dt.timedelta(seconds=setting("RATE_LIMIT_FORGET_S")),
+        "first_until": now + dt.timedelta(seconds=base) if limit <= 1 else None,
+        "until_cap": now + dt.timedelta(seconds=cap),
+        **{f"until_{step}": now + dt.timedelta(seconds=base * 2**step) for step in range(steps)},
+    }
+    statement = _claim_statement(db.session.get_bind().dialect.name, limit, steps)
+    won = db.session.execute(statement, values).scalar_one() == token
+    db.session.commit()
+    return won
+
+
+def _backoff_steps(base: int, cap: int) -> int:
+    """How many doublings of ``base`` stay under ``cap``: the backoffs before the cap."""
+    steps = 0
+    while base * 2**steps < cap:
+        steps += 1
+    return steps
+
+
+@functools.lru_cache(maxsize=64)
+def _claim_statement(dialect: str, limit: int, steps: int):
+    """:func:`claim`'s upsert for one limit, built once (every login runs up to three of them).
+
+    Its parameters: ``key``, ``claim`` (this attempt's token), ``now``,
+    ``forget_before``, ``first_until`` (the backoff a limit of 1 starts at
+    once, else None), ``until_0`` … (the backoff started by the attempt that
+    brings the count to ``limit + n``) and ``until_cap``.
+    """
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = RateLimit.__table__
+    when = table.c.updated_at.type
+    now, first_until = sa.bindparam("now", type_=when), sa.bindparam("first_until", type_=when)
     # Inside DO UPDATE, the bare columns are the existing row's values.
-    forgotten = table.c.updated_at < forget_before
+    forgotten = table.c.updated_at < sa.bindparam("forget_before", type_=when)
     allowed = sa.or_(forgotten, table.c.count < limit, table.c.until.is_(None), table.c.until <= now)
-    statement = insert(RateLimit).values(key=key, count=1, until=first_until, claim=token, updated_at=now)
-    statement = statement.on_conflict_do_update(
-        index_elements=[RateLimit.key],
+    backoff = sa.case(
+        *((table.c.count + 1 == limit + step, sa.bindparam(f"until_{step}", type_=when)) for step in range(steps)),
+        else_=sa.bindparam("until_cap", type_=when),
+    )
+    token = sa.bindparam("claim", type_=table.c.claim.type)
+    statement = insert(table).values(key=sa.bindparam("key"), count=1, until=first_until, claim=token, updated_at=now)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.key],
         set_={
             "count": sa.case((forgotten, 1), (allowed, table.c.count + 1), else_=table.c.count),
             "until": sa.case(
                 (forgotten, first_until),
-                (sa.and_(allowed, table.c.count + 1 >= limit), _backoffs(limit, now)),
+                (sa.and_(allowed, table.c.count + 1 >= limit), backoff),
                 else_=table.c.until,
             ),
             "claim": sa.case((allowed, token), else_=table.c.claim),
             "updated_at": sa.case((allowed, now), else_=table.c.updated_at),
         },
-    ).returning(RateLimit.claim)
-    won = db.session.execute(statement).scalar_one() == token
-    db.session.commit()
-    return won
+    ).returning(table.c.claim)
 
 
 def claim_window(key: str, limit: int, window_s: int, now: dt.datetime | None = None) -> tuple[bool, int]:
@@ -129,11 +150,7 @@ def claim_window(key: str, limit: int, window_s: int, now: dt.datetime | None = 
     key = key[:200]
     token = secrets.token_hex(8)
     end = now + dt.timedelta(seconds=window_s)
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = RateLimit.__table__
     over = sa.or_(table.c.until.is_(None), table.c.until <= now)  # the row's window has ended
     allowed = sa.or_(over, table.c.count < limit)

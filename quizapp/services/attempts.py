@@ -99,15 +99,22 @@ def why_closed(quiz: Quiz, now: dt.datetime | None = None) -> str | None:
     return None
 
 
+#: an attempt with its quiz (its close, its feedback timing), which every caller of get_attempt
+#: reads: one query, built once (every page of a quiz runs it)
+_ATTEMPT_WITH_QUIZ = (
+    sa.select(Attempt).options(sa.orm.joinedload(Attempt.quiz)).where(Attempt.id == sa.bindparam("attempt_id"))
+)
+
+#: the question version a page shows, built once
+_VERSION = sa.select(QuestionVersion).where(QuestionVersion.id == sa.bindparam("version_id"))
+
+
 def get_attempt(attempt_id: int, user_id: int) -> Attempt:
     """The user's own attempt; anyone else's is reported as missing.
 
     :raises NotFound: when it does not exist or belongs to someone else.
     """
-    # its quiz (its close, its feedback timing) is read by every caller: in the same query
-    attempt = db.session.scalar(
-        sa.select(Attempt).options(sa.orm.joinedload(Attempt.quiz)).where(Attempt.id == attempt_id)
-    )
+    attempt = db.session.scalar(_ATTEMPT_WITH_QUIZ, {"attempt_id": attempt_id})
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("There is no such attempt.")
     if attempt.live_session_id is not None and attempt.finished_at is None:
@@ -264,7 +271,7 @@ def slot(attempt: Attempt, position: int) -> Slot:
     if not 1 <= position <= len(attempt.layout):
         raise NotFound(f"This attempt has no question {position}.")
     entry = attempt.layout[position - 1]
-    version = db.session.get(QuestionVersion, entry["version"])
+    version = db.session.scalar(_VERSION, {"version_id": entry["version"]})
     # all the attempt's answers at once: the page's question grid (states) reads them too
     answer = next((a for a in attempt.answers if a.question_id == entry["question"]), None)
     return Slot(position, entry["question"], version, entry["order"], answer)

@@ -142,11 +142,16 @@ def retrievability(card: ReviewCard, now: dt.datetime) -> float:
 CARDS = ReviewCard.__table__
 
 
-def _insert_ignore(values: dict):
-    """INSERT … ON CONFLICT DO NOTHING on the card's (user, question) key."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(CARDS).values(**values).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+#: a new card: INSERT … ON CONFLICT DO NOTHING on the card's (user, question) key, with RETURNING
+#: to tell whether the row went in (an INSERT's rowcount is -1 on PostgreSQL, psycopg, once the
+#: dialect adds RETURNING itself); built once per database, its columns are the parameters'
+_NEW_CARD = {
+    name: dialect.insert(CARDS).on_conflict_do_nothing(index_elements=["user_id", "question_id"]).returning(CARDS.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+#: the card's next state, written only if no other review changed it since it was read (its
+#: ``reps``, parameter ``read_reps``); the columns to set are the parameters
+_CARD_REVIEWED = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("card_id"), CARDS.c.reps == sa.bindparam("read_reps"))
 
 
 
@@ -214,24 +219,18 @@ def review_answer(
             at = card.last_review  # a deferred review applied after a later one: never go back in time
         values, after = _reviewed(card, rating, at, time_taken_ms)
         if card is None:
-            # RETURNING tells whether the row went in: an INSERT's rowcount is
-            # -1 on PostgreSQL (psycopg) once the dialect adds RETURNING itself
             inserted = db.session.execute(
-                _insert_ignore({"user_id": user_id, "question_id": question_id, "created_at": at, **values})
-                .returning(CARDS.c.id)
+                _NEW_CARD[db.session.get_bind().dialect.name],
+                {"user_id": user_id, "question_id": question_id, "created_at": at, **values},
             ).first()
             if inserted is not None:
                 break
         else:
-            written = db.session.execute(
-                sa.update(CARDS).where(CARDS.c.id == card.id, CARDS.c.reps == card.reps).values(**values)
-            )
+            written = db.session.execute(_CARD_REVIEWED, {"card_id": card.id, "read_reps": card.reps, **values})
             if written.rowcount == 1:
                 break
         card = db.session.scalar(  # another review got there first: start from its result
-            sa.select(ReviewCard)
-            .filter_by(user_id=user_id, question_id=question_id)
-            .execution_options(populate_existing=True)
+            _CARD, {"user_id": user_id, "question_id": question_id}, execution_options={"populate_existing": True}
         )
     else:  # pragma: no cover - five concurrent reviews of one card in a row
         raise Conflict("This question was being reviewed elsewhere at the same time; try again.")
@@ -249,7 +248,13 @@ def review_answer(
 
 
 def get_card(user_id: int, question_id: int) -> ReviewCard | None:
-    return db.session.scalar(sa.select(ReviewCard).filter_by(user_id=user_id, question_id=question_id))
+    return db.session.scalar(_CARD, {"user_id": user_id, "question_id": question_id})
+
+
+#: the learner's card for a question (every answer reads it): built once
+_CARD = sa.select(ReviewCard).where(
+    ReviewCard.user_id == sa.bindparam("user_id"), ReviewCard.question_id == sa.bindparam("question_id")
+)
 
 
 # --- deferred reviews ----------------------------------------------------------

@@ -94,6 +94,11 @@ def mark_shown(user_id: int, key: str, now: dt.datetime) -> None:
         connection.execute(_FIRST_SHOWING[connection.dialect.name], {"user_id": user_id, "key": key, "shown_at": now})
 
 
+#: when the server first showed a key to a learner (read by every answer): built once
+_SHOWN_AT = sa.select(QuestionView.shown_at).where(
+    QuestionView.user_id == sa.bindparam("user_id"), QuestionView.key == sa.bindparam("key")
+)
+
 #: :func:`mark_shown`'s statement for each database, built once: a question page runs it every time
 _FIRST_SHOWING = {
     name: dialect.insert(QuestionView.__table__).on_conflict_do_nothing(index_elements=["user_id", "key"])
@@ -103,7 +108,7 @@ _FIRST_SHOWING = {
 
 def time_taken_ms(user_id: int, key: str, now: dt.datetime) -> int | None:
     """Milliseconds since the server first showed ``key``; None when it never did (a forged or stale post)."""
-    shown = db.session.scalar(sa.select(QuestionView.shown_at).filter_by(user_id=user_id, key=key))
+    shown = db.session.scalar(_SHOWN_AT, {"user_id": user_id, "key": key})
     if shown is None:
         return None
     return max(0, min(int((now - shown).total_seconds() * 1000), 86_400_000))

@@ -76,7 +76,7 @@ def build_world() -> dict:
     log = scheduling.review_answer(
         users["learner"], first.question_id, scoring.grade(data, 0).score, 1000,
         dt.datetime.now(dt.UTC).replace(tzinfo=None), source="review", question_type=data["type"],
-        version_id=first.version.id, response=0,
+        version_id=first.version_id, response=0,
     )
     db.session.commit()
     job = drafts.start_import(users["teacher"], "A council votes", None, ARTICLE)

@@ -26,13 +26,10 @@ class Slot:
 
     position: int  # 1-based
     question_id: int
-    version: QuestionVersion
+    version_id: int  # the question version the attempt was given
+    data: dict  # that version's content (QuestionVersion.data)
     order: list  # shown order of choices / match options / items (canonical indexes); a cloze: one list per gap
     answer: Answer | None
-
-    @property
-    def data(self) -> dict:
-        return self.version.data
 
 
 def visible_quizzes_filter(user: User | None):
@@ -105,8 +102,9 @@ _ATTEMPT_WITH_QUIZ = (
     sa.select(Attempt).options(sa.orm.joinedload(Attempt.quiz)).where(Attempt.id == sa.bindparam("attempt_id"))
 )
 
-#: the question version a page shows, built once
-_VERSION = sa.select(QuestionVersion).where(QuestionVersion.id == sa.bindparam("version_id"))
+#: the content of the question version a page shows (a column, not a mapped object: nothing else
+#: of the version is read), built once
+_VERSION_DATA = sa.select(QuestionVersion.data).where(QuestionVersion.id == sa.bindparam("version_id"))
 
 
 def get_attempt(attempt_id: int, user_id: int) -> Attempt:
@@ -253,15 +251,14 @@ def view_key(attempt: Attempt, position: int) -> str:
 
 def slots(attempt: Attempt) -> list[Slot]:
     """Every question of the attempt, with the answer given so far."""
-    versions = {
-        v.id: v
-        for v in db.session.scalars(
-            sa.select(QuestionVersion).where(QuestionVersion.id.in_([e["version"] for e in attempt.layout]))
-        )
-    }
+    versions = dict(db.session.execute(
+        sa.select(QuestionVersion.id, QuestionVersion.data)
+        .where(QuestionVersion.id.in_([e["version"] for e in attempt.layout]))
+    ).all())
     answers = {a.question_id: a for a in attempt.answers}
     return [
-        Slot(n, entry["question"], versions[entry["version"]], entry["order"], answers.get(entry["question"]))
+        Slot(n, entry["question"], entry["version"], versions[entry["version"]], entry["order"],
+             answers.get(entry["question"]))
         for n, entry in enumerate(attempt.layout, 1)
     ]
 
@@ -271,10 +268,10 @@ def slot(attempt: Attempt, position: int) -> Slot:
     if not 1 <= position <= len(attempt.layout):
         raise NotFound(f"This attempt has no question {position}.")
     entry = attempt.layout[position - 1]
-    version = db.session.scalar(_VERSION, {"version_id": entry["version"]})
+    data = db.session.scalar(_VERSION_DATA, {"version_id": entry["version"]})
     # all the attempt's answers at once: the page's question grid (states) reads them too
     answer = next((a for a in attempt.answers if a.question_id == entry["question"]), None)
-    return Slot(position, entry["question"], version, entry["order"], answer)
+    return Slot(position, entry["question"], entry["version"], data, entry["order"], answer)
 
 
 #: the attempts' table: the answer's two writes to its attempt (the lock, the score) go to the table,
@@ -358,7 +355,7 @@ def record_answer(
     answer = Answer(
         attempt_id=attempt.id,
         question_id=current.question_id,
-        version_id=current.version.id,
+        version_id=current.version_id,
         position=position,
         response=response,
         score=grade.score,
@@ -374,7 +371,7 @@ def record_answer(
     if attempt.quiz.feedback_timing == "immediately":
         scheduling.review_answer(
             attempt.user_id, current.question_id, grade.score, answer.time_taken_ms, answer.submitted_at,
-            question_type=current.data["type"], version_id=current.version.id, flush=False,
+            question_type=current.data["type"], version_id=current.version_id, flush=False,
         )
     else:
         answer.review_pending = scheduling.is_scheduled(current.data["type"]) and grade.score is not None

@@ -146,13 +146,20 @@ CARDS = ReviewCard.__table__
 #: to tell whether the row went in (an INSERT's rowcount is -1 on PostgreSQL, psycopg, once the
 #: dialect adds RETURNING itself); built once per database, its columns are the parameters'
 _NEW_CARD = {
-    name: dialect.insert(CARDS).on_conflict_do_nothing(index_elements=["user_id", "question_id"]).returning(CARDS.c.id)
+    name: dialect.insert(CARDS)
+    .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+    .returning(CARDS.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 #: the card's next state, written only if no other review changed it since it was read (its
 #: ``reps``, parameter ``read_reps``); the columns to set are the parameters
-_CARD_REVIEWED = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("card_id"), CARDS.c.reps == sa.bindparam("read_reps"))
-
+_CARD_REVIEWED = sa.update(CARDS).where(
+    CARDS.c.id == sa.bindparam("card_id"), CARDS.c.reps == sa.bindparam("read_reps")
+)
+#: the learner's card for a question (every answer reads it): built once
+_CARD = sa.select(ReviewCard).where(
+    ReviewCard.user_id == sa.bindparam("user_id"), ReviewCard.question_id == sa.bindparam("question_id")
+)
 
 
 def _reviewed(card: ReviewCard | None, rating: fsrs.Rating, at: dt.datetime, time_taken_ms: int | None) -> tuple[dict, fsrs.Card]:
@@ -249,12 +256,6 @@ def review_answer(
 
 def get_card(user_id: int, question_id: int) -> ReviewCard | None:
     return db.session.scalar(_CARD, {"user_id": user_id, "question_id": question_id})
-
-
-#: the learner's card for a question (every answer reads it): built once
-_CARD = sa.select(ReviewCard).where(
-    ReviewCard.user_id == sa.bindparam("user_id"), ReviewCard.question_id == sa.bindparam("question_id")
-)
 
 
 # --- deferred reviews ----------------------------------------------------------

@@ -94,16 +94,15 @@ def mark_shown(user_id: int, key: str, now: dt.datetime) -> None:
         connection.execute(_FIRST_SHOWING[connection.dialect.name], {"user_id": user_id, "key": key, "shown_at": now})
 
 
-#: when the server first showed a key to a learner (read by every answer): built once
-_SHOWN_AT = sa.select(QuestionView.shown_at).where(
-    QuestionView.user_id == sa.bindparam("user_id"), QuestionView.key == sa.bindparam("key")
-)
-
 #: :func:`mark_shown`'s statement for each database, built once: a question page runs it every time
 _FIRST_SHOWING = {
     name: dialect.insert(QuestionView.__table__).on_conflict_do_nothing(index_elements=["user_id", "key"])
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+#: when the server first showed a key to a learner (read by every answer): built once
+_SHOWN_AT = sa.select(QuestionView.shown_at).where(
+    QuestionView.user_id == sa.bindparam("user_id"), QuestionView.key == sa.bindparam("key")
+)
 
 
 def time_taken_ms(user_id: int, key: str, now: dt.datetime) -> int | None:

@@ -196,6 +196,29 @@ def check_answers(url: str, acked: set[tuple[int, int]], attempt_ids: set[int]) 
 # --------------------------------------------------------------------------- server
 
 
+def proc_stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command's name (field 4, the parent's pid, first)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_cpu(pid: int, children: bool = False) -> float:
+    """CPU seconds (user + system) process ``pid`` has used, with its reaped children's if ``children``."""
+    fields = proc_stat(pid)
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(parent: int) -> list[int]:
+    """The pids of the live processes whose parent is ``parent``, in order."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):  # gone meanwhile
+                if int(proc_stat(int(entry.name))[1]) == parent:
+                    found.append(int(entry.name))
+    return sorted(found)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -252,25 +275,18 @@ class Server:
         worker's is `… worker`)."""
         own = Path(f"/proc/{self.process.pid}/cmdline").read_bytes()
         found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                if parent == self.process.pid and (entry / "cmdline").read_bytes() == own:
-                    found.append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue
-        return sorted(found)
+        for pid in child_pids(self.process.pid):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                if Path(f"/proc/{pid}/cmdline").read_bytes() == own:
+                    found.append(pid)
+        return found
 
     def web_cpu(self) -> dict[int, float]:
         """CPU seconds (user + system) each gunicorn worker has used so far, by pid."""
-        tick = os.sysconf("SC_CLK_TCK")
         used = {}
         for pid in self.web_workers():
             with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                used[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+                used[pid] = process_cpu(pid)
         return used
 
     def web_rss_mb(self) -> list[float]:
@@ -759,13 +775,6 @@ def measure_server(servers: list[Server], result: PhaseResult, before: dict[int,
     result.question_requests_cpu_ms = spent / posted if posted else None
 
 
-def process_cpu(pid: int, children: bool = False) -> float:
-    """CPU seconds (user + system) process ``pid`` has used, with its reaped children's if ``children``."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def postgres_cpu_meter(url: str):
     """A function returning the CPU seconds the PostgreSQL server of ``url`` has used so far, or
     None when its processes cannot be read here (another machine, another container).
@@ -780,7 +789,7 @@ def postgres_cpu_meter(url: str):
     try:
         with engine.connect() as connection:
             backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        postmaster = int(proc_stat(backend)[1])
         if "postgres" not in Path(f"/proc/{postmaster}/cmdline").read_bytes().decode(errors="replace"):
             return None
     except (OSError, ValueError, IndexError):
@@ -790,11 +799,9 @@ def postgres_cpu_meter(url: str):
 
     def used() -> float:
         total = process_cpu(postmaster, children=True)
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError, ValueError, IndexError):
-                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
-                        total += process_cpu(int(entry.name))
+        for backend in child_pids(postmaster):
+            with contextlib.suppress(OSError, ValueError, IndexError):  # ended meanwhile
+                total += process_cpu(backend)
         return total
 
     return used

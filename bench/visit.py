@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -36,11 +35,9 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import PASSWORD, answer_form, create_learners  # noqa: E402 (bench/ is not a package)
+from load import ATTEMPT, CSRF, PASSWORD, answer_form, create_learners  # noqa: E402 (bench/ is not a package)
 
 QUIZ = "belarus-trainers-places"  # 4 questions, as in bench/load.py's school phase
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-ATTEMPT = re.compile(r"/attempts/(\d+)/q/1$")
 QUESTION_KINDS = ("GET question", "POST answer", "GET feedback")
 #: visits measured with the profiler on (call counts); the others are timed
 COUNTED_VISITS = 3

@@ -14,6 +14,7 @@ from quizapp import cloze
 from quizapp.extensions import db
 from quizapp.formats import media
 from quizapp.formats.safe_html import sanitize
+from quizapp.models import Article
 from quizapp.services.progress import FACT_KIND_LABELS
 
 
@@ -89,6 +90,11 @@ def and_list(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_ARTICLES_NAMED = sa.select(Article.slug, Article.path, Article.title, Article.source, Article.published).where(
+    sa.or_(*(column == sa.bindparam(name) for column in (Article.path, Article.slug) for name in ("path", "stem")))
+)
+
+
 def source_caption(path: str | None) -> str:
     """How a learner is told where a sentence comes from: the article's title, outlet and date, never a file path.
 
@@ -97,17 +103,12 @@ def source_caption(path: str | None) -> str:
     36 questions from one article asks once, and a bank of thousands of
     articles is not read to caption one sentence.
     """
-    from quizapp.models import Article
-
     if not path:
         return "From the article"
     captions = g.setdefault("_source_captions", {})
     if path not in captions:
         stem = PurePosixPath(path).stem
-        rows = db.session.execute(
-            sa.select(Article.slug, Article.path, Article.title, Article.source, Article.published)
-            .where(sa.or_(Article.path.in_({path, stem}), Article.slug.in_({path, stem})))
-        ).all()
+        rows = db.session.execute(_ARTICLES_NAMED, {"path": path, "stem": stem}).all()
         # the article named by the whole path (its path or slug) first, then by the path's stem
         found = next((row for key in (path, stem) for row in rows if key in (row.path, row.slug)), None)
         captions[path] = _caption(found.title, found.source, found.published) if found else "From the article"

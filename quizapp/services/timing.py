@@ -7,6 +7,7 @@ imports no other service.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import random
@@ -36,10 +37,37 @@ def feedback_visible_clause(now: dt.datetime):
     )
 
 
-def _overdue_clause(now: dt.datetime):
+@functools.lru_cache(maxsize=None)
+def _overdue_statements(by_user: bool, by_quiz: bool):
+    """:func:`close_overdue`'s probe and its UPDATE for one scope, built once.
+
+    Bound parameters: ``now``, ``late_before`` (now less the grace), and
+    ``of_user`` and ``of_quiz`` when the scope has them (not the columns'
+    names, which an UPDATE's parameters would set). A probe runs on
+    most pages a learner opens; building it each time cost more Python than
+    running it.
+    """
     closes = sa.select(Quiz.closes_at).where(Quiz.id == Attempt.quiz_id).scalar_subquery()
-    late = sa.and_(Attempt.deadline_at.is_not(None), Attempt.deadline_at < now - DEADLINE_GRACE)
-    return closes, late, sa.and_(Attempt.finished_at.is_(None), sa.or_(late, closes <= now))
+    late = sa.and_(Attempt.deadline_at.is_not(None), Attempt.deadline_at < sa.bindparam("late_before", type_=sa.DateTime))
+    scope = [sa.and_(Attempt.finished_at.is_(None), sa.or_(late, closes <= sa.bindparam("now", type_=sa.DateTime)))]
+    if by_user:
+        scope.append(Attempt.user_id == sa.bindparam("of_user"))
+    if by_quiz:
+        scope.append(Attempt.quiz_id == sa.bindparam("of_quiz"))
+    total = (
+        sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0))
+        .where(Answer.attempt_id == Attempt.id)
+        .scalar_subquery()
+    )
+    at = sa.case(
+        (sa.and_(late, sa.or_(closes.is_(None), Attempt.deadline_at <= closes)), Attempt.deadline_at),
+        else_=closes,
+    )
+    probe = sa.select(Attempt.id).where(*scope).limit(1)
+    close = sa.update(Attempt).where(*scope).values(finished_at=at, score=total).execution_options(
+        synchronize_session=False
+    )
+    return probe, close
 
 
 def close_overdue(now: dt.datetime, *, user_id: int | None = None, quiz_id: int | None = None) -> int:
@@ -55,27 +83,15 @@ def close_overdue(now: dt.datetime, *, user_id: int | None = None, quiz_id: int 
 
     :returns: how many attempts it closed.
     """
-    closes, late, overdue = _overdue_clause(now)
-    scope = [overdue]
+    probe, close = _overdue_statements(user_id is not None, quiz_id is not None)
+    params = {"now": now, "late_before": now - DEADLINE_GRACE}
     if user_id is not None:
-        scope.append(Attempt.user_id == user_id)
+        params["of_user"] = user_id
     if quiz_id is not None:
-        scope.append(Attempt.quiz_id == quiz_id)
-    if db.session.scalar(sa.select(Attempt.id).where(*scope).limit(1)) is None:
+        params["of_quiz"] = quiz_id
+    if db.session.scalar(probe, params) is None:
         return 0
-    total = (
-        sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0))
-        .where(Answer.attempt_id == Attempt.id)
-        .scalar_subquery()
-    )
-    at = sa.case(
-        (sa.and_(late, sa.or_(closes.is_(None), Attempt.deadline_at <= closes)), Attempt.deadline_at),
-        else_=closes,
-    )
-    result = db.session.execute(
-        sa.update(Attempt).where(*scope).values(finished_at=at, score=total)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(close, params)
     db.session.commit()
     return result.rowcount
 

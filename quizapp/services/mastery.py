@@ -193,19 +193,23 @@ def reviews_per_day(user_id: int, now: dt.datetime, days: int = 14) -> list[DayC
     ]
 
 
+#: the learner's finished attempts whose score is visible at ``now``, with their quizzes: built once
+_SCORED_ATTEMPTS = (
+    sa.select(Attempt)
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .options(sa.orm.contains_eager(Attempt.quiz))
+    .where(Attempt.user_id == sa.bindparam("user_id"), Attempt.finished_at.is_not(None),
+           timing.feedback_visible_clause(sa.bindparam("now", type_=sa.DateTime)))
+    .order_by(Attempt.finished_at, Attempt.id)
+)
+
+
 def score_history(user_id: int, now: dt.datetime | None = None) -> list[tuple[str, list[tuple[dt.datetime, float]]]]:
     """(quiz title, [(finished at, percent)]) for every quiz the learner finished, in first-finished order.
 
     A score whose quiz shows feedback only after its close is left out until then.
     """
-    attempts = db.session.scalars(
-        sa.select(Attempt)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .options(sa.orm.contains_eager(Attempt.quiz))
-        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None),
-               timing.feedback_visible_clause(now or utcnow()))
-        .order_by(Attempt.finished_at, Attempt.id)
-    ).all()
+    attempts = db.session.scalars(_SCORED_ATTEMPTS, {"user_id": user_id, "now": now or utcnow()}).all()
     series: dict[int, tuple[str, list]] = {}
     for attempt in attempts:
         series.setdefault(attempt.quiz_id, (attempt.quiz.title, []))[1].append((attempt.finished_at, attempt.percent))

@@ -56,6 +56,44 @@ class Progress:
     awaiting_mark: set[int] = field(default_factory=set)
 
 
+#: the progress page's three reads, built once (bound parameters ``user_id``, ``now`` and ``limit``):
+#: the learner's finished attempts, each with whether its feedback is visible and whether an essay
+#: of it waits for a mark (in the same statement: the page's query count stays fixed)
+_VISIBLE = timing.feedback_visible_clause(sa.bindparam("now", type_=sa.DateTime))
+_FINISHED_ATTEMPTS = (
+    sa.select(
+        Attempt, _VISIBLE,
+        sa.exists().where(Answer.attempt_id == Attempt.id, Question.id == Answer.question_id, marking.waiting_clause()),
+    )
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .options(sa.orm.contains_eager(Attempt.quiz))
+    .where(Attempt.user_id == sa.bindparam("user_id"), Attempt.finished_at.is_not(None))
+    .order_by(Attempt.finished_at)
+)
+#: the learner's scored answers whose feedback is visible, the joins both aggregates below share
+_SCORED_ANSWERS = (
+    sa.select(Question.id)
+    .join(Answer, Answer.question_id == Question.id)
+    .join(Attempt, Attempt.id == Answer.attempt_id)
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .where(Attempt.user_id == sa.bindparam("user_id"), Answer.score.is_not(None), _VISIBLE)
+)
+_ACCURACY_BY_KIND = (
+    _SCORED_ANSWERS.with_only_columns(Question.fact_kind, sa.func.count(), sa.func.avg(Answer.score))
+    .where(Question.fact_kind.is_not(None))
+    .group_by(Question.fact_kind)
+)
+_MISSES = sa.func.sum(sa.case((Answer.correct.is_(False), 1), else_=0))
+_MOST_MISSED = (
+    _SCORED_ANSWERS.with_only_columns(Question, _MISSES, sa.func.count())
+    .options(sa.orm.selectinload(Question.current))  # each stem in one query, not one per row
+    .group_by(Question.id)
+    .having(_MISSES > 0)
+    .order_by(_MISSES.desc(), Question.id)
+    .limit(sa.bindparam("limit"))
+)
+
+
 def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | None = None) -> Progress:
     """Everything the progress page shows for one learner.
 
@@ -65,17 +103,8 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
     """
     now = now or utcnow()
     scheduling.settle_reviews(user_id, now)  # closes attempts past their quiz's close, too
-    visible = timing.feedback_visible_clause(now)
-    essay_waits = sa.exists().where(  # in the same statement: the page's query count stays fixed
-        Answer.attempt_id == Attempt.id, Question.id == Answer.question_id, marking.waiting_clause()
-    )
-    rows = db.session.execute(
-        sa.select(Attempt, visible, essay_waits)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .options(sa.orm.contains_eager(Attempt.quiz))
-        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
-        .order_by(Attempt.finished_at)
-    ).all()
+    params = {"user_id": user_id, "now": now, "limit": missed_limit}
+    rows = db.session.execute(_FINISHED_ATTEMPTS, params).all()
     attempts = [attempt for attempt, _, _ in rows]
     pending = {attempt.id for attempt, shown, _ in rows if not shown}
     awaiting = {attempt.id for attempt, _, waits in rows if waits}
@@ -87,37 +116,14 @@ def learner_progress(user_id: int, missed_limit: int = 10, now: dt.datetime | No
         QuizSummary(group[0].quiz, len(group), max(a.percent for a in group), group[-1].percent)
         for group in by_quiz.values()
     ]
-
-    kind_rows = db.session.execute(
-        sa.select(Question.fact_kind, sa.func.count(), sa.func.avg(Answer.score))
-        .join(Answer, Answer.question_id == Question.id)
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id == user_id, Answer.score.is_not(None), Question.fact_kind.is_not(None), visible)
-        .group_by(Question.fact_kind)
-    ).all()
     kinds = sorted(
         (
             KindAccuracy(kind, FACT_KIND_LABELS.get(kind, kind), count, 100.0 * max(avg or 0.0, 0.0))
-            for kind, count, avg in kind_rows
+            for kind, count, avg in db.session.execute(_ACCURACY_BY_KIND, params)
         ),
         key=lambda k: list(FACT_KIND_LABELS).index(k.kind) if k.kind in FACT_KIND_LABELS else 99,
     )
-
-    misses = sa.func.sum(sa.case((Answer.correct.is_(False), 1), else_=0))
-    missed_rows = db.session.execute(
-        sa.select(Question, misses, sa.func.count())
-        .options(sa.orm.selectinload(Question.current))  # each stem in one query, not one per row
-        .join(Answer, Answer.question_id == Question.id)
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id == user_id, Answer.score.is_not(None), visible)
-        .group_by(Question.id)
-        .having(misses > 0)
-        .order_by(misses.desc(), Question.id)
-        .limit(missed_limit)
-    ).all()
-    missed = [Missed(question, int(m), int(n)) for question, m, n in missed_rows]
+    missed = [Missed(question, int(m), int(n)) for question, m, n in db.session.execute(_MOST_MISSED, params)]
     return Progress(attempts, quizzes, kinds, missed, pending, awaiting)
 
 

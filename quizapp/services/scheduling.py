@@ -260,6 +260,19 @@ def get_card(user_id: int, question_id: int) -> ReviewCard | None:
 
 # --- deferred reviews ----------------------------------------------------------
 
+#: the learner's answers whose review waits for feedback that is visible at ``now``, built once
+#: (the progress, Review and home pages settle reviews on every visit)
+_DEFERRED_REVIEWS_DUE = (
+    sa.select(Answer.id, Answer.question_id, Answer.version_id, Answer.score, Answer.time_taken_ms,
+              Attempt.finished_at, Quiz.feedback_timing, Quiz.closes_at, Question.type)
+    .join(Attempt, Attempt.id == Answer.attempt_id)
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .join(Question, Question.id == Answer.question_id)
+    .where(Answer.review_pending, Attempt.user_id == sa.bindparam("user_id"),
+           timing.feedback_visible_clause(sa.bindparam("now", type_=sa.DateTime)))
+)
+
+
 def settle_reviews(user_id: int, now: dt.datetime) -> int:
     """Apply the learner's quiz answers whose review waited for the quiz's feedback, now that it is due.
 
@@ -281,15 +294,7 @@ def settle_reviews(user_id: int, now: dt.datetime) -> int:
         return 0
     settled[user_id] = now
     timing.close_overdue(now, user_id=user_id)
-    due = (
-        sa.select(Answer.id, Answer.question_id, Answer.version_id, Answer.score, Answer.time_taken_ms,
-                  Attempt.finished_at, Quiz.feedback_timing, Quiz.closes_at, Question.type)
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.review_pending, Attempt.user_id == user_id, timing.feedback_visible_clause(now))
-    )
-    rows = db.session.execute(due).all()
+    rows = db.session.execute(_DEFERRED_REVIEWS_DUE, {"user_id": user_id, "now": now}).all()
     if not rows:
         return 0
 
@@ -330,17 +335,19 @@ def time_taken_ms(user_id: int, card: ReviewCard, now: dt.datetime) -> int | Non
 
 # --- due queues -------------------------------------------------------------
 
-def _due_query(user_id: int, now: dt.datetime):
-    return (
-        sa.select(ReviewCard)
-        .join(Question, Question.id == ReviewCard.question_id)
-        .where(
-            ReviewCard.user_id == user_id,
-            ReviewCard.due <= _naive(now),
-            Question.status == "published",
-            Question.type.not_in(UNSCHEDULED_TYPES),
-        )
+#: the learner's cards due at ``now`` (bound ``user_id`` and ``now``), of published questions of the types
+#: the Review page asks: built once, as is their count (the home and progress pages read it on every visit)
+_DUE = (
+    sa.select(ReviewCard)
+    .join(Question, Question.id == ReviewCard.question_id)
+    .where(
+        ReviewCard.user_id == sa.bindparam("user_id"),
+        ReviewCard.due <= sa.bindparam("now", type_=sa.DateTime),
+        Question.status == "published",
+        Question.type.not_in(UNSCHEDULED_TYPES),
     )
+)
+_DUE_COUNT = sa.select(sa.func.count()).select_from(_DUE.subquery())
 
 
 def due_cards(user_id: int, now: dt.datetime, limit: int | None = None) -> list[ReviewCard]:
@@ -348,16 +355,16 @@ def due_cards(user_id: int, now: dt.datetime, limit: int | None = None) -> list[
 
     Only published questions count: a retired question is never asked again.
     """
-    query = _due_query(user_id, now).order_by(ReviewCard.due, ReviewCard.id)
+    query = _DUE.order_by(ReviewCard.due, ReviewCard.id)
     if limit is not None:
         query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query, {"user_id": user_id, "now": _naive(now)}))
 
 
 def due_count(user_id: int, now: dt.datetime) -> int:
     """How many of the learner's cards are due at ``now``."""
     settle_reviews(user_id, now)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(_due_query(user_id, now).subquery()))
+    return db.session.scalar(_DUE_COUNT, {"user_id": user_id, "now": _naive(now)})
 
 
 def next_due(user_id: int, now: dt.datetime) -> dt.datetime | None:

@@ -32,6 +32,20 @@ class Slot:
     answer: Answer | None
 
 
+def _no_classes():
+    return ~sa.exists().where(quiz_classroom.c.quiz_id == Quiz.id)
+
+
+def _published_for(user_id):
+    """A published quiz open to everyone or given to a class of ``user_id`` (a value or a bound parameter)."""
+    in_my_class = sa.exists().where(
+        quiz_classroom.c.quiz_id == Quiz.id,
+        quiz_classroom.c.classroom_id == Enrollment.classroom_id,
+        Enrollment.user_id == user_id,
+    )
+    return sa.and_(Quiz.is_published, sa.or_(_no_classes(), in_my_class))
+
+
 def visible_quizzes_filter(user: User | None):
     """SQL condition for the quizzes ``user`` may see.
 
@@ -39,15 +53,9 @@ def visible_quizzes_filter(user: User | None):
     classes is seen by their learners; a teacher always sees the quizzes
     they built or co-teach, and those given to a class they teach.
     """
-    no_classes = ~sa.exists().where(quiz_classroom.c.quiz_id == Quiz.id)
     if user is None or not user.is_authenticated:
-        return sa.and_(Quiz.is_published, no_classes)
-    in_my_class = sa.exists().where(
-        quiz_classroom.c.quiz_id == Quiz.id,
-        quiz_classroom.c.classroom_id == Enrollment.classroom_id,
-        Enrollment.user_id == user.id,
-    )
-    visible = sa.and_(Quiz.is_published, sa.or_(no_classes, in_my_class))
+        return sa.and_(Quiz.is_published, _no_classes())
+    visible = _published_for(user.id)
     if not user.is_teacher:
         return sa.or_(visible, Quiz.created_by_id == user.id)
     in_a_class_i_teach = sa.exists().where(
@@ -67,12 +75,43 @@ def visible_quizzes(user: User | None, page: int = 1, per_page: int = 25):
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
+#: the quiz a learner opens by its slug, if they may see it (:func:`visible_quizzes_filter` for one who
+#: is not a teacher), and the reads and the lock of starting an attempt: built once, as every learner's
+#: visit runs them (bound parameters ``slug``, ``viewer``, ``quiz_id``, ``learner``)
+_LEARNER_QUIZ = sa.select(Quiz).where(
+    Quiz.slug == sa.bindparam("slug"),
+    sa.or_(_published_for(sa.bindparam("viewer")), Quiz.created_by_id == sa.bindparam("viewer")),
+)
+_ATTEMPTS_USED = sa.select(sa.func.count()).select_from(Attempt).where(
+    Attempt.quiz_id == sa.bindparam("quiz_id"), Attempt.user_id == sa.bindparam("learner"),
+    Attempt.live_session_id.is_(None),
+)
+_OPEN_ATTEMPT = (
+    sa.select(Attempt)
+    .where(Attempt.quiz_id == sa.bindparam("quiz_id"), Attempt.user_id == sa.bindparam("learner"),
+           Attempt.finished_at.is_(None), Attempt.live_session_id.is_(None))
+    .order_by(Attempt.id.desc())
+    .limit(1)
+)
+_LOCK_LEARNER = sa.update(User).where(User.id == sa.bindparam("learner")).values(role=User.role)
+_PUBLISHED_QUESTIONS = (
+    sa.select(Question.id, QuestionVersion)
+    .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+    .join(QuizQuestion, QuizQuestion.question_id == Question.id)
+    .where(QuizQuestion.quiz_id == sa.bindparam("quiz_id"), Question.status == "published")
+    .order_by(QuizQuestion.position)
+)
+
+
 def get_quiz(slug: str, user: User | None = None) -> Quiz:
     """The quiz called ``slug`` if ``user`` may see it.
 
     :raises NotFound: when there is none, or it is not for this user.
     """
-    quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == slug, visible_quizzes_filter(user)))
+    if user is not None and user.is_authenticated and not user.is_teacher:
+        quiz = db.session.scalar(_LEARNER_QUIZ, {"slug": slug, "viewer": user.id})
+    else:
+        quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == slug, visible_quizzes_filter(user)))
     if quiz is None:
         raise NotFound(f"There is no quiz called “{slug}”.")
     return quiz
@@ -80,10 +119,7 @@ def get_quiz(slug: str, user: User | None = None) -> Quiz:
 
 def attempts_used(quiz: Quiz, user_id: int) -> int:
     """The learner's attempts at the quiz; a live session's (issue 20) is the teacher's choice, not one of them."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attempt).filter_by(quiz_id=quiz.id, user_id=user_id)
-        .where(Attempt.live_session_id.is_(None))
-    )
+    return db.session.scalar(_ATTEMPTS_USED, {"quiz_id": quiz.id, "learner": user_id})
 
 
 def why_closed(quiz: Quiz, now: dt.datetime | None = None) -> str | None:
@@ -138,12 +174,7 @@ def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
 
 
 def _open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
-    return db.session.scalar(
-        sa.select(Attempt)
-        .filter_by(quiz_id=quiz.id, user_id=user_id, finished_at=None, live_session_id=None)
-        .order_by(Attempt.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_OPEN_ATTEMPT, {"quiz_id": quiz.id, "learner": user_id})
 
 
 def shown_order(data: dict, shuffle: bool, rng: random.Random) -> list:
@@ -180,7 +211,7 @@ def _lock_learner(user_id: int) -> None:
     attempts used are read, so concurrent starts cannot both pass the
     attempt limit or both create a new attempt (issue 9, tests/test_concurrency.py).
     """
-    db.session.execute(sa.update(User).where(User.id == user_id).values(role=User.role))
+    db.session.execute(_LOCK_LEARNER, {"learner": user_id})
 
 
 def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
@@ -235,13 +266,7 @@ def start_attempt(quiz: Quiz, user_id: int, seed: int | None = None) -> Attempt:
 
 def published_questions(quiz: Quiz) -> list[tuple[int, QuestionVersion]]:
     """(question id, current version) of the quiz's published questions, in the quiz's order."""
-    return db.session.execute(
-        sa.select(Question.id, QuestionVersion)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .join(QuizQuestion, QuizQuestion.question_id == Question.id)
-        .where(QuizQuestion.quiz_id == quiz.id, Question.status == "published")
-        .order_by(QuizQuestion.position)
-    ).all()
+    return db.session.execute(_PUBLISHED_QUESTIONS, {"quiz_id": quiz.id}).all()
 
 
 def view_key(attempt: Attempt, position: int) -> str:

@@ -169,18 +169,23 @@ def claim_window(key: str, limit: int, window_s: int, now: dt.datetime | None = 
     return won == token, max(1, math.ceil(((until or end) - now).total_seconds()))
 
 
+#: what a successful login does to its keys, built once (bound parameter ``keys``, a list)
+_FORGET = sa.delete(RateLimit).where(RateLimit.key.in_(sa.bindparam("keys", expanding=True)))
+_REFUND = (
+    sa.update(RateLimit).where(RateLimit.key.in_(sa.bindparam("keys", expanding=True)), RateLimit.count > 0)
+    .values(count=RateLimit.count - 1)
+)
+
+
 def forget(*keys: str) -> None:
     """Start these keys afresh (a successful login forgives its own failures)."""
-    db.session.execute(sa.delete(RateLimit).where(RateLimit.key.in_([k[:200] for k in keys])))
+    db.session.execute(_FORGET, {"keys": [k[:200] for k in keys]})
     db.session.commit()
 
 
 def refund(*keys: str) -> None:
     """Give back one counted attempt on each key (a success that should not use up the limit)."""
-    db.session.execute(
-        sa.update(RateLimit).where(RateLimit.key.in_([k[:200] for k in keys]), RateLimit.count > 0)
-        .values(count=RateLimit.count - 1)
-    )
+    db.session.execute(_REFUND, {"keys": [k[:200] for k in keys]})
     db.session.commit()
 
 

@@ -51,8 +51,12 @@ def create_user(username: str, password: str, role: str = "learner") -> User:
     return user
 
 
+#: a user by username, whatever its case: built once (every login reads it)
+_USER_NAMED = sa.select(User).where(sa.func.lower(User.username) == sa.bindparam("name"))
+
+
 def find_user(username: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
+    return db.session.scalar(_USER_NAMED, {"name": username.strip().lower()})
 
 
 def _hash_method() -> str:

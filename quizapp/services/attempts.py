@@ -539,10 +539,14 @@ def finish_attempt(attempt: Attempt, at: dt.datetime | None = None) -> Attempt:
     return attempt
 
 
+#: the sum of an attempt's marks: built once
+_SCORE_OF = sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0)).where(
+    Answer.attempt_id == sa.bindparam("attempt_id")
+)
+
+
 def _finish_locked(attempt: Attempt, at: dt.datetime) -> None:
-    total = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Answer.score), 0.0)).where(Answer.attempt_id == attempt.id)
-    )
+    total = db.session.scalar(_SCORE_OF, {"attempt_id": attempt.id})
     attempt.score = float(total)
     attempt.finished_at = at
     db.session.commit()

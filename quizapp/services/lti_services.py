@@ -52,11 +52,16 @@ def _connector(platform) -> ServiceConnector:
 
 # --- grade passback --------------------------------------------------------------------------
 
+#: the LTI grades of one learner on the links to one quiz: built once (every finished attempt reads it)
+_GRADES_OF = (
+    sa.select(LtiGrade).join(LtiResourceLink, LtiResourceLink.id == LtiGrade.link_id)
+    .where(LtiGrade.user_id == sa.bindparam("learner"), LtiResourceLink.quiz_id == sa.bindparam("quiz"))
+)
+
+
 def attempt_finished(attempt: Attempt, app=None) -> int:
     """Queue the learner's new grade for every LTI link of the attempt's quiz they launched; returns how many."""
-    rows = list(db.session.scalars(
-        sa.select(LtiGrade).join(LtiResourceLink, LtiResourceLink.id == LtiGrade.link_id)
-        .where(LtiGrade.user_id == attempt.user_id, LtiResourceLink.quiz_id == attempt.quiz_id)))
+    rows = list(db.session.scalars(_GRADES_OF, {"learner": attempt.user_id, "quiz": attempt.quiz_id}))
     if not rows:
         return 0
     return queue_grades(rows, app)

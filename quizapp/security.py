@@ -62,14 +62,17 @@ def security_headers(response: Response) -> Response:
     the page posts to (the deep-linking response to its platform).
     """
     frame_ancestors, form_action = g.get("frame_ancestors"), g.get("form_action")
+    present = {name.lower() for name in response.headers.keys()}  # a view's own header stays (setdefault)
     for name, value in SECURITY_HEADERS.items():
-        if name == "X-Frame-Options" and frame_ancestors:
+        if name.lower() in present or (name == "X-Frame-Options" and frame_ancestors):
             continue
         if name == "Content-Security-Policy" and (frame_ancestors or form_action):
             value = content_security_policy(frame_ancestors or (), form_action or ())
-        response.headers.setdefault(name, value)
-    if request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")) and not request.path.startswith(
-        "/static/"
+        response.headers.add(name, value)
+    if (
+        "cache-control" not in present
+        and request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session"))
+        and not request.path.startswith("/static/")
     ):
-        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.add("Cache-Control", "no-store")
     return response

@@ -194,6 +194,7 @@ def register_template_helpers(app: Flask) -> None:
         question_html=presentation.question_html,
         match_options=scoring.match_options,
         local_time=presentation.local_time,
+        nav_url=presentation.nav_url,
         plural=presentation.plural,
         and_list=presentation.and_list,
         source_caption=presentation.source_caption,

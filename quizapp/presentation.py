@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import PurePosixPath
 
 import sqlalchemy as sa
-from flask import g, url_for
+from flask import g, request, url_for
 from markupsafe import Markup, escape
 
 from quizapp import cloze
@@ -55,6 +56,20 @@ def question_html(question: dict, text: str | None, endpoint: str | None = None,
         return url_for(endpoint, name=linked[0], **values)
 
     return Markup(sanitize(text or "", image_url))
+
+
+def nav_url(endpoint: str, filename: str | None = None) -> str:
+    """``url_for(endpoint)``, or a static file's URL, remembered per script root.
+
+    For the base template's links, which every page shows: a dozen of them
+    cost about 5% of a page when each was built again.
+    """
+    return _nav_url(request.script_root, endpoint, filename)
+
+
+@functools.lru_cache(maxsize=256)  # bounded: the script root can come from a proxy's header
+def _nav_url(script_root: str, endpoint: str, filename: str | None) -> str:
+    return url_for(endpoint, filename=filename) if filename else url_for(endpoint)
 
 
 def local_time(value: dt.datetime | None, style: str = "datetime") -> Markup:

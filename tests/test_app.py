@@ -28,3 +28,13 @@ def test_healthz_and_404_page(client):
     assert client.get("/healthz").json == {"status": "ok"}
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and "Back to the quizzes" in missing.text
+
+
+def test_the_menu_links_follow_the_prefix_the_app_is_served_under(client):
+    # a school serving quizapp under /quiz behind its proxy, and the same app at the root:
+    # the menu's links (remembered once built) are right for each
+    prefixed = client.get("/auth/login", base_url="http://localhost/quiz").text
+    assert 'href="/quiz/auth/register"' in prefixed and 'href="/quiz/static/style.css"' in prefixed
+    plain = client.get("/auth/login").text
+    assert 'href="/auth/register"' in plain and 'href="/static/style.css"' in plain
+    assert "/quiz/" not in plain

@@ -46,6 +46,11 @@ def _published_for(user_id):
     return sa.and_(Quiz.is_published, sa.or_(_no_classes(), in_my_class))
 
 
+def _visible_to_learner(user_id):
+    """What a user who is not a teacher may see: :func:`_published_for` them, and the quizzes they built."""
+    return sa.or_(_published_for(user_id), Quiz.created_by_id == user_id)
+
+
 def visible_quizzes_filter(user: User | None):
     """SQL condition for the quizzes ``user`` may see.
 
@@ -55,13 +60,12 @@ def visible_quizzes_filter(user: User | None):
     """
     if user is None or not user.is_authenticated:
         return sa.and_(Quiz.is_published, _no_classes())
-    visible = _published_for(user.id)
     if not user.is_teacher:
-        return sa.or_(visible, Quiz.created_by_id == user.id)
+        return _visible_to_learner(user.id)
     in_a_class_i_teach = sa.exists().where(
         quiz_classroom.c.quiz_id == Quiz.id, quiz_classroom.c.classroom_id.in_(ownership.taught_class_ids(user.id))
     )
-    return sa.or_(visible, ownership.taught_quizzes_clause(user.id), in_a_class_i_teach)
+    return sa.or_(_published_for(user.id), ownership.taught_quizzes_clause(user.id), in_a_class_i_teach)
 
 
 def visible_quizzes(user: User | None, page: int = 1, per_page: int = 25):
@@ -78,10 +82,7 @@ def visible_quizzes(user: User | None, page: int = 1, per_page: int = 25):
 #: the quiz a learner opens by its slug, if they may see it (:func:`visible_quizzes_filter` for one who
 #: is not a teacher), and the reads and the lock of starting an attempt: built once, as every learner's
 #: visit runs them (bound parameters ``slug``, ``viewer``, ``quiz_id``, ``learner``)
-_LEARNER_QUIZ = sa.select(Quiz).where(
-    Quiz.slug == sa.bindparam("slug"),
-    sa.or_(_published_for(sa.bindparam("viewer")), Quiz.created_by_id == sa.bindparam("viewer")),
-)
+_LEARNER_QUIZ = sa.select(Quiz).where(Quiz.slug == sa.bindparam("slug"), _visible_to_learner(sa.bindparam("viewer")))
 _ATTEMPTS_USED = sa.select(sa.func.count()).select_from(Attempt).where(
     Attempt.quiz_id == sa.bindparam("quiz_id"), Attempt.user_id == sa.bindparam("learner"),
     Attempt.live_session_id.is_(None),

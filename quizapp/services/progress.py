@@ -56,10 +56,12 @@ class Progress:
     awaiting_mark: set[int] = field(default_factory=set)
 
 
-#: the progress page's three reads, built once (bound parameters ``user_id``, ``now`` and ``limit``):
+# The progress page's three reads, built once (bound parameters ``user_id``, ``now`` and ``limit``).
+
+#: the learner may see right and wrong at ``now``
+_VISIBLE = timing.feedback_visible_clause(sa.bindparam("now", type_=sa.DateTime))
 #: the learner's finished attempts, each with whether its feedback is visible and whether an essay
 #: of it waits for a mark (in the same statement: the page's query count stays fixed)
-_VISIBLE = timing.feedback_visible_clause(sa.bindparam("now", type_=sa.DateTime))
 _FINISHED_ATTEMPTS = (
     sa.select(
         Attempt, _VISIBLE,
@@ -70,7 +72,7 @@ _FINISHED_ATTEMPTS = (
     .where(Attempt.user_id == sa.bindparam("user_id"), Attempt.finished_at.is_not(None))
     .order_by(Attempt.finished_at)
 )
-#: the learner's scored answers whose feedback is visible, the joins both aggregates below share
+#: the learner's scored answers whose feedback is visible: the joins of accuracy per kind and most missed
 _SCORED_ANSWERS = (
     sa.select(Question.id)
     .join(Answer, Answer.question_id == Question.id)

@@ -43,13 +43,14 @@ def _overdue_statements(by_user: bool, by_quiz: bool):
 
     Bound parameters: ``now``, ``late_before`` (now less the grace), and
     ``of_user`` and ``of_quiz`` when the scope has them (not the columns'
-    names, which an UPDATE's parameters would set). A probe runs on
-    most pages a learner opens; building it each time cost more Python than
+    names, which an UPDATE's parameters would set). A probe runs on most
+    pages a learner opens; building it each time cost more Python than
     running it.
     """
     closes = sa.select(Quiz.closes_at).where(Quiz.id == Attempt.quiz_id).scalar_subquery()
-    late = sa.and_(Attempt.deadline_at.is_not(None), Attempt.deadline_at < sa.bindparam("late_before", type_=sa.DateTime))
-    scope = [sa.and_(Attempt.finished_at.is_(None), sa.or_(late, closes <= sa.bindparam("now", type_=sa.DateTime)))]
+    now, late_before = sa.bindparam("now", type_=sa.DateTime), sa.bindparam("late_before", type_=sa.DateTime)
+    late = sa.and_(Attempt.deadline_at.is_not(None), Attempt.deadline_at < late_before)
+    scope = [sa.and_(Attempt.finished_at.is_(None), sa.or_(late, closes <= now))]
     if by_user:
         scope.append(Attempt.user_id == sa.bindparam("of_user"))
     if by_quiz:

@@ -301,8 +301,17 @@ def slot(attempt: Attempt, position: int) -> Slot:
 
 
 #: the attempts' table: the answer's two writes to its attempt (the lock, the score) go to the table,
-#: not through the mapped class, whose bulk update layer costs more Python than the statements
+#: not through the mapped class, whose bulk update layer costs more Python than the statements;
+#: both are built once (bound parameters ``attempt_id`` and ``points``)
 ATTEMPTS = Attempt.__table__
+_LOCK_ATTEMPT = (
+    sa.update(ATTEMPTS).where(ATTEMPTS.c.id == sa.bindparam("attempt_id"))
+    .values(finished_at=ATTEMPTS.c.finished_at).returning(ATTEMPTS.c.finished_at)
+)
+_ADD_TO_SCORE = (
+    sa.update(ATTEMPTS).where(ATTEMPTS.c.id == sa.bindparam("attempt_id"))
+    .values(score=ATTEMPTS.c.score + sa.bindparam("points", type_=ATTEMPTS.c.score.type))
+)
 
 
 def _lock_attempt(attempt: Attempt) -> None:
@@ -314,10 +323,7 @@ def _lock_attempt(attempt: Attempt) -> None:
     serialised: an answer either commits before the attempt is finished, or
     sees it finished and stores nothing (issue 14, point 4).
     """
-    finished_at = db.session.execute(
-        sa.update(ATTEMPTS).where(ATTEMPTS.c.id == attempt.id).values(finished_at=ATTEMPTS.c.finished_at)
-        .returning(ATTEMPTS.c.finished_at)
-    ).scalar_one()
+    finished_at = db.session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt.id}).scalar_one()
     if finished_at != attempt.finished_at:  # finished by another request meanwhile
         db.session.refresh(attempt, ["finished_at", "score"])
 
@@ -422,7 +428,7 @@ def _add_to_score(attempt: Attempt, points: float) -> None:
     ``attempt.score`` in this session keeps its old value until that commit
     expires it; finishing under the same lock sums the answers afresh.
     """
-    db.session.execute(sa.update(ATTEMPTS).where(ATTEMPTS.c.id == attempt.id).values(score=ATTEMPTS.c.score + points))
+    db.session.execute(_ADD_TO_SCORE, {"attempt_id": attempt.id, "points": points})
 
 
 def _commit_answer(attempt: Attempt) -> None:

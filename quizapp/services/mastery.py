@@ -63,9 +63,6 @@ def card_mastery(card: ReviewCard | None, now: dt.datetime) -> float:
 
 def _pool(user: User) -> list[tuple[int, str | None, int | None]]:
     """(question id, fact kind, article id) of the learner's question pool."""
-    schedulable = sa.and_(
-        Question.status == "published", Question.type.not_in(scheduling.UNSCHEDULED_TYPES)
-    )
     in_visible_quiz = (
         sa.select(QuizQuestion.question_id)
         .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
@@ -76,7 +73,7 @@ def _pool(user: User) -> list[tuple[int, str | None, int | None]]:
         tuple(row)
         for row in db.session.execute(
             sa.select(Question.id, Question.fact_kind, Question.article_id)
-            .where(schedulable, sa.or_(Question.id.in_(in_visible_quiz), Question.id.in_(has_card)))
+            .where(scheduling.SCHEDULABLE_QUESTION, sa.or_(Question.id.in_(in_visible_quiz), Question.id.in_(has_card)))
             .order_by(Question.id)
         )
     ]

@@ -31,6 +31,8 @@ _EPSILON = 1e-6
 
 #: question types never scheduled: nothing to recall (description) or no automatic score (essay)
 UNSCHEDULED_TYPES = frozenset({"essay", "description"})
+#: SQL condition on Question: one the Review page may ask (published, of a scheduled type)
+SCHEDULABLE_QUESTION = sa.and_(Question.status == "published", Question.type.not_in(UNSCHEDULED_TYPES))
 
 #: a full-marks answer given within this many seconds is "Easy"; slower is "Good"
 FAST_ANSWER_SECONDS = {
@@ -343,8 +345,7 @@ _DUE = (
     .where(
         ReviewCard.user_id == sa.bindparam("user_id"),
         ReviewCard.due <= sa.bindparam("now", type_=sa.DateTime),
-        Question.status == "published",
-        Question.type.not_in(UNSCHEDULED_TYPES),
+        SCHEDULABLE_QUESTION,
     )
 )
 _DUE_COUNT = sa.select(sa.func.count()).select_from(_DUE.subquery())
@@ -372,10 +373,7 @@ def next_due(user_id: int, now: dt.datetime) -> dt.datetime | None:
     return db.session.scalar(
         sa.select(sa.func.min(ReviewCard.due))
         .join(Question, Question.id == ReviewCard.question_id)
-        .where(
-            ReviewCard.user_id == user_id, ReviewCard.due > _naive(now),
-            Question.status == "published", Question.type.not_in(UNSCHEDULED_TYPES),
-        )
+        .where(ReviewCard.user_id == user_id, ReviewCard.due > _naive(now), SCHEDULABLE_QUESTION)
     )
 
 

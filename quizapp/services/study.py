@@ -58,8 +58,7 @@ def _cards(user_id: int):
     return (
         sa.select(ReviewCard)
         .join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id == user_id, Question.status == "published",
-               Question.type.not_in(scheduling.UNSCHEDULED_TYPES))
+        .where(ReviewCard.user_id == user_id, scheduling.SCHEDULABLE_QUESTION)
     )
 
 
@@ -182,8 +181,7 @@ def wrong_in_attempt(attempt: Attempt) -> list[int]:
             continue  # right, or an essay (marked by a teacher) / a description
         wrong.append(entry["question"])
     published = set(db.session.scalars(
-        sa.select(Question.id).where(Question.id.in_(wrong), Question.status == "published",
-                                     Question.type.not_in(scheduling.UNSCHEDULED_TYPES))
+        sa.select(Question.id).where(Question.id.in_(wrong), scheduling.SCHEDULABLE_QUESTION)
     )) if wrong else set()
     return [q for q in wrong if q in published]
 

@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
-from quizapp.models._common import utcnow
+from quizapp.models._common import INSERT_FOR, utcnow
 from quizapp.models.security import RateLimit
 
 DEFAULTS = {
@@ -108,7 +107,7 @@ def _claim_statement(dialect: str, limit: int, steps: int):
     once, else None), ``until_0`` … (the backoff started by the attempt that
     brings the count to ``limit + n``) and ``until_cap``.
     """
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = INSERT_FOR[dialect]
     table = RateLimit.__table__
     when = table.c.updated_at.type
     now, first_until = sa.bindparam("now", type_=when), sa.bindparam("first_until", type_=when)
@@ -150,7 +149,7 @@ def claim_window(key: str, limit: int, window_s: int, now: dt.datetime | None = 
     key = key[:200]
     token = secrets.token_hex(8)
     end = now + dt.timedelta(seconds=window_s)
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = INSERT_FOR[db.session.get_bind().dialect.name]
     table = RateLimit.__table__
     over = sa.or_(table.c.until.is_(None), table.c.until <= now)  # the row's window has ended
     allowed = sa.or_(over, table.c.count < limit)

@@ -19,11 +19,11 @@ from typing import Any
 
 import fsrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 from quizapp.generator import quoted_source
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Quiz, ReviewCard, ReviewLog
+from quizapp.models._common import INSERT_FOR
 from quizapp.services import question_files, scoring, timing
 from quizapp.services.errors import Conflict, InvalidInput, NotFound
 
@@ -148,10 +148,8 @@ CARDS = ReviewCard.__table__
 #: to tell whether the row went in (an INSERT's rowcount is -1 on PostgreSQL, psycopg, once the
 #: dialect adds RETURNING itself); built once per database, its columns are the parameters'
 _NEW_CARD = {
-    name: dialect.insert(CARDS)
-    .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
-    .returning(CARDS.c.id)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+    name: insert(CARDS).on_conflict_do_nothing(index_elements=["user_id", "question_id"]).returning(CARDS.c.id)
+    for name, insert in INSERT_FOR.items()
 }
 #: the card's next state, written only if no other review changed it since it was read (its
 #: ``reps``, parameter ``read_reps``); the columns to set are the parameters

@@ -14,10 +14,10 @@ import random
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, QuestionView, Quiz
+from quizapp.models._common import INSERT_FOR
 
 #: answers arriving this long after a time limit still count (network latency);
 #: a quiz's closing date has no grace: after it nothing is accepted
@@ -113,8 +113,8 @@ def mark_shown(user_id: int, key: str, now: dt.datetime) -> None:
 
 #: :func:`mark_shown`'s statement for each database, built once: a question page runs it every time
 _FIRST_SHOWING = {
-    name: dialect.insert(QuestionView.__table__).on_conflict_do_nothing(index_elements=["user_id", "key"])
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+    name: insert(QuestionView.__table__).on_conflict_do_nothing(index_elements=["user_id", "key"])
+    for name, insert in INSERT_FOR.items()
 }
 #: when the server first showed a key to a learner (read by every answer): built once
 _SHOWN_AT = sa.select(QuestionView.shown_at).where(

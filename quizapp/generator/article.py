@@ -217,6 +217,10 @@ _CLOSERS = "\"'”’)]"
 _UP_TO_LAST_NON_WORD = re.compile(r".*[^\w.]", re.S)
 
 
+#: Initials are letters ("J.", "U.S."); a number before a period ends its sentence ("on May 5.").
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentence spans (offsets into ``text``).
 
@@ -239,7 +243,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         before = _UP_TO_LAST_NON_WORD.match(head)
         token = (head[before.end():] if before else head).casefold()
         if text[match.start()] == "." and (
-            token in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", token) and len(token.replace(".", "")) <= 3
+            token in _ABBREVIATIONS or _INITIALS.fullmatch(token) and len(token.replace(".", "")) <= 3
         ):
             continue
         spans.append((sentence_start, stop))

@@ -381,6 +381,8 @@ def _event(sentence: str, start: int, end: int) -> str | None:
             and re.match(r"\s+[a-z]", after) and not re.match(r"\s+(?:that|and|or|but|to|when|as)\b", after):
         # an attributive date ("a Thursday update"): drop just the date
         before = before.rstrip()
+    elif re.search(r"(?i)\b(?:a|an)\s*$", before):
+        return None  # "since a November 6 IPO": the date names a thing, and without it the clause is broken
     else:
         before = re.sub(r"(?i)\b(?:since\s+at\s+least(?:\s+the)?|on|in|since|during|by|from|of|the|a|an|last"
                         r"|this|earlier|later|until|at)\s*$", "", before.rstrip())
@@ -394,8 +396,8 @@ def _event(sentence: str, start: int, end: int) -> str | None:
     text = _LEADING.sub("", text).strip(" ,")
     text = re.sub(r"\b([aA]) (?=[aeiou]|[AEIOU][a-z])", r"\1n ", text)
     words = text.split()
-    if len(words) < 3:
-        return None
+    if len(words) < 3 or re.search(r"(?:^|\s)['’]s\b", text):
+        return None  # "… until 2017 's meeting": the date owned what follows it
     if len(words) > 16:
         text = " ".join(words[:16]).rstrip(",;:") + "…"
     return text[:1].upper() + text[1:]

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from ..canonical import normalize_answer
 from .dates import week_monday
-from .lexicon import (COMMON_CAPS, CONNECTORS, DATE_WORDS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, REPORT_NOUNS, TITLES,
-                      gazetteer_index)
+from .lexicon import (COMMON_CAPS, CONNECTORS, DATE_WORDS, ORG_HEADS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS,
+                      REPORT_NOUNS, TITLES, gazetteer_index)
 
 #: Words that never appear inside a proper name: a headline or clause was
 #: read as a name ("Trump Says FAA Will Ground Boeing").
@@ -151,7 +151,22 @@ def same_referent(a: Candidate, b: Candidate) -> bool:
     if a.kind == "person" and b.kind == "person":
         if normalize_answer(surname(a.name)) == normalize_answer(surname(b.name)):
             return True
+    if a.kind == "organization" and b.kind == "organization":
+        # "Press Office of the Ministry" beside "Ministry of Health": a part and what it is part of
+        for x in names_a:
+            for y in names_b:
+                if _part_of(x, y) or _part_of(y, x):
+                    return True
     return False
+
+
+_PART_OF = re.compile(r"\bof (?:the )?(\w+)$")
+
+
+def _part_of(part: str, whole: str) -> bool:
+    """Whether the folded name ``part`` is a unit "of the <Head>" and ``whole`` names such a head."""
+    found = _PART_OF.search(part)
+    return bool(found) and found.group(1) in ORG_HEADS and found.group(1) in whole.split()
 
 
 _ROLE_TAIL = re.compile(r"\s+(?:of|at|for|in|with|from|to)\s")

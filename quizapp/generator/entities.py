@@ -29,6 +29,7 @@ from .lexicon import (
     CUE_VERBS,
     DATE_WORDS,
     DETERMINERS,
+    FACILITY_HEADS,
     HONORIFICS,
     NAME_TITLES,
     NER_KINDS,
@@ -37,6 +38,7 @@ from .lexicon import (
     OCCUPATIONS,
     ORG_DESCRIPTORS,
     ORG_HEADS,
+    ORG_MARKERS,
     PLACE_DESCRIPTORS,
     PRONOUNS,
     PRONOUNS_PERSON,
@@ -80,6 +82,27 @@ _ROLE_ABBREVIATIONS = {
 }
 _TITLES = TITLES | frozenset(NAME_TITLES)
 #: Lower-case nouns that, right after a name, make it the name of an institution ("Mae Sai school").
+#: A courtesy title right before a mention, and the gender it tells.
+_TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Madam|Mme|Dame|Lady|Mr|Sir|Lord)\.?\s$")
+_GENDER_OF_TITLE = {"mrs": "female", "ms": "female", "miss": "female", "madam": "female", "mme": "female",
+                    "dame": "female", "lady": "female", "mr": "male", "sir": "male", "lord": "male"}
+_FEMALE_WORDS = frozenset("actress queen princess duchess countess empress sister mother wife daughter"
+                          " girl grandmother widow niece aunt".split())
+_MALE_WORDS = frozenset("king prince duke emperor brother father husband son boy grandfather widower nephew"
+                        " uncle man spokesman chairman congressman businessman councilman policeman fireman"
+                        " assemblyman alderman anchorman cameraman salesman statesman sportsman clergyman"
+                        " craftsman foreman gunman layman".split())
+
+
+def _gender_of_word(word: str) -> str | None:
+    """The gender a role word tells: "spokeswoman", "queen"; "chairman", "king"; else None."""
+    if word in _FEMALE_WORDS or word.endswith("woman") or word.endswith("women"):
+        return "female"
+    if word in _MALE_WORDS:
+        return "male"
+    return None
+
+
 _INSTITUTIONS_AFTER = frozenset(
     "school schools university college academy hospital clinic church mosque temple synagogue monastery".split()
 )
@@ -97,6 +120,8 @@ class Entity:
     subtype: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     speaker: bool = False
+    #: "female" or "male" when the article says so ("Ms Ade", "a spokeswoman"), else None
+    gender: str | None = None
 
     def names(self) -> list[str]:
         """The name and every alias."""
@@ -446,6 +471,20 @@ class _Extractor:
             self._headline(tokens)
         self._consolidate()
         self._appositive_roles()
+        self._genders()
+
+    def _genders(self) -> None:
+        """Whom "she" or "he" may stand for: a courtesy title before a mention ("Ms. Ade") or a
+        gendered role ("spokeswoman", "chairman") says; evidence both ways says nothing."""
+        for entity in self.index.entities:
+            if entity.kind != "person":
+                continue
+            said = {_GENDER_OF_TITLE[m.group(1).casefold()]
+                    for start, _ in entity.mentions
+                    if (m := _TITLE_BEFORE.search(self.body, max(0, start - 8), start))}
+            said.update(g for w in re.findall(r"[a-z]+", (entity.role or "").casefold())
+                        if (g := _gender_of_word(w)))
+            entity.gender = said.pop() if len(said) == 1 else None
 
     def _appositive_roles(self) -> None:
         """A person's role written after the name: "Ann Lee, chief engineer at Volta, said"."""
@@ -515,7 +554,8 @@ class _Extractor:
         return NER_KINDS.get(label, label)
 
     def _run(self, tokens: list[Token], i: int, j: int, sentence_start: bool) -> None:
-        while i < j and tokens[i].text.casefold() in COMMON_CAPS and not self._name_from(tokens, i, j):
+        while i < j and (tokens[i].text.casefold() in COMMON_CAPS and not self._name_from(tokens, i, j)
+                         or tokens[i].text.casefold().endswith("-old")):  # "Forty-year-old Ann Lee"
             i += 1
             sentence_start = False
         while j > i and tokens[j - 1].text in _RUN_CONNECTORS:
@@ -604,8 +644,15 @@ class _Extractor:
                 return
         if fold(text) in NOT_NAMES or len(words) == 1 and i > 0 and fold(tokens[i - 1].text) in STOCK_EXCHANGES:
             return
+        if len(words) >= 2 and folded[-1] in FACILITY_HEADS and not (gaz and gaz[0] != "place") \
+                and not any(w[:1].isdigit() for w in words):
+            if fold(text) not in self.exclude:
+                entity = self.index.find(text, "place") or self.index.entity("place", text, subtype="facility")
+                self.index.mention(entity, start, end, possessive)
+            return
         if (any(f in ORG_HEADS for f in folded) and not (len(words) == 1 and sentence_start and model != "organization")
-                and model not in ("person", "place")) or (gaz and gaz[0] == "organization"):
+                and model not in ("person", "place")) or (gaz and gaz[0] == "organization") \
+                or any(f in ORG_MARKERS for f in folded):
             aliases = []
             after = j
             if after + 2 < len(tokens) and tokens[after].text == "(" and tokens[after + 2].text == ")" \
@@ -792,6 +839,9 @@ class _Extractor:
     def _person(self, name: str, start: int, end: int, possessive: bool, role: str | None) -> None:
         if " " not in name and not role and self._common_noun_opening(name, start):
             return
+        if all(w.casefold() in _TITLES or w.casefold() in ROLE_NOUNS for w in name.split()) \
+                and self.index.find(name, "person") is None:
+            return  # "the Minister did not say", "the Vice President": a title, nobody named (but "King" after "Ann King")
         entity = None
         if " " not in name and _COURTESY_BEFORE.search(self.body, max(0, start - 6), start):
             entity = self.index.family_name_first(name)  # "Mr Gan" after "Gan Kim Yong"
@@ -896,17 +946,28 @@ class _Extractor:
             if len(full) == 1 and acronym in index.entities:
                 index.absorb(full[0], acronym)
         people = [e for e in index.entities if e.kind == "person"]
-        for short in [e for e in people if " " not in e.name]:
-            full = [e for e in people if " " in e.name and fold(e.name.split()[-1]) == fold(short.name)]
-            if len(full) == 1:
+        for short in people:
+            # "Mensah" or "Osei Mensah" beside "Kofi Osei Mensah": the end of one longer name
+            words = fold(short.name).split()
+            full = [e for e in people if len(e.name.split()) > len(words) and fold(e.name).split()[-len(words):] == words]
+            if len(full) == 1 and full[0] in index.entities:
                 index.absorb(full[0], short)
         people = [e for e in index.entities if e.kind == "person"]
-        for other in [e for e in index.entities if e.kind != "person" and " " not in e.name
-                      and fold(e.name) not in gazetteer_index()]:
-            # "Fernandez said", mislabelled by the model, after "Carmen Fernandez"
-            full = [e for e in people if " " in e.name and fold(e.name.split()[-1]) == fold(other.name)]
+        for other in [e for e in index.entities if e.kind != "person" and fold(e.name) not in gazetteer_index()
+                      and not any(w.casefold() in ORG_HEADS for w in e.name.split())]:
+            # "Fernandez said" or "Abu Jinapor's statement", mislabelled by the model, after
+            # "Carmen Fernandez" or "Samuel Abu Jinapor": the end of one person's name
+            words = fold(other.name).split()
+            full = [e for e in people if len(e.name.split()) > len(words)
+                    and fold(e.name).split()[-len(words):] == words]
             if len(full) == 1:
                 index.absorb(full[0], other)
+        people = [e for e in index.entities if e.kind == "person"]
+        for short in sorted(people, key=lambda e: len(e.name)):
+            # "Samuel A. Jinapor" beside "Samuel Abu Jinapor": one person, the middle name an initial
+            same = [e for e in people if e is not short and e in index.entities and _same_person(short.name, e.name)]
+            if len(same) == 1 and short in index.entities:
+                index.absorb(same[0], short)
         by_name: dict[str, list[Entity]] = {}
         for entity in index.entities:
             by_name.setdefault(fold(entity.name), []).append(entity)
@@ -919,6 +980,24 @@ class _Extractor:
     def _votes(self, entity: Entity) -> int:
         """How many of an entity's mentions the model labels with its kind."""
         return sum(NER_KINDS.get(self.named.label(s, e) or "") == entity.kind for s, e in entity.mentions)
+
+
+def _same_person(short: str, full: str) -> bool:
+    """Whether two full names of one first and last name differ only in a middle name written
+    as an initial or left out: "John Kennedy", "John F. Kennedy", "John Fitzgerald Kennedy"."""
+    a, b = fold(short).split(), fold(full).split()
+    if len(a) < 2 or len(b) < 2 or a[0] != b[0] or a[-1] != b[-1] or len(a) > len(b) or a == b:
+        return False
+    middle_a, middle_b = a[1:-1], b[1:-1]
+    if not middle_a:
+        return True
+    if len(middle_a) != len(middle_b):
+        return False
+    for x, y in zip(middle_a, middle_b):
+        x, y = x.rstrip("."), y.rstrip(".")
+        if x != y and not (len(x) == 1 and y.startswith(x) or len(y) == 1 and x.startswith(y)):
+            return False
+    return True
 
 
 def appositive_role(body: str, end: int) -> str | None:
@@ -965,12 +1044,13 @@ _NOT_ROLE_OPENERS = _NOT_IN_ROLE | {"and", "or", "but", "as", "after", "before"}
 
 
 def _initials(name: str) -> str:
-    """"Federal Aviation Administration" -> "FAA"; "U.S. Geological Survey" -> "USGS"."""
+    """"Federal Aviation Administration" -> "FAA"; "U.S. Geological Survey" -> "USGS";
+    "Kerala Blasters FC" -> "KBFC" (a word in capitals is kept whole)."""
     out = []
     for word in name.split():
         if word.casefold() in CONNECTORS:
             continue
-        out.append(word.replace(".", "") if "." in word else word[:1])
+        out.append(word.replace(".", "") if "." in word or word.isupper() else word[:1])
     return "".join(out).upper()
 
 

@@ -157,10 +157,13 @@ HONORIFICS = _forms(
     " sheikh ayatollah lt. col. maj. capt. sgt. adm. cmdr. chancellor minister premier speaker"
 )
 
+#: Words that make a capitalised name an organization whatever else it looks like: a club's
+#: "FC" ("Kerala Blasters FC", "FC Goa") or a company's legal form ("Acme Holdings Ltd").
+ORG_MARKERS = _forms("fc f.c. afc inc inc. ltd ltd. llc plc gmbh corp corp.")
 #: Words in a capitalised name that make it an organization.
 ORG_HEADS = _forms(
     "ministry department institute institution agency council committee commission party"
-    " association university college bank company corporation corp corp. inc inc. ltd ltd. group"
+    " association university college bank company corporation group"
     " foundation fund center centre office bureau administration service services court congress"
     " senate parliament assembly army navy force forces guard police union organization"
     " organisation federation league network news times post journal tribune herald press"
@@ -168,7 +171,7 @@ ORG_HEADS = _forms(
     " academy society trust laboratory command embassy mission partners holdings airlines media"
     " studios pictures television radio channel broadcasting reserve kremlin pentagon government"
     " duma staff"
-)
+) | ORG_MARKERS
 #: Nouns that describe an organization or its output ("the ministry", "the report").
 ORG_NOUNS = _forms(
     "ministry department agency report assessment update statement study analysis survey think"
@@ -296,6 +299,9 @@ ORG_DESCRIPTORS = _forms(
     " movement faction subsidiary rival rivals competitor competitors insurer broker fund"
     " exchange union outfit label studio"
 )
+#: Last words that make a capitalised name of two or more words a place built by people
+#: ("Nehru Stadium", "Heathrow Airport", "Michigan Avenue"), whatever the model calls it.
+FACILITY_HEADS = _forms("stadium arena airport airfield street avenue boulevard road highway bridge square")
 #: Lowercase nouns that, with "of" before a capitalised name, say it is a place ("the city of Concepcion").
 PLACE_DESCRIPTORS = _forms(
     "city town village province state region county district capital island islands port"

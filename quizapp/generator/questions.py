@@ -174,6 +174,11 @@ def specific_role(role: str | None) -> bool:
 
 
 #: A courtesy title right before a name: blanked with it.
+#: A count right before a capitalised word ("127 Chanfang", "two Boeings"): the word is a thing counted.
+_COUNT = re.compile(r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+                    r"|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|million|millions)", re.IGNORECASE)
+#: Words a fill-in sentence keeps besides its blank: fewer say too little to find the name by.
+_MIN_CLOZE_WORDS = 5
 _COURTESY_END = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?[ \t]+\Z")
 _DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^()]{0,40}\))?\s*(?:--|[-–—])")
 _GENERIC_ROLE = frozenset(
@@ -600,6 +605,10 @@ class _Builder:
                 return False  # "…, Paris, _____" or "Paris and _____"
         if date:
             return True  # what follows a date starts the clause ("…, MOH detected"), it is not more of it
+        if prev and _COUNT.fullmatch(prev[-1]):
+            return False  # "127 _____": what is counted is a thing, not a name
+        if re.match(r" \d", after):
+            return False  # "at _____ 11": half of an address
         if after.startswith(",") and nxt and len(nxt) > 1 and capital(nxt[1]) and nxt[0] == ",":
             return False
         if nxt and (nxt[0].startswith(",") is False) and after[:1] == "," and len(nxt) > 1 and capital(nxt[1]):
@@ -647,6 +656,8 @@ class _Builder:
             if entity.kind == "person" and (courtesy := _COURTESY_END.search(self.body, s, start)):
                 start = courtesy.start()  # "in front of Mr _____" tells a man from a woman among the choices
             blanked = sentence[: start - s] + "_____" + sentence[end - s:]
+            if len(re.findall(r"\w+", blanked)) < _MIN_CLOZE_WORDS:
+                continue  # "_____ asked Boykin.": the tail of a quotation, too little to know the name by
             # another mention of the same entity in the sentence would give it away
             if any(len(n) > 2 and re.search(rf"\b{re.escape(n)}\b", blanked) for n in entity.names()):
                 continue

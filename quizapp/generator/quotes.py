@@ -1013,29 +1013,46 @@ class Attributor:
 
     def _pronoun(self, pronoun: str, offset: int) -> Entity | None:
         if pronoun in PRONOUNS_PERSON:
+            gender = _PRONOUN_GENDER.get(pronoun)
+
+            def fits(entity: Entity | None) -> bool:
+                return entity is not None and entity.kind == "person" and (
+                    gender is None or entity.gender in (None, gender))
+
             # the sentence the quotation starts in: 'X said that "… ends. Another …," she said'
             sentence = self._sentence_span(min(offset, self._quote_open), offset)
             for m in self._said_outside(self.index.mentions_in(sentence[0], offset)):
-                if m.entity.kind == "person" and not m.possessive:
+                if fits(m.entity) and not m.possessive:
                     return m.entity
             last_close = self.quotes[-1].close if self.quotes else -1
             for m in self._said_outside(self.index.mentions_before(offset, 20)):
                 if m.start < last_close:
                     break
-                if m.entity.kind == "person" and not m.possessive:
-                    return m.entity  # someone named since the last quotation
-            if self.last_person is not None and self.quotes and self.quotes[-1].speaker is self.last_person \
+                if fits(m.entity) and not m.possessive:
+                    return self._told_by_gender(m.entity, gender, offset)  # someone named since the last quotation
+            if fits(self.last_person) and self.quotes and self.quotes[-1].speaker is self.last_person \
                     and offset - last_close < 600:
                 return self.last_person
             for m in self._said_outside(self.index.mentions_before(offset)):
-                if m.entity.kind == "person" and not m.possessive:
-                    return m.entity
-            return self.last_person
+                if fits(m.entity) and not m.possessive:
+                    return self._told_by_gender(m.entity, gender, offset)
+            return self.last_person if fits(self.last_person) else None
         if pronoun in PRONOUNS_ORG:
             for m in self._said_outside(self.index.mentions_before(offset, 12)):
                 if m.entity.kind == "organization":
                     return m.entity
         return None
+
+    def _told_by_gender(self, nearest: Entity, gender: str | None, offset: int) -> Entity:
+        """The nearest person for a "she" outside the quotation's sentence, unless the article
+        says of nobody but one other person named before that she is a woman: '"…," she said'
+        after "Ms. Ade … the Vice President, Sam Obi, …" is Ms. Ade. Most people quoted in the
+        news are men, so a "he" stays with the nearest person whose gender is not told."""
+        if gender != "female" or nearest.gender == gender:
+            return nearest
+        told = {id(m.entity): m.entity for m in self.index.mentions_before(offset)
+                if m.entity.kind == "person" and m.entity.gender == gender}
+        return next(iter(told.values())) if len(told) == 1 else nearest
 
     def _role_holder(self, head: str, offset: int) -> Entity | None:
         """The person named earlier with the role ``head`` ("coach", "co-founder"), if any."""
@@ -1078,6 +1095,8 @@ class Attributor:
 
 #: Pronouns written with a capital when they open a sentence.
 _SENTENCE_PRONOUNS = frozenset("He She They We It I".split())
+#: The gender a person's pronoun tells.
+_PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male"}
 
 #: The parse: dependencies of a subject, relations climbed from a verb to the
 #: one whose subject speaks, pronouns that may name a speaker, steps up a tree.

@@ -31,6 +31,7 @@ from .lexicon import (
     DETERMINERS,
     FACILITY_HEADS,
     HONORIFICS,
+    LAW_HEADS,
     NAME_TITLES,
     NER_KINDS,
     NER_PLACE_TYPES,
@@ -437,6 +438,14 @@ def _dateline_end(tokens: list[Token]) -> int:
         k += 1
     if k == 0 or not any(t.kind == "w" and len(t.text.replace(".", "")) > 2 for t in tokens[:k]):
         return 0
+    if tokens[k - 1].text == ",":
+        # the state or the date after the city: "FORT SMITH, Ark. (AP) —", "PARIS, June 11 (Reuters) -"
+        m = k
+        while m < len(tokens) and m < k + 4 and (tokens[m].kind == "w" and (is_cap(tokens[m].text) or tokens[m].text.isdigit())
+                                                or tokens[m].text == "." and m > k):
+            m += 1
+        if m > k and m < len(tokens) and (tokens[m].text == "(" or tokens[m].text in _DASHES):
+            k = m
     if k < len(tokens) and tokens[k].text == "(":
         close = next((m for m in range(k + 1, min(len(tokens), k + 8)) if tokens[m].text == ")"), None)
         if close is None:
@@ -465,7 +474,10 @@ class _Extractor:
             if _headline(tokens):
                 headlines.append(tokens)
                 continue
-            self._paragraph(tokens[_dateline_end(tokens):])
+            dateline = _dateline_end(tokens)
+            if dateline:
+                self._dateline_place(tokens[:dateline])
+            self._paragraph(tokens[dateline:])
         self._resolve_pending()
         for tokens in headlines:
             self._headline(tokens)
@@ -485,6 +497,19 @@ class _Extractor:
             said.update(g for w in re.findall(r"[a-z]+", (entity.role or "").casefold())
                         if (g := _gender_of_word(w)))
             entity.gender = said.pop() if len(said) == 1 else None
+
+    def _dateline_place(self, tokens: list[Token]) -> None:
+        """The city a dateline opens with ("PUYALLUP, Wash. (AP) —") is a place: the article's
+        "a Puyallup hospital" names that place, whatever the model calls it."""
+        words = []
+        for token in tokens:
+            if token.kind != "w" or not token.text.isupper():
+                break
+            words.append(token.text.capitalize())
+        name = " ".join(words)
+        gaz = gazetteer_index().get(fold(name))
+        if 0 < len(words) <= 3 and not (gaz and gaz[0] != "place") and fold(name) not in self.exclude:
+            self.index.entity("place", gaz[1]["name"] if gaz else name, subtype=gaz[1].get("type") if gaz else "city")
 
     def _appositive_roles(self) -> None:
         """A person's role written after the name: "Ann Lee, chief engineer at Volta, said"."""
@@ -644,6 +669,8 @@ class _Extractor:
                 return
         if fold(text) in NOT_NAMES or len(words) == 1 and i > 0 and fold(tokens[i - 1].text) in STOCK_EXCHANGES:
             return
+        if len(words) >= 2 and folded[-1] in LAW_HEADS and not (gaz and gaz[0] == "person"):
+            return  # "the Federal Firefighters Fairness Act": a law, asked about as one by nobody here
         if len(words) >= 2 and folded[-1] in FACILITY_HEADS and not (gaz and gaz[0] != "place") \
                 and not any(w[:1].isdigit() for w in words):
             if fold(text) not in self.exclude:

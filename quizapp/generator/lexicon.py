@@ -299,6 +299,9 @@ ORG_DESCRIPTORS = _forms(
     " movement faction subsidiary rival rivals competitor competitors insurer broker fund"
     " exchange union outfit label studio"
 )
+#: Last words that make a capitalised name of two or more words a law or a pact ("Clean Air Act",
+#: "Paris Agreement"): a thing voted or signed, never a person, an organization or a place.
+LAW_HEADS = _forms("act bill treaty accord agreement amendment")
 #: Last words that make a capitalised name of two or more words a place built by people
 #: ("Nehru Stadium", "Heathrow Airport", "Michigan Avenue"), whatever the model calls it.
 FACILITY_HEADS = _forms("stadium arena airport airfield street avenue boulevard road highway bridge square")

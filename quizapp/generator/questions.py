@@ -1015,8 +1015,9 @@ class _Builder:
 
 
 def _the(role: str) -> str:
-    """A role after "as": "the Health Secretary", but "Apple's CEO"."""
-    return role if role.split()[0].endswith(("'s", "’s")) else f"the {role}"
+    """A role after "as": "the Health Secretary", "the hospital's chief nurse", but "Apple's CEO"."""
+    first = role.split()[0]
+    return role if first.endswith(("'s", "’s")) and first[:1].isupper() else f"the {role}"
 
 
 def _default_form(question: dict) -> bool:

@@ -160,3 +160,34 @@ def test_a_sentence_ending_in_a_number_is_a_sentence():
     text = "Shares fell after the lock-up ended on May 5. The chief executive left. J. R. Smith met U.S. officials."
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "Shares fell after the lock-up ended on May 5.", "The chief executive left.", "J. R. Smith met U.S. officials."]
+
+
+def test_the_city_of_a_dateline_is_a_place_and_its_agency_is_no_answer():
+    text = ("MILLBROOK, Wash. (AP) - Health officials say nine cases of measles are linked to a Millbrook "
+            "clinic.\n\n"
+            "Experts from the Harlow County Health Department announced two new cases on Monday.\n\n"
+            "Testing by the State Public Health Laboratory showed that the cases share one strain, "
+            "and the Millbrook Clinic Trust said it would pay for the tests.")
+    found = entities(text)
+    assert "Millbrook" in found["place"]
+    assert "Millbrook" not in found.get("organization", {})
+    assert "AP" not in found.get("organization", {})
+    for question in questions(text):
+        assert "AP" not in options(question), question["stem"]
+
+
+def test_a_law_is_not_an_organization_to_choose_from():
+    text = ("The House has passed the Clean Rivers Restoration Act, sponsored by Rep. Ana Lopez, to fund "
+            "new water plants. Lopez said: \"Our rivers cannot wait another year.\"\n\n"
+            "The Senate will vote on the Harbour Safety Bill next week, and the Coast Guard backs it.")
+    found = entities(text)
+    laws = {"Clean Rivers Restoration Act", "Harbour Safety Bill"}
+    assert not laws & set(found.get("organization", {})) and not laws & set(found.get("person", {}))
+    assert "Ana Lopez" in found["person"]
+
+
+def test_a_role_owned_by_a_common_noun_is_asked_with_its_article():
+    text = ("The outbreak began on Sunday, said Ellen Dorsey, the hospital's chief operating officer.\n\n"
+            "Dorsey said the unit would stay closed for a week.")
+    stems = [q["stem"] for q in questions(text)]
+    assert "Who is described in the article as the hospital's chief operating officer?" in stems, stems

@@ -659,8 +659,11 @@ class _Extractor:
                     role = f"{before} {role}"
                 elif before:
                     role = before
-                if title_at > 0:
-                    self._employer(run[0].start, run[title_at - 1].end)
+                employer_end = title_at - 1
+                while employer_end >= 0 and (folded[employer_end] in _TITLES or folded[employer_end] in _ROLE_MODIFIERS):
+                    employer_end -= 1  # "Facebook Inc Chief Executive": the employer ends before "Chief"
+                if employer_end >= 0:
+                    self._employer(run[0].start, run[employer_end].end)
                 self._person(" ".join(name_words), run[name_start].start,
                              run[name_end - 1].end - (2 if possessive and name_end == len(words) else 0),
                              possessive and name_end == len(words), role)
@@ -856,6 +859,8 @@ class _Extractor:
         text = self.body[start:end]
         gaz = gazetteer_index().get(fold(text))
         kind = gaz[0] if gaz and gaz[0] != "person" else self._kind_of(start, end)
+        if not gaz and any(w in ORG_MARKERS for w in fold(text).split()):
+            kind = "organization"  # "Acme Ltd CEO"
         if kind in ("organization", "place") and fold(text) not in self.exclude:
             if gaz:
                 entity = self.index.entity(kind, gaz[1]["name"], subtype=gaz[1].get("type"))
@@ -972,6 +977,15 @@ class _Extractor:
             full = [e for e in orgs if e is not acronym and not _acronym(e.name) and _initials(e.name) == key]
             if len(full) == 1 and acronym in index.entities:
                 index.absorb(full[0], acronym)
+        by_bare: dict[str, Entity] = {}
+        for org in sorted((e for e in index.entities if e.kind == "organization"), key=lambda e: len(e.name)):
+            # "Facebook" and "Facebook Inc", "Goa" and "FC Goa": one organization, its legal form or club
+            # mark left out
+            bare = " ".join(w for w in fold(org.name).split() if w not in ORG_MARKERS)
+            if bare and bare in by_bare and by_bare[bare] in index.entities:
+                index.absorb(by_bare[bare], org)
+            elif bare:
+                by_bare[bare] = org
         people = [e for e in index.entities if e.kind == "person"]
         for short in people:
             # "Mensah" or "Osei Mensah" beside "Kofi Osei Mensah": the end of one longer name

@@ -941,7 +941,7 @@ class Attributor:
                 return m.entity, text
         if not is_cap(words[-1]) and _role_head(head) and len(words) > 1:
             # "the Maldives coach", "the Apple co-founder": the person holding that role, never the modifier
-            return self._role_holder(head, start), text
+            return self._role_holder(head, start) or self._one_of(orgs, start), text
         for m in reversed(persons):
             if not m.possessive:
                 return m.entity, text
@@ -1060,6 +1060,18 @@ class Attributor:
             role = (m.entity.role or "").casefold()
             if m.entity.kind == "person" and (head in role.split() or head.split("-")[-1] in role.replace("-", " ").split()):
                 return m.entity
+        return None
+
+    def _one_of(self, orgs: list[Mention], offset: int) -> Entity | None:
+        """The person named last, when the article gave them a role at an organization the
+        description names: "the 29-year-old Facebook co-founder" right after "Facebook Chief
+        Executive Mark Zuckerberg … Zuckerberg said". Anyone named in between ("… by Steve Jobs.
+        The late Apple co-founder") may be the one described, so then nobody is."""
+        names = {fold(n) for m in orgs for n in m.entity.names()}
+        last = next((m.entity for m in self._said_outside(self.index.mentions_before(offset))
+                     if m.entity.kind == "person"), None)
+        if last is not None and last.role and any(name in fold(last.role) for name in names):
+            return last
         return None
 
     def _description(self, head: str, kind: str, offset: int) -> Entity | None:

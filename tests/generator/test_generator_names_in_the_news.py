@@ -191,3 +191,23 @@ def test_a_role_owned_by_a_common_noun_is_asked_with_its_article():
             "Dorsey said the unit would stay closed for a week.")
     stems = [q["stem"] for q in questions(text)]
     assert "Who is described in the article as the hospital's chief operating officer?" in stems, stems
+
+
+def test_a_company_with_and_without_its_legal_form_is_one_organization():
+    text = ("Lumen Foods Ltd Chief Executive Dana Hale faced angry shareholders on Tuesday. Hale said Lumen Foods "
+            "was on the right path after its shares fell by a third.")
+    found = entities(text)
+    assert set(found["organization"]) == {"Lumen Foods"}  # not "Lumen Foods Ltd Chief" beside it
+    assert "Lumen Foods Ltd" in found["organization"]["Lumen Foods"]["aliases"]
+
+
+def test_a_description_by_company_and_role_is_the_person_named_last_at_that_company():
+    opening = "Lumen Foods Ltd Chief Executive Dana Hale faced angry shareholders on Tuesday. "
+    text = (opening + "Hale said Lumen Foods was on the right path after its shares fell by a third.\n\n"
+            "Nothing \"has made me doubt the plan we chose for the company,\" the 52-year-old Lumen Foods "
+            "co-founder said at the meeting in Leeds.")
+    assert [q["speaker"] for q in quotes_from_text(text, published=PUBLISHED)] == ["Dana Hale"]
+    # someone named in between may be the one described: then the quotation is nobody's rather than hers
+    text = (opening + "The first shop opened in 1998 in Leeds, by Tom Rowe. The late Lumen Foods co-founder "
+            "called it \"a bakery with a future\".")
+    assert [q["speaker"] for q in quotes_from_text(text, published=PUBLISHED)] != ["Dana Hale"]

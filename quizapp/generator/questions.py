@@ -57,7 +57,7 @@ from .distractors import (
 )
 from .entities import Entity
 from .facts import Facts
-from .lexicon import CONNECTORS, HONORIFICS, MONTHS, WEEKDAYS
+from .lexicon import CONNECTORS, CUE_VERBS, HONORIFICS, MONTHS, WEEKDAYS
 from .quotes import Quote
 
 MAX_STEM = 250
@@ -177,6 +177,11 @@ def specific_role(role: str | None) -> bool:
 #: A count right before a capitalised word ("127 Chanfang", "two Boeings"): the word is a thing counted.
 _COUNT = re.compile(r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
                     r"|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|million|millions)", re.IGNORECASE)
+#: Words that end a lead into a quotation the way a cue does ("described it as", "called it").
+_LEAD_STOPS = frozenset("that as it called described dubbed termed named labelled labeled".split())
+#: Words that open a sentence with a capital only because they open it: lowercased in a lead.
+_LOWER_LEADS = frozenset("nothing no not never none nobody neither nor everything everyone everybody all some"
+                         " many most few officials critics experts residents".split())
 #: Words a fill-in sentence keeps besides its blank: fewer say too little to find the name by.
 _MIN_CLOZE_WORDS = 5
 _COURTESY_END = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?[ \t]+\Z")
@@ -456,7 +461,8 @@ class _Builder:
             ends_open = quote.text.split()[-1].strip(",.").casefold() in _FUNCTION_WORDS if words else True
             if words < 4 or (ends_open and words < 6):
                 return False  # scare quotes and fragments: not worth a question
-            stem = _fit(lambda text: f'{who} said "{text}"?', quote.text)
+            lead = self._lead(quote)
+            stem = _fit(lambda text: f'{who} said {lead}"{text}"?', quote.text)
             if stem is None:
                 return False
         rich = True
@@ -491,6 +497,27 @@ class _Builder:
         })
         self._true_false_quote(quote, key, n, distractors, source)
         return True
+
+    def _lead(self, quote: Quote) -> str:
+        """The words a quotation that starts mid-sentence goes on from, with a space after them:
+        'Nothing "has made me doubt the plan," she said' is asked as 'Who said nothing "has made
+        me doubt the plan"?', never as the quotation alone, which says the opposite. Empty when
+        the quotation opens its sentence or follows a cue ('said:'), a clause or a long lead."""
+        if not quote.text[:1].islower():
+            return ""
+        start = self.facts.sentence_of(quote.open)[0]
+        words = self.body[start:quote.open].split()
+        if not 1 <= len(words) <= 4 or words[-1][-1:] in ",:;—–-" or any(
+                w.casefold().strip(",.") in CUE_VERBS | _LEAD_STOPS for w in words):
+            return ""
+        lead = " ".join(words).casefold()
+        if quote.speaker is not None and any(name.casefold() in lead for name in
+                                             [*quote.speaker.names(), quote.speaker.surname()]):
+            return ""  # the lead would name the answer
+        first = words[0]
+        if first[:1].isupper() and first.casefold() in _LOWER_LEADS:
+            words[0] = first.casefold()
+        return " ".join(words) + " "
 
     def _true_false_quote(self, quote: Quote, key: str, n: int, distractors: list[str], source: dict) -> None:
         speaker = quote.speaker

@@ -211,3 +211,10 @@ def test_a_description_by_company_and_role_is_the_person_named_last_at_that_comp
     text = (opening + "The first shop opened in 1998 in Leeds, by Tom Rowe. The late Lumen Foods co-founder "
             "called it \"a bakery with a future\".")
     assert [q["speaker"] for q in quotes_from_text(text, published=PUBLISHED)] != ["Dana Hale"]
+
+
+def test_a_quotation_that_starts_mid_sentence_is_asked_with_the_words_it_goes_on_from():
+    text = ("Dana Hale faced angry shareholders at the annual meeting in Leeds on Tuesday.\n\n"
+            "Nothing \"has made me think that the plan we chose for the company is wrong,\" Hale said.")
+    stems = [q["stem"] for q in questions(text) if "who-said" in q["tags"]]
+    assert stems and all(stem.startswith('Who said nothing "has made me think') for stem in stems), stems

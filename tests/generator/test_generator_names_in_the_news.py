@@ -218,3 +218,9 @@ def test_a_quotation_that_starts_mid_sentence_is_asked_with_the_words_it_goes_on
             "Nothing \"has made me think that the plan we chose for the company is wrong,\" Hale said.")
     stems = [q["stem"] for q in questions(text) if "who-said" in q["tags"]]
     assert stems and all(stem.startswith('Who said nothing "has made me think') for stem in stems), stems
+
+
+def test_a_year_before_a_name_is_no_count():
+    text = ("Caroline Hart presented her research at the 2018 Society for Neuroscience Meeting in San Diego.\n\n"
+            "\"Music changes how we see a neutral picture,\" said Hart, a researcher at the lab.")
+    assert any("at the 2018 _____ in San Diego." in q["stem"] for q in questions(text))

@@ -441,6 +441,8 @@ class _Builder:
     def _who_said(self, quote: Quote, n: int) -> bool:
         """The forms of one quotation; False when it is not worth asking."""
         speaker = quote.speaker
+        if self._said_together(quote):
+            return False  # '"…," Munday and Dixson warned': two right answers to "Who said"
         org = speaker.kind != "person"
         who = "Which organization" if org else "Who"
         cue = _PAST.get((quote.cue or "said").casefold(), (quote.cue or "said").casefold())
@@ -498,6 +500,18 @@ class _Builder:
         })
         self._true_false_quote(quote, key, n, distractors, source)
         return True
+
+    def _said_together(self, quote: Quote) -> bool:
+        """Whether the quotation's speaker is named with another person as one subject ("Munday
+        and Dixson warned", "said Ann Lee and Tom Pell") in its sentence outside the quotation."""
+        start, end = self.facts.sentence_of(quote.open, max(quote.close, quote.attribution_end))
+        people = [m for m in self.facts.entities.mentions_in(start, end) if m.entity.kind == "person"
+                  and not self._in_quote(m.start)]
+        for a, b in zip(people, people[1:]):
+            if a.entity is not b.entity and (quote.speaker in (a.entity, b.entity)) \
+                    and re.fullmatch(r",?\s+and\s+", self.body[a.end:b.start]):
+                return True
+        return False
 
     def _lead(self, quote: Quote) -> str:
         """The words a quotation that starts mid-sentence goes on from, with a space after them:

@@ -224,3 +224,13 @@ def test_a_year_before_a_name_is_no_count():
     text = ("Caroline Hart presented her research at the 2018 Society for Neuroscience Meeting in San Diego.\n\n"
             "\"Music changes how we see a neutral picture,\" said Hart, a researcher at the lab.")
     assert any("at the 2018 _____ in San Diego." in q["stem"] for q in questions(text))
+
+
+def test_a_quotation_two_people_said_together_is_not_asked_as_who_said_it():
+    text = ("Ann Lowe and Tom Baird have studied reef fish at the institute since 2009.\n\n"
+            "The warmer water could have \"grave consequences for every reef in the region,\" Lowe and Baird "
+            "warned in their report.\n\n"
+            "\"We need more data before anyone acts on this,\" Baird said at a briefing on Monday.")
+    asked = [q["stem"] for q in questions(text) if "who-said" in q["tags"]]
+    assert not any("grave consequences" in stem for stem in asked), asked
+    assert any("We need more data" in stem for stem in asked), asked

@@ -299,6 +299,9 @@ ORG_DESCRIPTORS = _forms(
     " movement faction subsidiary rival rivals competitor competitors insurer broker fund"
     " exchange union outfit label studio"
 )
+#: Nouns for a person of a nation ("the Spaniard said"), where the demonym is an adjective.
+NATIONALS = _forms("spaniard briton dutchman dutchwoman frenchman frenchwoman englishman englishwoman irishman"
+                   " irishwoman scot welshman welshwoman swede dane pole finn turk swiss icelander")
 #: Last words that make a capitalised name of two or more words a law or a pact ("Clean Air Act",
 #: "Paris Agreement"): a thing voted or signed, never a person, an organization or a place.
 LAW_HEADS = _forms("act bill treaty accord agreement amendment")

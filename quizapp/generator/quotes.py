@@ -61,6 +61,7 @@ from .lexicon import (
     DATE_WORDS,
     DETERMINERS,
     HONORIFICS,
+    NATIONALS,
     NON_FINITE_CUES,
     ORG_HEADS,
     ORG_NOUNS,
@@ -1029,6 +1030,10 @@ class Attributor:
                 if m.start < last_close:
                     break
                 if fits(m.entity) and not m.possessive:
+                    if m.start < self._paragraph[0] and self._still_speaking(fits, m.entity):
+                        # the quotation's own paragraph names nobody; someone named only in a paragraph
+                        # between two quotations is talked about, and the speaker goes on
+                        return self.last_person
                     return self._told_by_gender(m.entity, gender, offset)  # someone named since the last quotation
             if fits(self.last_person) and self.quotes and self.quotes[-1].speaker is self.last_person \
                     and offset - last_close < 600:
@@ -1042,6 +1047,20 @@ class Attributor:
                 if m.entity.kind == "organization":
                     return m.entity
         return None
+
+    def _still_speaking(self, fits, named: Entity) -> bool:
+        """Whether the "he" or "she" of a quotation is the last person quoted rather than ``named``,
+        met in a paragraph in between: the quotation's paragraph names nobody before it and speaks
+        of "the Spaniard" or "the 29-year-old", the way a story goes on about the person it follows
+        ("Tom Pell scored …" in between; "The Spaniard was happy … '…,' he said")."""
+        if not fits(self.last_person) or named is self.last_person or not self.quotes \
+                or self.quotes[-1].speaker is not self.last_person:
+            return False
+        lead = self.body[self._paragraph[0]:self._quote_open]
+        described = any(word in demonyms() or word.casefold() in NATIONALS or word[:1].isdigit()
+                        for word in _DESCRIBED.findall(lead))
+        return described and not any(m.entity.kind == "person" for m in self._said_outside(
+            self.index.mentions_in(self._paragraph[0], self._quote_open)))
 
     def _told_by_gender(self, nearest: Entity, gender: str | None, offset: int) -> Entity:
         """The nearest person for a "she" outside the quotation's sentence, unless the article
@@ -1107,6 +1126,8 @@ class Attributor:
 
 #: Pronouns written with a capital when they open a sentence.
 _SENTENCE_PRONOUNS = frozenset("He She They We It I".split())
+#: "the Spaniard", "the 29-year-old": a person described, not named (the word after "the").
+_DESCRIBED = re.compile(r"\b[Tt]he ([A-Z][a-z]+|\d+-year-old)\b")
 #: The gender a person's pronoun tells.
 _PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male"}
 

@@ -234,3 +234,20 @@ def test_a_quotation_two_people_said_together_is_not_asked_as_who_said_it():
     asked = [q["stem"] for q in questions(text) if "who-said" in q["tags"]]
     assert not any("grave consequences" in stem for stem in asked), asked
     assert any("We need more data" in stem for stem in asked), asked
+
+
+def test_he_in_a_paragraph_naming_nobody_is_the_speaker_going_on_not_a_player_named_in_between():
+    text = ("Harbourside coach Luis Prado said his side showed character in the 2-1 win on Sunday. \"The spirit "
+            "we showed was the most important thing today,\" Prado said.\n\n"
+            "Tom Pell scored first for the hosts and Sam Osei levelled before the break.\n\n"
+            "The Spaniard was happy with the result after four games without a win. \"I feel very happy because "
+            "we came from a difficult moment,\" he said.")
+    assert [q["speaker"] for q in quotes_from_text(text, published=PUBLISHED)] == ["Luis Prado", "Luis Prado"]
+    # a paragraph that names someone before the quotation still gives "he" to them
+    text = text.replace("The Spaniard was happy", "Sam Osei was happy")
+    assert [q["speaker"] for q in quotes_from_text(text, published=PUBLISHED)] == ["Luis Prado", "Sam Osei"]
+    # and one named in a paragraph of their own between the quotations is the next to speak
+    text = ("\"The club is in a good place,\" said Luis Prado, Harbourside's coach.\n\n"
+            "Harbourside's chairman, Ken Abbott, echoed the claim that there was more to come.\n\n"
+            "\"We have only just started building this team,\" he said.")
+    assert [q["speaker"] for q in quotes_from_text(text, published=PUBLISHED)] == ["Luis Prado", "Ken Abbott"]

@@ -441,8 +441,9 @@ def _dateline_end(tokens: list[Token]) -> int:
     if tokens[k - 1].text == ",":
         # the state or the date after the city: "FORT SMITH, Ark. (AP) —", "PARIS, June 11 (Reuters) -"
         m = k
-        while m < len(tokens) and m < k + 4 and (tokens[m].kind == "w" and (is_cap(tokens[m].text) or tokens[m].text.isdigit())
-                                                or tokens[m].text == "." and m > k):
+        while m < len(tokens) and m < k + 4 and (
+                tokens[m].kind == "w" and (is_cap(tokens[m].text) or tokens[m].text.isdigit())
+                or tokens[m].text == "." and m > k):
             m += 1
         if m > k and m < len(tokens) and (tokens[m].text == "(" or tokens[m].text in _DASHES):
             k = m
@@ -660,7 +661,7 @@ class _Extractor:
                 elif before:
                     role = before
                 employer_end = title_at - 1
-                while employer_end >= 0 and (folded[employer_end] in _TITLES or folded[employer_end] in _ROLE_MODIFIERS):
+                while employer_end >= 0 and folded[employer_end] in _TITLES | _ROLE_MODIFIERS:
                     employer_end -= 1  # "Facebook Inc Chief Executive": the employer ends before "Chief"
                 if employer_end >= 0:
                     self._employer(run[0].start, run[employer_end].end)
@@ -873,7 +874,7 @@ class _Extractor:
             return
         if all(w.casefold() in _TITLES or w.casefold() in ROLE_NOUNS for w in name.split()) \
                 and self.index.find(name, "person") is None:
-            return  # "the Minister did not say", "the Vice President": a title, nobody named (but "King" after "Ann King")
+            return  # "the Minister did not say", "the Vice President": a title, nobody (but "King" after "Ann King")
         entity = None
         if " " not in name and _COURTESY_BEFORE.search(self.body, max(0, start - 6), start):
             entity = self.index.family_name_first(name)  # "Mr Gan" after "Gan Kim Yong"
@@ -990,7 +991,8 @@ class _Extractor:
         for short in people:
             # "Mensah" or "Osei Mensah" beside "Kofi Osei Mensah": the end of one longer name
             words = fold(short.name).split()
-            full = [e for e in people if len(e.name.split()) > len(words) and fold(e.name).split()[-len(words):] == words]
+            full = [e for e in people
+                    if len(e.name.split()) > len(words) and fold(e.name).split()[-len(words):] == words]
             if len(full) == 1 and full[0] in index.entities:
                 index.absorb(full[0], short)
         people = [e for e in index.entities if e.kind == "person"]

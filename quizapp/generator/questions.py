@@ -176,8 +176,9 @@ def specific_role(role: str | None) -> bool:
 #: A courtesy title right before a name: blanked with it.
 #: A count right before a capitalised word ("127 Chanfang", "two Boeings"): the word is a thing counted;
 #: a year is no count ("the 2018 Society for Neuroscience Meeting").
-_COUNT = re.compile(r"(?:(?!(?:18|19|20)\d\d\b)\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
-                    r"|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|million|millions)", re.IGNORECASE)
+_COUNT = re.compile(r"(?:(?!(?:18|19|20)\d\d\b)\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven"
+                    r"|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens"
+                    r"|million|millions)", re.IGNORECASE)
 #: Words that end a lead into a quotation the way a cue does ("described it as", "called it").
 _LEAD_STOPS = frozenset("that as it called described dubbed termed named labelled labeled".split())
 #: Words that open a sentence with a capital only because they open it: lowercased in a lead.

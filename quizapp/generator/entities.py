@@ -82,7 +82,6 @@ _ROLE_ABBREVIATIONS = {
     "sec.": "Secretary", "pres.": "President", "prof.": "Professor", **NAME_TITLES,
 }
 _TITLES = TITLES | frozenset(NAME_TITLES)
-#: Lower-case nouns that, right after a name, make it the name of an institution ("Mae Sai school").
 #: A courtesy title right before a mention, and the gender it tells.
 _TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Madam|Mme|Dame|Lady|Mr|Sir|Lord)\.?\s$")
 _GENDER_OF_TITLE = {"mrs": "female", "ms": "female", "miss": "female", "madam": "female", "mme": "female",
@@ -104,6 +103,7 @@ def _gender_of_word(word: str) -> str | None:
     return None
 
 
+#: Lower-case nouns that, right after a name, make it the name of an institution ("Mae Sai school").
 _INSTITUTIONS_AFTER = frozenset(
     "school schools university college academy hospital clinic church mosque temple synagogue monastery".split()
 )
@@ -678,8 +678,7 @@ class _Extractor:
         if len(words) >= 2 and folded[-1] in FACILITY_HEADS and not (gaz and gaz[0] != "place") \
                 and not any(w[:1].isdigit() for w in words):
             if fold(text) not in self.exclude:
-                entity = self.index.find(text, "place") or self.index.entity("place", text, subtype="facility")
-                self.index.mention(entity, start, end, possessive)
+                self.index.mention(self.index.entity("place", text, subtype="facility"), start, end, possessive)
             return
         if (any(f in ORG_HEADS for f in folded) and not (len(words) == 1 and sentence_start and model != "organization")
                 and model not in ("person", "place")) or (gaz and gaz[0] == "organization") \
@@ -990,9 +989,7 @@ class _Extractor:
         people = [e for e in index.entities if e.kind == "person"]
         for short in people:
             # "Mensah" or "Osei Mensah" beside "Kofi Osei Mensah": the end of one longer name
-            words = fold(short.name).split()
-            full = [e for e in people
-                    if len(e.name.split()) > len(words) and fold(e.name).split()[-len(words):] == words]
+            full = _ending_with(short.name, people)
             if len(full) == 1 and full[0] in index.entities:
                 index.absorb(full[0], short)
         people = [e for e in index.entities if e.kind == "person"]
@@ -1000,9 +997,7 @@ class _Extractor:
                       and not any(w.casefold() in ORG_HEADS for w in e.name.split())]:
             # "Fernandez said" or "Abu Jinapor's statement", mislabelled by the model, after
             # "Carmen Fernandez" or "Samuel Abu Jinapor": the end of one person's name
-            words = fold(other.name).split()
-            full = [e for e in people if len(e.name.split()) > len(words)
-                    and fold(e.name).split()[-len(words):] == words]
+            full = _ending_with(other.name, people)
             if len(full) == 1:
                 index.absorb(full[0], other)
         people = [e for e in index.entities if e.kind == "person"]
@@ -1023,6 +1018,12 @@ class _Extractor:
     def _votes(self, entity: Entity) -> int:
         """How many of an entity's mentions the model labels with its kind."""
         return sum(NER_KINDS.get(self.named.label(s, e) or "") == entity.kind for s, e in entity.mentions)
+
+
+def _ending_with(name: str, people: list[Entity]) -> list[Entity]:
+    """The people whose longer name ends with the words of ``name``: "Osei Mensah" in "Kofi Osei Mensah"."""
+    words = fold(name).split()
+    return [e for e in people if len(e.name.split()) > len(words) and fold(e.name).split()[-len(words):] == words]
 
 
 def _same_person(short: str, full: str) -> bool:

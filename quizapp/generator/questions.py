@@ -173,7 +173,6 @@ def specific_role(role: str | None) -> bool:
     return True
 
 
-#: A courtesy title right before a name: blanked with it.
 #: A count right before a capitalised word ("127 Chanfang", "two Boeings"): the word is a thing counted;
 #: a year is no count ("the 2018 Society for Neuroscience Meeting").
 _COUNT = re.compile(r"(?:(?!(?:18|19|20)\d\d\b)\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven"
@@ -186,6 +185,7 @@ _LOWER_LEADS = frozenset("nothing no not never none nobody neither nor everythin
                          " many most few officials critics experts residents".split())
 #: Words a fill-in sentence keeps besides its blank: fewer say too little to find the name by.
 _MIN_CLOZE_WORDS = 5
+#: A courtesy title right before a name: blanked with it.
 _COURTESY_END = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?[ \t]+\Z")
 _DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^()]{0,40}\))?\s*(?:--|[-–—])")
 _GENERIC_ROLE = frozenset(
@@ -509,7 +509,7 @@ class _Builder:
         people = [m for m in self.facts.entities.mentions_in(start, end) if m.entity.kind == "person"
                   and not self._in_quote(m.start)]
         for a, b in zip(people, people[1:]):
-            if a.entity is not b.entity and (quote.speaker in (a.entity, b.entity)) \
+            if a.entity is not b.entity and (quote.speaker is a.entity or quote.speaker is b.entity) \
                     and re.fullmatch(r",?\s+and\s+", self.body[a.end:b.start]):
                 return True
         return False
